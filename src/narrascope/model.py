@@ -1,0 +1,120 @@
+"""The data model: plain dataclasses, no I/O, nothing else of ours imported.
+
+An :class:`Article` owns its text. Everything found *in* the text later on (sentences,
+entity mentions, quantities, attributions, claims, technique spans) is a :class:`Span`:
+a pair of character offsets into ``Article.text``, never a copy of the words.
+
+Ids are derived from content (see :func:`content_id`), so ingesting the same file twice
+yields the same ids and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+ID_LENGTH = 16
+
+
+def content_id(kind: str, *parts: object) -> str:
+    """A stable id for a record of ``kind`` made from the values that identify it.
+
+    The kind is part of the hash so an article and a claim with the same text differ.
+    """
+    h = hashlib.sha1(kind.encode())
+    for part in parts:
+        h.update(b"\x1f")
+        h.update("" if part is None else str(part).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:ID_LENGTH]
+
+
+def normalize_for_hash(text: str) -> str:
+    """Text reduced to what decides "same content": NFKC, case-folded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets ``[start, end)`` into the text of one article."""
+
+    article_id: str
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span offsets {self.start}..{self.end}")
+
+    def text_in(self, article: Article) -> str:
+        return article.text[self.start : self.end]
+
+
+RemovalReason = Literal[
+    "navigation",
+    "byline",
+    "dateline",
+    "photo-credit",
+    "prompt",
+    "tail",
+    "repeated",
+    "empty",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedLine:
+    """A line the cleaner dropped, kept so the user can see what was removed and why."""
+
+    text: str
+    reason: str
+    line_no: int = 0
+
+
+DuplicateKind = Literal["exact", "near"]
+
+
+@dataclass(slots=True)
+class Article:
+    """One article as ingested. ``text`` is the cleaned body, title first when known."""
+
+    id: str
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    outlet: str | None = None
+    url: str | None = None
+    path: str | None = None
+    language: str | None = None
+    source_format: str | None = None
+    external_id: str | None = None  # the id a JSON record carried, kept for the user's own joins
+    removed: list[RemovedLine] = field(default_factory=list)
+    duplicate_of: str | None = None
+    duplicate_kind: DuplicateKind | None = None
+    duplicate_similarity: float | None = None
+
+    @property
+    def content_hash(self) -> str:
+        return content_id("content", normalize_for_hash(self.text))
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+def article_id(text: str, url: str | None, outlet: str | None) -> str:
+    """Same body from the same place is the same article; a copy elsewhere is a new one."""
+    return content_id("article", normalize_for_hash(text), url or "", (outlet or "").casefold())
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    name: str
+    domain: str | None = None
+
+    @property
+    def id(self) -> str:
+        return content_id("outlet", self.name.casefold())
