@@ -1,0 +1,59 @@
+"""narrascope: how a story is told across outlets.
+
+The library is what the ``narrascope`` command runs; every command is a thin layer over these names.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .config import Settings, default_settings, load_settings
+from .errors import (
+    BinaryInput,
+    ConfigError,
+    CorruptInput,
+    EmptyInput,
+    InputError,
+    MissingDependency,
+    MissingField,
+    NarrascopeError,
+    PipelineError,
+    StoreError,
+    TooLarge,
+    UnreadableInput,
+)
+from .ingest import IngestReport, TextCleaner, ingest_paths
+from .model import Article, RemovedLine, Span, article_id, content_id
+from .report import export
+from .store import SQLStore, Store, open_store
+
+__all__ = [
+    "Article",
+    "BinaryInput",
+    "ConfigError",
+    "CorruptInput",
+    "EmptyInput",
+    "IngestReport",
+    "InputError",
+    "MissingDependency",
+    "MissingField",
+    "NarrascopeError",
+    "PipelineError",
+    "RemovedLine",
+    "SQLStore",
+    "Settings",
+    "Span",
+    "Store",
+    "StoreError",
+    "TextCleaner",
+    "TooLarge",
+    "UnreadableInput",
+    "__version__",
+    "article_id",
+    "content_id",
+    "default_settings",
+    "export",
+    "ingest_paths",
+    "load_settings",
+    "open_store",
+]

@@ -48,6 +48,11 @@ class CleanOptions:
     title_max_words: int = 30
     # A run of at least this many headline-like lines at the very end is a related-links list.
     trailing_run_min: int = 4
+    # What a line that is not prose costs the main block; 8 words of penalty per line let a caption
+    # or subheading sit inside the article while a menu splits blocks (bench textclean).
+    block_line_penalty: float = 8.0
+    # Share of the page's prose that must precede a "Comments" label for it to end the article.
+    comments_min_share: float = 0.5
     # A short line present in this many files of one outlet is site furniture.
     repeat_min_files: int = 3
 
@@ -113,8 +118,12 @@ class TextCleaner:
 
         for i, line in enumerate(lines):
             line.reason = self._furniture(line, out, in_header=i < first_prose, repeated=repeated)
-        self._mark_tails(lines, first_prose)
-        self._mark_header(lines, first_prose, out)
+        self._mark_tails(lines)
+        start, end = self._main_block(lines)
+        self._mark_header(lines, start, out)
+        for line in lines[end:]:  # after the article: whatever is not a sentence
+            if not line.reason and not _is_prose(line, self.opts):
+                line.reason = "tail"
         self._mark_repeats_within(lines)
 
         for line in lines:
@@ -174,13 +183,36 @@ class TextCleaner:
 
     # -- zones -----------------------------------------------------------------------------
 
-    def _mark_tails(self, lines: list[_Line], first_prose: int) -> None:
+    def _main_block(self, lines: list[_Line]) -> tuple[int, int]:
+        """The stretch of lines richest in prose: the article, with what sits inside it.
+
+        Each prose line scores its word count, every other line a fixed penalty; the best
+        scoring contiguous run (maximum subarray) is the body. A short caption or subheading
+        inside the article costs little, a menu of twenty links separates two blocks.
+        """
+        best, best_span = 0.0, (0, len(lines))
+        run, run_start = 0.0, 0
+        for i, line in enumerate(lines):
+            gain = line.words if (not line.reason and _is_prose(line, self.opts)) else -self.opts.block_line_penalty
+            if run <= 0:
+                run, run_start = 0.0, i
+            run += gain
+            if run > best:
+                best, best_span = run, (run_start, i + 1)
+        return best_span
+
+    def _mark_tails(self, lines: list[_Line]) -> None:
         """After a list label, drop the headline-like lines that follow; after comments, drop all."""
         n = len(lines)
+        prose_words = [line.words if _is_prose(line, self.opts) else 0 for line in lines]
+        total = sum(prose_words) or 1
         i = 0
         while i < n:
             line = lines[i]
-            if line.reason == "tail" and cues.COMMENTS_LINE.match(line.text) and i >= first_prose:
+            # A comments label opens the comment section only once most of the article is behind
+            # it; near the top it is a link in the share bar ("Comments (12)").
+            if (line.reason == "tail" and cues.COMMENTS_LINE.match(line.text)
+                    and sum(prose_words[:i]) >= self.opts.comments_min_share * total):
                 for rest in lines[i + 1 :]:
                     rest.reason = rest.reason or "tail"
                 return
@@ -210,26 +242,23 @@ class TextCleaner:
             return not line.terminal or line.words <= self.opts.short_max_words
         return not _is_prose(line, self.opts) and line.words <= 20
 
-    def _mark_header(self, lines: list[_Line], first_prose: int, out: Cleaned) -> None:
-        """Pick the title among the header lines; the other very short ones are menu items."""
+    def _mark_header(self, lines: list[_Line], start: int, out: Cleaned) -> None:
+        """Before the body: the headline is the nearest non-sentence above it; other non-sentences go."""
         opts = self.opts
-        header = [line for line in lines[:first_prose] if not line.reason]
+        header = [line for line in lines[:start] if not line.reason and not _is_prose(line, opts)]
         masthead = out.outlet.casefold() if out.outlet else None
-        if masthead and any(masthead not in line.text.casefold() for line in header):
-            for line in header:  # the site's name and tagline, printed above the headline
-                if masthead in line.text.casefold():
-                    line.reason = "navigation"
+        title_line = None
+        for line in reversed(header):
+            if masthead and masthead in line.text.casefold():
+                continue  # the site's name or tagline printed above the headline
+            if opts.title_min_words <= line.words <= opts.title_max_words:
+                title_line = line
+                break
         for line in header:
-            if line.reason:
-                continue
-            if out.title is None and opts.title_min_words <= line.words <= opts.title_max_words:
-                out.title = line.text
-            elif line.words <= opts.menu_max_words and not line.terminal:
+            if line is not title_line:
                 line.reason = "navigation"
-        if out.title is None and first_prose < len(lines):
-            candidate = lines[first_prose - 1] if first_prose > 0 else None
-            if candidate is not None and not candidate.reason:
-                out.title = candidate.text
+        if title_line is not None:
+            out.title = title_line.text
 
     def _mark_repeats_within(self, lines: list[_Line]) -> None:
         """A short line printed twice on one page (a repeated title, a doubled credit) goes once."""
