@@ -62,6 +62,7 @@ _PATTERNS = [
     re.compile(r"(?P<day>\d{1,2})[./](?P<mon>\d{1,2})[./](?P<year>\d{4})" + _TIME),
 ]
 _WORD = re.compile(r"\w+")
+_YEAR = re.compile(r"\d{4}")
 
 
 def find_date(text: str) -> tuple[datetime, re.Match[str]] | None:
@@ -78,7 +79,7 @@ def find_date(text: str) -> tuple[datetime, re.Match[str]] | None:
 
 def dateline(line: str) -> datetime | None:
     """A date when ``line`` is mostly a date (a dateline), else None."""
-    if len(line) > 80:
+    if len(line) > 80 or not _YEAR.search(line):  # every pattern needs a four-digit year
         return None
     found = find_date(line)
     if found is None:
