@@ -56,10 +56,19 @@ class Context:
 def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
     """--db, --config and --quiet on every command; errors turned into one line."""
 
-    @click.option("--db", default=None, metavar="PATH|URL",
-                  help=f"SQLite file or database URL [env NARRASCOPE_DB; default ./{DEFAULT_DB}]")
-    @click.option("--config", "config", default=None, metavar="FILE",
-                  help="settings file overriding the shipped defaults (default ./narrascope.toml if present)")
+    @click.option(
+        "--db",
+        default=None,
+        metavar="PATH|URL",
+        help=f"SQLite file or database URL [env NARRASCOPE_DB; default ./{DEFAULT_DB}]",
+    )
+    @click.option(
+        "--config",
+        "config",
+        default=None,
+        metavar="FILE",
+        help="settings file overriding the shipped defaults (default ./narrascope.toml if present)",
+    )
     @click.option("-q", "--quiet", is_flag=True, help="print only errors and warnings (for scripts)")
     @functools.wraps(fn)
     def wrapper(db: str | None, config: str | None, quiet: bool, **kwargs: Any) -> None:
@@ -103,9 +112,12 @@ def main() -> None:
 
 # -- ingest ------------------------------------------------------------------------------------
 
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--outlet", default=None, help="outlet name for every article read (overrides what the text says)")
+@click.option(
+    "--outlet", default=None, help="outlet name for every article read (overrides what the text says)"
+)
 @click.option("--language", default=None, help="language code for every article read (skips detection)")
 @_common
 def ingest(ctx: Context, paths: tuple[str, ...], outlet: str | None, language: str | None) -> int:
@@ -118,8 +130,9 @@ def ingest(ctx: Context, paths: tuple[str, ...], outlet: str | None, language: s
     from .ingest import ingest_paths
 
     with _progress(ctx, "ingesting") as progress:
-        report = ingest_paths(list(paths), ctx.store, ctx.settings, outlet=outlet, language=language,
-                              progress=progress)
+        report = ingest_paths(
+            list(paths), ctx.store, ctx.settings, outlet=outlet, language=language, progress=progress
+        )
     for err in report.errors:
         _error(str(err))
     for warning in report.warnings:
@@ -136,8 +149,14 @@ def _progress(ctx: Context, label: str):
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  transient=True, redirect_stdout=False) as bar:
+    with Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        redirect_stdout=False,
+    ) as bar:
         task = bar.add_task(label, total=None)
 
         def update(done: int, total: int) -> None:
@@ -148,8 +167,11 @@ def _progress(ctx: Context, label: str):
 
 # -- export ------------------------------------------------------------------------------------
 
+
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml"]), default="json", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv", "graphml"]), default="json", show_default=True
+)
 @click.option("-o", "--output", default="-", metavar="FILE", help="file to write, or - for standard output")
 @_common
 def export(ctx: Context, fmt: str, output: str) -> int:
@@ -185,6 +207,7 @@ def _open_output(output: str):
 
 # -- status ------------------------------------------------------------------------------------
 
+
 @main.command()
 @_common
 def status(ctx: Context) -> int:
@@ -209,9 +232,16 @@ def status(ctx: Context) -> int:
 
 # -- demo --------------------------------------------------------------------------------------
 
+
 @main.command()
-@click.option("-o", "--output", default="narrascope-output", show_default=True, metavar="DIR",
-              help="folder for the demo's database and outputs")
+@click.option(
+    "-o",
+    "--output",
+    default="narrascope-output",
+    show_default=True,
+    metavar="DIR",
+    help="folder for the demo's database and outputs",
+)
 @_common
 def demo(ctx: Context, output: str) -> int:
     """Ingest the bundled demo corpus (fictional articles), analyze it and write the outputs."""
@@ -238,6 +268,7 @@ def demo(ctx: Context, output: str) -> int:
 
 
 # -- bench -------------------------------------------------------------------------------------
+
 
 class _LazyBenchGroup(click.Group):
     """Benchmarks load their module (and its heavy imports) only when run."""

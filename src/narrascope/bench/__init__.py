@@ -38,5 +38,7 @@ def dataset_dir(name: str, given: str | None = None) -> Path:
     """The folder of dataset ``name`` (or the folder given with --data), or a one-line error."""
     path = Path(given) if given else datasets_root() / name
     if not path.is_dir():
-        raise ConfigError(f"dataset {name!r} not found at {path}; pass --data PATH or set NARRASCOPE_DATASETS")
+        raise ConfigError(
+            f"dataset {name!r} not found at {path}; pass --data PATH or set NARRASCOPE_DATASETS"
+        )
     return path

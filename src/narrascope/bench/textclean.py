@@ -65,8 +65,10 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
     def row(self, name: str, seconds: float) -> str:
-        return (f"{name:<22} precision={self.precision:.3f} recall={self.recall:.3f} f1={self.f1:.3f} "
-                f"(tp={self.tp} fn={self.fn} fp={self.fp} tn={self.tn}) {seconds:.1f}s")
+        return (
+            f"{name:<22} precision={self.precision:.3f} recall={self.recall:.3f} f1={self.f1:.3f} "
+            f"(tp={self.tp} fn={self.fn} fp={self.fp} tn={self.tn}) {seconds:.1f}s"
+        )
 
 
 def load_pages(root: Path, limit: int | None = None) -> list[tuple[str, dict, str | None]]:
@@ -97,7 +99,9 @@ def page_lines(html: str | None) -> str | None:
 
 
 @click.command("textclean")
-@click.option("--data", default=None, metavar="DIR", help="trafilatura evaluation set [default: shared datasets]")
+@click.option(
+    "--data", default=None, metavar="DIR", help="trafilatura evaluation set [default: shared datasets]"
+)
 @click.option("--limit", type=int, default=None, help="only the first N pages")
 @click.option("--reference/--no-reference", default=False, help="also score trafilatura's own extraction")
 def command(data: str | None, limit: int | None, reference: bool) -> None:
@@ -113,8 +117,11 @@ def command(data: str | None, limit: int | None, reference: bool) -> None:
     for url, text in texts.items():
         if text:
             by_site[urlsplit(url).hostname or ""].append(text)
-    repeated = {site: repeated_lines(group, opts.repeat_min_files, opts)
-                for site, group in by_site.items() if len(group) >= opts.repeat_min_files}
+    repeated = {
+        site: repeated_lines(group, opts.repeat_min_files, opts)
+        for site, group in by_site.items()
+        if len(group) >= opts.repeat_min_files
+    }
 
     baseline, cleaned = Score(), Score()
     cleaner = TextCleaner(opts)

@@ -54,12 +54,13 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
     cleaner = TextCleaner(opts.clean)
     lifted_title = lifted_author = lifted_outlet = None
     lifted_date: datetime | None = None
+    lifted_url: str | None = None
     removed: list[RemovedLine] = []
     if raw.kind == "html":
         found = extract_article(raw.body, url=meta.get("url"), source=raw.source)
         if found is not None:
             text, lifted_title, lifted_author = found.text, found.title, found.author
-            lifted_date, lifted_outlet = found.published, found.sitename
+            lifted_date, lifted_outlet, lifted_url = found.published, found.sitename, found.url
         else:  # trafilatura found nothing: read the page as lines and clean those
             cleaned = cleaner.clean("\n".join(html_to_lines(raw.body, source=raw.source)))
             text, removed = cleaned.text, cleaned.removed
@@ -92,7 +93,7 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
         if stated is None:
             warnings.append(f"published {meta['published']!r} is not a date I can read; left empty")
         published = stated or published
-    url = _clean_str(meta.get("url"))
+    url = _clean_str(meta.get("url")) or lifted_url
     outlet = opts.outlet or _clean_str(meta.get("outlet")) or lifted_outlet or _domain(url)
     language = opts.language or _clean_str(meta.get("language")) or detect_language(text, opts.languages)
 

@@ -51,6 +51,7 @@ class Extracted:
     author: str | None = None
     published: datetime | None = None
     sitename: str | None = None
+    url: str | None = None  # the page's canonical address, when it states one
 
 
 def parse_html(html: str, *, source: str | None = None) -> lxml.html.HtmlElement:
@@ -122,6 +123,7 @@ def extract_article(html: str, *, url: str | None = None, source: str | None = N
         author=(doc.author or "").strip() or None,
         published=stated or (parse_iso(doc.date) if doc.date else None),
         sitename=(doc.sitename or "").strip() or None,
+        url=(doc.url or "").strip() or None,
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..config import Settings
 from ..engine import Engine, default_engine
-from ..errors import InputError
+from ..errors import CorruptInput, InputError
 from ..model import Article
 from ..store import SQLStore
 from .decode import decode_bytes
@@ -110,8 +110,13 @@ def ingest_paths(
 
 def _run_task(task: _Task) -> list[Prepared | InputError]:
     out: list[Prepared | InputError] = []
-    for raw in read_file(task.file, max_bytes=task.max_bytes):
-        out.append(raw if isinstance(raw, InputError) else prepare(raw, task.opts, task.repeated))
+    try:
+        for raw in read_file(task.file, max_bytes=task.max_bytes):
+            out.append(raw if isinstance(raw, InputError) else prepare(raw, task.opts, task.repeated))
+    except Exception as exc:  # a parser's own bug on a strange file must not stop the other files
+        out.append(
+            CorruptInput(f"could not be read ({type(exc).__name__}: {exc})", source=str(task.file.path))
+        )
     return out
 
 

@@ -21,6 +21,8 @@ from ..errors import CorruptInput, EmptyInput, InputError, MissingField, TooLarg
 from .decode import decode_bytes
 
 Format = Literal["text", "html", "json", "warc", "feed"]
+# A WARC page is read up to this size; anything longer is refused by the article size limit.
+MAX_PAGE_READ = 64 * 2**20
 DocKind = Literal["text", "html", "fragment"]
 
 EXTENSIONS: dict[str, Format] = {
@@ -72,7 +74,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> Iterator[InputFile | In
                 continue
             for file in found:
                 fmt = format_for(file)
-                if fmt is not None or not file.suffix:
+                if fmt is not None or not file.suffix or file.suffix.lower() == ".gz":
                     yield InputFile(file, fmt, str(file.parent))
         elif path.is_file():
             yield InputFile(path, format_for(path), str(path.parent))
@@ -122,6 +124,9 @@ def read_file(file: InputFile, *, max_bytes: int) -> Iterator[RawDoc | InputErro
             yield EmptyInput("empty file", source=source)
             return
         fmt = file.format
+        if fmt is None and not _gzipped(file.path):
+            with file.path.open("rb") as fh:
+                fmt = sniff(fh.read(4096))
         if fmt == "warc" or (fmt is None and _peek(file.path).startswith(b"WARC/")):
             yield from _read_warc(file.path, max_bytes=max_bytes)
             return
@@ -248,7 +253,7 @@ def _jsonl_records(text: str, source: str) -> Iterator[tuple[str, Any]]:
         try:
             yield where, json.loads(line)
         except json.JSONDecodeError as exc:
-            yield where, CorruptInput(f"invalid JSON: {exc.msg} at column {exc.colno}", source=where)
+            yield where, CorruptInput(f"invalid JSON ({exc.msg}, column {exc.colno})", source=where)
 
 
 def _json_record(record: Any, where: str, path: str, *, max_bytes: int) -> RawDoc | InputError:
@@ -290,22 +295,25 @@ def _read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
     from warcio.exceptions import ArchiveLoadFailed
 
     source = str(path)
-    count = 0
+    pages = records = 0
+    failure: str | None = None
+    end = 0
     try:
         with path.open("rb") as fh:
-            for record in ArchiveIterator(fh):
-                if record.rec_type != "response":
+            archive = ArchiveIterator(fh)
+            for record in archive:
+                records += 1
+                page = _warc_page(record)
+                archive.read_to_end(record)
+                end = archive.get_record_offset() + archive.get_record_length()
+                if page is None:
                     continue
-                ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
-                if "html" not in ctype.lower():
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                where = f"{source}!{url or count}"
-                body = record.content_stream().read(max_bytes + 1)
-                count += 1
+                url, body = page
+                where = f"{source}!{url or pages + 1}"
                 if len(body) > max_bytes:
                     yield TooLarge("page is larger than setting ingest.max_article_mb allows", source=where)
                     continue
+                pages += 1
                 try:
                     decoded = decode_bytes(body, source=where)
                 except InputError as exc:
@@ -319,13 +327,45 @@ def _read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
                     meta={"url": url} if url else {},
                     warning=decoded.warning,
                 )
-    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
-        what = (
+    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, AttributeError, TypeError) as exc:
+        # warcio raises AttributeError/TypeError on headers cut in the middle
+        failure = (
             "truncated or corrupt gzip" if isinstance(exc, EOFError | zlib.error) else "not a readable WARC"
         )
-        yield CorruptInput(f"{what} after {count} page(s) ({exc})", source=source)
-    if count == 0:
+        failure += f" ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'})"
+    if failure is None and records and _bytes_after(path, end):
+        # warcio ends quietly at a cut; bytes left after the last whole record are a cut record.
+        failure = "truncated: the last record is incomplete"
+    if failure:
+        yield CorruptInput(f"{failure}; {pages} page(s) before it were read", source=source)
+    elif records == 0 or _arc_misread(path):
+        yield CorruptInput("not a WARC file: no WARC records found", source=source)
+    elif pages == 0:
         yield EmptyInput("no HTML response records in this WARC", source=source)
+
+
+def _warc_page(record) -> tuple[str | None, bytes] | None:
+    """(url, body) of an HTML response record, None for any other record."""
+    if record.rec_type != "response":
+        return None
+    ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+    if "html" not in ctype.lower():
+        return None
+    return record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read(MAX_PAGE_READ)
+
+
+def _bytes_after(path: Path, offset: int) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        return bool(fh.read(64).strip())
+
+
+def _arc_misread(path: Path) -> bool:
+    """warcio takes any line of five words for an old ARC header; a real archive starts with one."""
+    head = _peek(path)
+    if head[:2] == b"\x1f\x8b":
+        return False
+    return not head.startswith((b"WARC/", b"filedesc://"))
 
 
 # -- RSS / Atom --------------------------------------------------------------------------------

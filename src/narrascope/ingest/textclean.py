@@ -194,7 +194,11 @@ class TextCleaner:
         best, best_span = 0.0, (0, len(lines))
         run, run_start = 0.0, 0
         for i, line in enumerate(lines):
-            gain = line.words if (not line.reason and _is_prose(line, self.opts)) else -self.opts.block_line_penalty
+            gain = (
+                line.words
+                if (not line.reason and _is_prose(line, self.opts))
+                else -self.opts.block_line_penalty
+            )
             if run <= 0:
                 run, run_start = 0.0, i
             run += gain
@@ -212,8 +216,11 @@ class TextCleaner:
             line = lines[i]
             # A comments label opens the comment section only once most of the article is behind
             # it; near the top it is a link in the share bar ("Comments (12)").
-            if (line.reason == "tail" and cues.COMMENTS_LINE.match(line.text)
-                    and sum(prose_words[:i]) >= self.opts.comments_min_share * total):
+            if (
+                line.reason == "tail"
+                and cues.COMMENTS_LINE.match(line.text)
+                and sum(prose_words[:i]) >= self.opts.comments_min_share * total
+            ):
                 for rest in lines[i + 1 :]:
                     rest.reason = rest.reason or "tail"
                 return

@@ -9,8 +9,22 @@ from ..store import SQLStore
 from .records import article_record
 
 COLUMNS = (
-    "id", "outlet", "title", "author", "published", "language", "url", "path", "source_format",
-    "external_id", "word_count", "duplicate_of", "duplicate_kind", "duplicate_similarity", "removed_lines", "text",
+    "id",
+    "outlet",
+    "title",
+    "author",
+    "published",
+    "language",
+    "url",
+    "path",
+    "source_format",
+    "external_id",
+    "word_count",
+    "duplicate_of",
+    "duplicate_kind",
+    "duplicate_similarity",
+    "removed_lines",
+    "text",
 )
 
 

@@ -33,8 +33,15 @@ def write_graphml(store: SQLStore, out: TextIO) -> int:
     edges: list[tuple[str, str, str, float | None]] = []
     count = 0
     for article in store.iter_articles():
-        _node(out, article.id, kind="article", label=article.title or article.id, outlet=article.outlet,
-              published=article.published.isoformat() if article.published else None, language=article.language)
+        _node(
+            out,
+            article.id,
+            kind="article",
+            label=article.title or article.id,
+            outlet=article.outlet,
+            published=article.published.isoformat() if article.published else None,
+            language=article.language,
+        )
         if article.outlet:
             oid = outlets.get(article.outlet)
             if oid is None:

@@ -16,7 +16,16 @@ from .records import article_record
 
 SCHEMA_VERSION = "1.0"
 # Kinds the later stages fill; an export always carries every key so consumers can rely on it.
-SECTIONS = ("entities", "claims", "claim_links", "claim_groups", "citations", "stories", "theses", "techniques")
+SECTIONS = (
+    "entities",
+    "claims",
+    "claim_links",
+    "claim_groups",
+    "citations",
+    "stories",
+    "theses",
+    "techniques",
+)
 
 
 def export_schema() -> dict[str, Any]:

@@ -186,20 +186,17 @@ class SQLStore:
     def near_duplicate_candidates(self, band_keys: list[tuple[int, int]]) -> dict[str, np.ndarray]:
         if not band_keys:
             return {}
+        wanted = set(band_keys)
         with self._connect() as conn:
-            ids: set[str] = set()
-            for band, bucket in band_keys:
-                ids.update(
-                    conn.execute(
-                        select(minhash_bands.c.article_id).where(
-                            minhash_bands.c.band == band, minhash_bands.c.bucket == bucket
-                        )
-                    ).scalars()
-                )
+            rows = conn.execute(
+                select(minhash_bands).where(minhash_bands.c.bucket.in_([k for _, k in band_keys]))
+            )
+            # one query over all buckets; the band is checked here rather than in SQL
+            ids = {r.article_id for r in rows if (r.band, r.bucket) in wanted}
             if not ids:
                 return {}
-            rows = conn.execute(select(signatures).where(signatures.c.article_id.in_(ids))).all()
-        return {r.article_id: np.frombuffer(r.minhash, dtype=np.uint32) for r in rows}
+            sigs = conn.execute(select(signatures).where(signatures.c.article_id.in_(ids))).all()
+        return {r.article_id: np.frombuffer(r.minhash, dtype=np.uint32) for r in sigs}
 
     def article_dates(self, ids: list[str]) -> dict[str, tuple[datetime | None, str | None]]:
         with self._connect() as conn:

@@ -1,0 +1,133 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import update
+
+from narrascope.errors import StoreError
+from narrascope.model import Article, RemovedLine, article_id
+from narrascope.store import SQLStore, Store, database_url, schema
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200).filter(str.strip)
+_opt = st.none() | st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_dates = (
+    st.none()
+    | st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)).map(
+        lambda d: d.replace(microsecond=0)
+    )
+    | st.datetimes(
+        min_value=datetime(1990, 1, 1),
+        max_value=datetime(2100, 1, 1),
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=5)), timezone(timedelta(hours=-3))]),
+    ).map(lambda d: d.replace(microsecond=0))
+)
+
+
+@st.composite
+def articles(draw):
+    text = draw(_text)
+    outlet, url = draw(_opt), draw(_opt)
+    return Article(
+        id=article_id(text, url, outlet),
+        text=text,
+        title=draw(_opt),
+        author=draw(_opt),
+        published=draw(_dates),
+        outlet=outlet,
+        url=url,
+        path=draw(_opt),
+        language=draw(st.none() | st.just("en")),
+        source_format="text",
+        external_id=draw(_opt),
+        removed=draw(
+            st.lists(
+                st.builds(RemovedLine, _text, st.sampled_from(["navigation", "tail"]), st.integers(0, 500)),
+                max_size=3,
+            )
+        ),
+    )
+
+
+@settings(max_examples=50, deadline=None)
+@given(articles())
+def test_article_round_trip(article):
+    store = SQLStore.memory()
+    assert store.add_article(article)
+    assert store.get_article(article.id) == article
+    assert not store.add_article(article)  # same id: nothing added
+    assert store.count_articles() == 1
+
+
+def test_memory_store_satisfies_the_interface():
+    assert isinstance(SQLStore.memory(), Store)
+
+
+def test_file_store_persists(tmp_path):
+    db = str(tmp_path / "n.db")
+    s = SQLStore(db)
+    s.add_article(
+        Article(id="a", text="Hello there."),
+        minhash=np.arange(128, dtype=np.uint32),
+        band_keys=[(0, 1), (1, 2)],
+    )
+    s.close()
+    again = SQLStore(db)
+    assert again.get_article("a").text == "Hello there."
+    assert list(again.near_duplicate_candidates([(1, 2)])) == ["a"]
+
+
+def test_transaction_rolls_back_everything(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_article(Article(id="a", text="One."))
+        raise RuntimeError("boom")
+    assert store.count_articles() == 0
+
+
+def test_database_url_forms(tmp_path):
+    assert database_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert database_url(str(tmp_path / "x.db")).startswith("sqlite:////")
+    with pytest.raises(StoreError, match="does not exist"):
+        database_url(str(tmp_path / "missing" / "x.db"))
+    with pytest.raises(StoreError, match="is a folder"):
+        database_url(str(tmp_path))
+
+
+def test_not_a_database_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "notes.db"
+    bad.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(StoreError) as err:
+        SQLStore(str(bad))
+    assert "\n" not in str(err.value) and str(bad) in str(err.value)
+    assert bad.read_text().startswith("these are my notes")  # nothing overwritten
+
+
+def test_store_from_a_newer_version_is_refused(tmp_path):
+    db = str(tmp_path / "n.db")
+    s = SQLStore(db)
+    with s.engine.begin() as conn:
+        conn.execute(update(schema.meta).where(schema.meta.c.key == "schema_version").values(value="999"))
+    s.close()
+    with pytest.raises(StoreError, match="newer narrascope"):
+        SQLStore(db)
+
+
+def test_unknown_url_scheme_is_a_store_error():
+    with pytest.raises(StoreError, match="cannot open database"):
+        SQLStore("nosuchdb://x/y")
+
+
+def test_ingest_order_is_kept(store):
+    for i in range(5):
+        store.add_article(Article(id=f"id{9 - i}", text=f"Text {i}."))
+    assert [a.text for a in store.iter_articles()] == [f"Text {i}." for i in range(5)]
+
+
+def test_schema_version_is_written_once(tmp_path):
+    db = str(tmp_path / "n.db")
+    SQLStore(db).close()
+    s = SQLStore(db)
+    with s.engine.begin() as conn:
+        rows = conn.execute(schema.meta.select()).all()
+    assert [(r.key, r.value) for r in rows] == [("schema_version", str(schema.SCHEMA_VERSION))]

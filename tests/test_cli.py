@@ -1,0 +1,150 @@
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from narrascope.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args, **kw):
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kw)
+    return result
+
+
+@pytest.fixture
+def corpus(tmp_path, article_text):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Council approves road budget\n" + article_text)
+    (folder / "empty.txt").write_text("")
+    (folder / "bad.jsonl").write_text('{"title": "no text here"}\n')
+    return folder
+
+
+def test_ingest_reports_each_bad_input_on_one_line_and_keeps_the_rest(tmp_path, corpus):
+    db = tmp_path / "n.db"
+    result = run("ingest", "--db", db, corpus, tmp_path / "missing.txt")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 3
+    assert any(re.fullmatch(r"error: .*empty\.txt: empty file", e) for e in errors)
+    assert any(
+        re.fullmatch(r"error: .*bad\.jsonl#1: record has no 'text' \(nor 'maintext'\)", e) for e in errors
+    )
+    assert any(re.fullmatch(r"error: .*missing\.txt: no such file or folder", e) for e in errors)
+    assert "Traceback" not in result.output
+    assert "1 article(s) added" in result.stdout
+    again = run("ingest", "--db", db, corpus / "good.txt")
+    assert (
+        again.exit_code == 0 and "0 article(s) added" in again.stdout and "1 already stored" in again.stdout
+    )
+
+
+def test_quiet_prints_only_errors(tmp_path, corpus):
+    result = run("ingest", "-q", "--db", tmp_path / "n.db", corpus / "good.txt")
+    assert result.exit_code == 0 and result.stdout == "" and result.stderr == ""
+
+
+def test_db_from_environment(tmp_path, corpus, monkeypatch):
+    monkeypatch.setenv("NARRASCOPE_DB", str(tmp_path / "env.db"))
+    assert run("ingest", corpus / "good.txt").exit_code == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_bad_db_and_config_are_one_line_fatal_errors(tmp_path, corpus):
+    result = run("ingest", "--db", tmp_path / "nope" / "n.db", corpus)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: ")
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[ingest]\nworkrs = 3\n")
+    result = run("ingest", "--db", tmp_path / "n.db", "--config", cfg, corpus)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {cfg}: unknown setting 'ingest.workrs'\n"
+
+
+def test_export_formats_to_files(tmp_path, corpus):
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    for fmt in ("json", "csv", "graphml"):
+        out = tmp_path / f"out.{fmt}"
+        result = run("export", "--db", db, "--format", fmt, "-o", out)
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+        assert not Path(str(out) + ".partial").exists()
+    assert (
+        json.loads((tmp_path / "out.json").read_text())["articles"][0]["title"]
+        == "Council approves road budget"
+    )
+
+
+def test_export_to_stdout_and_to_a_folder(tmp_path, corpus):
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    assert json.loads(run("export", "--db", db).stdout)["schema_version"]
+    result = run("export", "--db", db, "-o", tmp_path)
+    assert result.exit_code == 2 and "is a folder" in result.stderr
+
+
+def test_status(tmp_path, corpus):
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    out = run("status", "--db", db).stdout
+    assert "articles: 1" in out and "languages: en 1" in out
+
+
+def test_demo_runs_and_says_where_its_output_went(tmp_path):
+    out = tmp_path / "demo-out"
+    result = run("demo", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "demo.db").exists() and (out / "demo.json").exists()
+    assert str(out / "demo.json") in result.stdout
+    data = json.loads((out / "demo.json").read_text())
+    assert len(data["articles"]) >= 10
+    assert "ru" in {a["language"] for a in data["articles"]}
+    assert any(a["duplicate_of"] for a in data["articles"])
+
+
+def test_bench_names_and_missing_dataset(tmp_path):
+    result = run("bench", "textclean", "--data", tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "dataset 'trafilatura-eval' not found" in result.stderr
+    assert "textclean" in run("bench", "--help").stdout
+
+
+def _commands():
+    return {name: cmd for name, cmd in main.commands.items()}
+
+
+def test_every_command_and_option_is_in_the_readme():
+    readme = (REPO / "README.md").read_text()
+    for name, cmd in _commands().items():
+        assert f"narrascope {name}" in readme, f"command {name} missing from README"
+        for param in cmd.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt not in ("--help",):
+                    assert opt in readme, f"option {opt} of {name} missing from README"
+
+
+def test_console_script_runs_without_network(tmp_path):
+    script = Path(sys.executable).with_name("narrascope")
+    if not shutil.which("unshare"):
+        pytest.skip("unshare not available")
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"unshare -rn not permitted here: {probe.stderr.decode().strip()}")
+    out = tmp_path / "offline"
+    done = subprocess.run(
+        ["unshare", "-rn", str(script), "demo", "--output", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "demo.json").exists()
