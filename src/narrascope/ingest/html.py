@@ -105,8 +105,10 @@ def extract_article(html: str, *, url: str | None = None, source: str | None = N
         with_metadata=True,
         include_comments=False,
         include_tables=True,
+        # Only dates the page states in its markup: a free-text search takes any year in the
+        # body ("approved in 2020") for the publication date.
         date_extraction_params={
-            "extensive_search": True,
+            "extensive_search": False,
             "original_date": True,
             "outputformat": "%Y-%m-%dT%H:%M:%S%z",
         },
