@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from narrascope.errors import StoreError
+from narrascope.errors import MissingDependency, StoreError
 from narrascope.model import Article, RemovedLine, article_id
 from narrascope.store import SQLStore, Store, database_url, schema
 
@@ -86,7 +86,8 @@ def test_transaction_rolls_back_everything(store):
 
 
 def test_database_url_forms(tmp_path):
-    assert database_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
     assert database_url(str(tmp_path / "x.db")).startswith("sqlite:////")
     with pytest.raises(StoreError, match="does not exist"):
         database_url(str(tmp_path / "missing" / "x.db"))
@@ -131,3 +132,14 @@ def test_schema_version_is_written_once(tmp_path):
     with s.engine.begin() as conn:
         rows = conn.execute(schema.meta.select()).all()
     assert [(r.key, r.value) for r in rows] == [("schema_version", str(schema.SCHEMA_VERSION))]
+
+
+def test_missing_driver_names_the_extra():
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("psycopg is installed")
+    with pytest.raises(MissingDependency, match=r"narrascope\[postgres\]"):
+        SQLStore("postgresql://user@localhost/db")

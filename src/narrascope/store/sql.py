@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from ..errors import StoreError
+from ..errors import MissingDependency, StoreError
 from ..model import Article, RemovedLine
 from . import schema
 from .schema import articles, minhash_bands, signatures
@@ -23,9 +23,14 @@ DEFAULT_DB = "narrascope.db"
 
 
 def database_url(db: str) -> str:
-    """A URL for ``db``: URLs pass through, anything else is a SQLite file path."""
+    """A URL for ``db``: URLs pass through, anything else is a SQLite file path.
+
+    A bare ``postgresql://`` URL is given the psycopg 3 driver, the one ``narrascope[postgres]``
+    installs (SQLAlchemy would otherwise look for psycopg2).
+    """
     if "://" in db:
-        return db
+        scheme, rest = db.split("://", 1)
+        return f"postgresql+psycopg://{rest}" if scheme in ("postgresql", "postgres") else db
     path = Path(db).expanduser()
     if not path.parent.exists():
         raise StoreError(f"folder {str(path.parent)!r} does not exist", source=db)
@@ -46,7 +51,10 @@ class SQLStore:
             memory = is_sqlite and parsed.database in (None, "", ":memory:")
             kwargs = {"poolclass": StaticPool} if memory else {}
             self.engine: Engine = create_engine(url, future=True, **kwargs)
-        except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        except ImportError as exc:
+            raise MissingDependency(exc.name or "database driver", "postgres" if "postgres" in url else None,
+                                    purpose=f"the database {db}") from exc
+        except (ArgumentError, SQLAlchemyError) as exc:
             raise StoreError(f"cannot open database ({exc})", source=db) from exc
         if is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
