@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/narrascope --db narrascope-output/demo.db demo --output narrascope-output
+	$(BIN)/narrascope demo --output narrascope-output
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -157,3 +157,15 @@ def test_console_script_runs_without_network(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (out / "demo.json").exists()
+
+
+def test_makefile_demo_recipe_parses(tmp_path):
+    import shlex
+
+    recipe = next(line for line in (REPO / "Makefile").read_text().splitlines() if "/narrascope demo" in line)
+    args = shlex.split(recipe.strip())[1:]
+    out = tmp_path / "out"
+    args[args.index("--output") + 1] = str(out)
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert (out / "demo.json").exists()
