@@ -165,6 +165,61 @@ def _progress(ctx: Context, label: str):
         yield update
 
 
+# -- analyze -----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--redo", is_flag=True, help="analyze every article again, not only the new ones")
+@_common
+def analyze(ctx: Context, redo: bool) -> int:
+    """Enrich every article not analyzed yet: sentences, entities, quantities, dates, attributions,
+    cited sources, hedges and check-worthy claims; then canonicalise entities across the corpus."""
+    from .enrich.runner import enrich_articles
+
+    with _progress(ctx, "analyzing") as progress:
+        report = enrich_articles(ctx.store, ctx.settings, progress=progress, redo=redo)
+    ctx.say(report.summary())
+    languages = sorted({n.split(": ", 1)[1] for n in report.notes if "no entity model" in n})
+    for note in languages:
+        _warn(note)
+    return 0
+
+
+# -- batch commands ----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    metavar="FILE",
+    help='JSONL: {"id", "text"} per line (- for stdin)',
+)
+@click.option(
+    "--output", "output_path", required=True, metavar="FILE", help='JSONL: {"id", "checkworthiness"} per line'
+)
+@_common
+def checkworthy(ctx: Context, input_path: str, output_path: str) -> int:
+    """Score sentences for check-worthiness (0..1) with the shipped model."""
+    from .batch import read_records, run_jsonl
+    from .embeddings import USEEmbedder
+    from .enrich.checkworthy import CheckworthinessModel
+
+    model, embedder = CheckworthinessModel.load(), USEEmbedder()
+
+    def score(batch: list[dict]) -> list[dict]:
+        values = model.score([r["text"] for r in batch], embedder)
+        return [{"checkworthiness": round(float(v), 4)} for v in values]
+
+    with _open_output(output_path) as out:
+        report = run_jsonl(read_records(input_path, ("text",)), out, score)
+    for err in report.errors:
+        _error(str(err))
+    ctx.say(f"scored {report.written} record(s), {len(report.errors)} error(s)")
+    return EXIT_PARTIAL if report.errors else 0
+
+
 # -- export ------------------------------------------------------------------------------------
 
 
@@ -179,7 +234,7 @@ def export(ctx: Context, fmt: str, output: str) -> int:
     from .report import export as write
 
     with _open_output(output) as out:
-        count = write(ctx.store, fmt, out)
+        count = write(ctx.store, fmt, out, ctx.settings)
     if output != "-":
         ctx.say(f"wrote {count} article(s) as {fmt} to {output}")
     return 0
@@ -258,9 +313,12 @@ def demo(ctx: Context, output: str) -> int:
     for err in report.errors:
         _error(str(err))
     ctx.say(f"demo corpus: {report.summary()}")
+    from .enrich.runner import enrich_articles
+
+    ctx.say(enrich_articles(ctx.store, ctx.settings).summary())
     for fmt, name in (("json", "demo.json"), ("csv", "articles.csv"), ("graphml", "demo.graphml")):
         with _open_output(str(out_dir / name)) as fh:
-            write(ctx.store, fmt, fh)
+            write(ctx.store, fmt, fh, ctx.settings)
     ctx.say(f"store:   {ctx.db}")
     ctx.say(f"exports: {out_dir / 'demo.json'}, {out_dir / 'articles.csv'}, {out_dir / 'demo.graphml'}")
     ctx.say(f"next:    narrascope status --db {ctx.db}")

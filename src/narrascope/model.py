@@ -140,7 +140,9 @@ class Mention:
     end: int
     label: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT, LAW, WORK_OF_ART
     entity_id: str | None = None
-    normal: str | None = None  # the dictionary form where the language inflects names ("Каравии" -> "Каравия")
+    normal: str | None = (
+        None  # the dictionary form where the language inflects names ("Каравии" -> "Каравия")
+    )
 
 
 @dataclass(slots=True)

@@ -29,8 +29,9 @@ class Component:
         self.fn(docs)
 
 
-def component(name: str, *, requires: Iterable[str] = (), provides: Iterable[str] = (),
-              per_doc: bool = True) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def component(
+    name: str, *, requires: Iterable[str] = (), provides: Iterable[str] = (), per_doc: bool = True
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Register ``fn`` as a component. ``per_doc`` components take one document at a time."""
 
     def register(fn: Callable[..., None]) -> Callable[..., None]:
@@ -44,7 +45,9 @@ def component(name: str, *, requires: Iterable[str] = (), provides: Iterable[str
             else:
                 fn(docs)
 
-        REGISTRY[name] = Component(name, frozenset(requires), frozenset(provides), run, (fn.__doc__ or "").strip())
+        REGISTRY[name] = Component(
+            name, frozenset(requires), frozenset(provides), run, (fn.__doc__ or "").strip()
+        )
         return fn
 
     return register

@@ -13,9 +13,11 @@ def page(head="", body=""):
 
 
 def test_canonical_url_and_stated_time_no_guessed_dates():
-    html = page('<link rel="canonical" href="https://x.example/a">'
-                '<meta property="article:published_time" content="2025-02-13T08:00:00+00:00">',
-                f"<article><h1>Bridge to open</h1><p>{P1}</p><p>{P2}</p></article>")
+    html = page(
+        '<link rel="canonical" href="https://x.example/a">'
+        '<meta property="article:published_time" content="2025-02-13T08:00:00+00:00">',
+        f"<article><h1>Bridge to open</h1><p>{P1}</p><p>{P2}</p></article>",
+    )
     found = extract_article(html)
     assert found.url == "https://x.example/a"
     assert found.published == datetime(2025, 2, 13, 8, tzinfo=UTC)
@@ -25,9 +27,11 @@ def test_canonical_url_and_stated_time_no_guessed_dates():
 
 
 def test_html_to_lines_one_line_per_block():
-    html = page("<title>not shown</title><style>p{}</style>",
-                "<nav><a>Home</a> <a>World</a></nav><div>First <b>bold</b> words<br>next</div>"
-                "<ul><li>one</li><li>two</li></ul><script>var x = 1;</script>")
+    html = page(
+        "<title>not shown</title><style>p{}</style>",
+        "<nav><a>Home</a> <a>World</a></nav><div>First <b>bold</b> words<br>next</div>"
+        "<ul><li>one</li><li>two</li></ul><script>var x = 1;</script>",
+    )
     assert html_to_lines(html) == ["Home World", "First bold words", "next", "one", "two"]
 
 

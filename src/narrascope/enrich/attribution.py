@@ -23,9 +23,13 @@ SPEECH_VERBS = frozenset(
 )
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG"}
 _QUOTES = re.compile(r"[\"“«„]([^\"“”«»„]{3,})[\"”»“]")
-_RU_VERBS = (r"(?:заявил|сказал|сообщил|отметил|подчеркнул|пояснил|добавил|напомнил|признал|считает|уверен"
-             r"|рассказал|указал|написал|утверждает|полагает)(?:а|и|о)?")
-_RU_ACCORDING = re.compile(r"\b(?:по\s+словам|по\s+мнению|как\s+(?:заявил|сказал|отметил|считает)[аи]?)\s+", re.I)
+_RU_VERBS = (
+    r"(?:заявил|сказал|сообщил|отметил|подчеркнул|пояснил|добавил|напомнил|признал|считает|уверен"
+    r"|рассказал|указал|написал|утверждает|полагает)(?:а|и|о)?"
+)
+_RU_ACCORDING = re.compile(
+    r"\b(?:по\s+словам|по\s+мнению|как\s+(?:заявил|сказал|отметил|считает)[аи]?)\s+", re.I
+)
 _RU_SAID_THAT = re.compile(_RU_VERBS + r"[^.]{0,60}?,\s*что\s+", re.I)
 _RU_DASH_SAID = re.compile(r"[»\"”],?\s*[—–-]\s*" + _RU_VERBS + r"\s+", re.I)
 
@@ -75,7 +79,9 @@ def _according_to(doc: Doc, sent, according, obj) -> Attribution:
     elif phrase[1] >= end - 2:
         end = phrase[0]
     start, end = _strip(doc.text, start, end)
-    return Attribution(doc.id, start, end, doc.text[s_start:s_end], s_start, s_end, "according to", "according-to")
+    return Attribution(
+        doc.id, start, end, doc.text[s_start:s_end], s_start, s_end, "according to", "according-to"
+    )
 
 
 def _speech(doc: Doc, sent, verb) -> Attribution | None:
@@ -103,7 +109,9 @@ def _speech(doc: Doc, sent, verb) -> Attribution | None:
     start, end = _strip(doc.text, max(start, sent.start_char), min(end, sent.end_char))
     if end - start < 8:
         return None
-    kind = "quote" if quote is not None and quote.start(1) <= start and end <= quote.end(1) + 1 else "reported"
+    kind = (
+        "quote" if quote is not None and quote.start(1) <= start and end <= quote.end(1) + 1 else "reported"
+    )
     listener = None
     if verb.lemma_.lower() == "tell":
         told = next((c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")), None)
@@ -119,9 +127,15 @@ def _tucked_in(verb, subject) -> bool:
         return False
     first = min(subject.left_edge.i, verb.i)
     doc = verb.doc
-    return first > verb.sent.start + 3 and doc[first - 1].text in (",", "—", "–") and all(
-        t.i <= verb.i or t.is_punct or t.dep_ in ("advmod", "npadvmod", "prep", "pobj", "det", "amod", "compound")
-        for t in verb.subtree
+    return (
+        first > verb.sent.start + 3
+        and doc[first - 1].text in (",", "—", "–")
+        and all(
+            t.i <= verb.i
+            or t.is_punct
+            or t.dep_ in ("advmod", "npadvmod", "prep", "pobj", "det", "amod", "compound")
+            for t in verb.subtree
+        )
     )
 
 
@@ -131,8 +145,11 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
     lower = subject.lower_
     if lower in _PRONOUNS:
         wanted = _PRONOUNS[lower]
-        before = [m for m in doc.mentions if m.end <= subject.idx and (wanted is None or m.label == wanted)
-                  and m.label in ("PERSON", "ORG")]
+        before = [
+            m
+            for m in doc.mentions
+            if m.end <= subject.idx and (wanted is None or m.label == wanted) and m.label in ("PERSON", "ORG")
+        ]
         return (before[-1].start, before[-1].end) if before else None
     start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
     head = [m for m in doc.mentions if m.start <= subject.idx < m.end]
@@ -148,9 +165,9 @@ def _speaker_span(doc: Doc, obj) -> tuple[int, int]:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (text[start].isspace() or text[start] in ",;:—–-\"“”«»"):
+    while start < end and (text[start].isspace() or text[start] in ',;:—–-"“”«»'):
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-\"“”«»"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ',;:—–-"“”«»'):
         end -= 1
     return start, end
 
@@ -163,17 +180,47 @@ def _from_russian_patterns(doc: Doc) -> list[Attribution]:
         mentions = [m for m in doc.mentions if s <= m.start and m.end <= e and m.label in ("PERSON", "ORG")]
         if (m := _RU_ACCORDING.search(text, s, e)) and (who := _mention_after(mentions, m.end())):
             start, end = _strip(text, who.end, e)
-            out.append(Attribution(doc.id, start, end, text[who.start : who.end], who.start, who.end,
-                                   m.group(0).strip().lower(), "according-to"))
+            out.append(
+                Attribution(
+                    doc.id,
+                    start,
+                    end,
+                    text[who.start : who.end],
+                    who.start,
+                    who.end,
+                    m.group(0).strip().lower(),
+                    "according-to",
+                )
+            )
         elif (m := _RU_SAID_THAT.search(text, s, e)) and (who := _mention_before(mentions, m.start())):
             start, end = _strip(text, m.end(), e)
-            out.append(Attribution(doc.id, start, end, text[who.start : who.end], who.start, who.end,
-                                   m.group(0).split(",")[0].strip().lower(), "reported"))
+            out.append(
+                Attribution(
+                    doc.id,
+                    start,
+                    end,
+                    text[who.start : who.end],
+                    who.start,
+                    who.end,
+                    m.group(0).split(",")[0].strip().lower(),
+                    "reported",
+                )
+            )
         elif (m := _RU_DASH_SAID.search(text, s, e)) and (who := _mention_after(mentions, m.end())):
             quote = _QUOTES.search(text, s, m.start() + 1)
             if quote:
-                out.append(Attribution(doc.id, quote.start(1), quote.end(1), text[who.start : who.end],
-                                       who.start, who.end, m.group(0).strip(" »\"”,—–-").lower(), "quote"))
+                out.append(
+                    Attribution(
+                        doc.id,
+                        quote.start(1),
+                        quote.end(1),
+                        text[who.start : who.end],
+                        who.start,
+                        who.end,
+                        m.group(0).strip(' »"”,—–-').lower(),
+                        "quote",
+                    )
+                )
     return out
 
 

@@ -40,8 +40,20 @@ _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ACRONYM = re.compile(r"^[A-ZА-ЯЁ]{2,6}$")
 _DEFINED = re.compile(r"\s*\(\s*([A-ZА-ЯЁ]{2,6})\s*\)")
-_FOLD = [(r"([a-z])\1+", r"\1"), (r"kh", "h"), (r"zh", "j"), (r"ts", "c"), (r"x", "ks"), (r"w", "v"),
-         (r"ph", "f"), (r"ck", "k"), (r"y", "i"), (r"ii+", "i"), (r"ie", "e"), (r"yo|io", "e")]
+_FOLD = [
+    (r"([a-z])\1+", r"\1"),
+    (r"kh", "h"),
+    (r"zh", "j"),
+    (r"ts", "c"),
+    (r"x", "ks"),
+    (r"w", "v"),
+    (r"ph", "f"),
+    (r"ck", "k"),
+    (r"y", "i"),
+    (r"ii+", "i"),
+    (r"ie", "e"),
+    (r"yo|io", "e"),
+]
 _FOLD_RE = [(re.compile(a), b) for a, b in _FOLD]
 _FINAL_VOWELS = re.compile(r"(?<=[a-z]{2})[aeiou]+$")
 

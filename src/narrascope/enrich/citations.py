@@ -30,8 +30,10 @@ AFTER_SOURCE = re.compile(
     r"published|revealed|cited|сообщил[аио]?|написал[аио]?|пишет|сообщает)(?!\w)",
     re.I,
 )
-_DOMAIN = re.compile(r"(?:[A-Za-z0-9-]+\.)+(?:com|org|net|kz|ru|ua|uk|eu|de|fr|info|news|io|by|uz|kg|tj|am|ge|az"
-                     r"|example)(?!\w)")
+_DOMAIN = re.compile(
+    r"(?:[A-Za-z0-9-]+\.)+(?:com|org|net|kz|ru|ua|uk|eu|de|fr|info|news|io|by|uz|kg|tj|am|ge|az"
+    r"|example)(?!\w)"
+)
 _CAPITALISED = re.compile(r"(?:(?:the|The)\s+)?(?:[A-Z][\w&'’.-]*)(?:\s+(?:of\s+)?[A-Z][\w&'’.-]*){0,5}")
 _POSSESSIVE = re.compile(r"['’]s?$")
 _NON_SOURCES = frozenset({"PERSON", "GPE", "LOC", "NORP", "FAC"})
@@ -53,7 +55,9 @@ def find_citations(doc: Doc) -> None:
             if s <= mention.start and mention.end <= e and mention.label not in _NON_SOURCES:
                 cue = AFTER_SOURCE.match(text, mention.end, e)
                 if cue is not None:
-                    out.append(_citation(doc, mention.start, cue.end(), (mention.start, mention.end), cue.group(0)))
+                    out.append(
+                        _citation(doc, mention.start, cue.end(), (mention.start, mention.end), cue.group(0))
+                    )
     own = (doc.article.outlet or "").casefold()
     # "X told Nord Review" in Nord Review is the outlet's own reporting, not a source it cites.
     doc.citations = [c for c in _dedupe(out) if c.source.casefold() != own]
@@ -70,7 +74,9 @@ def _source_at(doc: Doc, pos: int, limit: int) -> tuple[int, int] | None:
     match = _CAPITALISED.match(text, pos, limit)
     if match and not _is_person_or_place(doc.mentions, match.start(), match.end()):
         words = match.group(0).split()
-        if words[-1][0].isupper() and not (len(words) == 1 and words[0] in ("The", "It", "He", "She", "They")):
+        if words[-1][0].isupper() and not (
+            len(words) == 1 and words[0] in ("The", "It", "He", "She", "They")
+        ):
             return match.start(), match.end()
     return None
 

@@ -25,24 +25,28 @@ _NEGATION = {
 }
 
 
-@component("claims", requires=("sentences", "parse", "quantities", "attributions", "hedges"), provides=("claims",))
+@component(
+    "claims", requires=("sentences", "parse", "quantities", "attributions", "hedges"), provides=("claims",)
+)
 def find_claims(doc: Doc) -> None:
     """Candidate claims with their quantities, attribution, hedge and polarity."""
     claims = []
     for start, end in _candidates(doc):
         hedge = next((h for h in doc.hedges if h.kind == "hedge" and start <= h.start < end), None)
-        claims.append(Claim(
-            id=claim_id(doc.id, start, end),
-            article_id=doc.id,
-            start=start,
-            end=end,
-            checkworthiness=0.0,
-            negated=_negated(doc, start, end),
-            hedged=hedge is not None,
-            hedge_cue=hedge.cue if hedge else None,
-            attribution=_covering(doc.attributions, start, end),
-            quantities=[q for q in doc.quantities if start <= q.start and q.end <= end],
-        ))
+        claims.append(
+            Claim(
+                id=claim_id(doc.id, start, end),
+                article_id=doc.id,
+                start=start,
+                end=end,
+                checkworthiness=0.0,
+                negated=_negated(doc, start, end),
+                hedged=hedge is not None,
+                hedge_cue=hedge.cue if hedge else None,
+                attribution=_covering(doc.attributions, start, end),
+                quantities=[q for q in doc.quantities if start <= q.start and q.end <= end],
+            )
+        )
     doc.claims = claims
 
 
@@ -61,7 +65,11 @@ def _candidates(doc: Doc) -> list[tuple[int, int]]:
         if len(pieces) > 1 and any(_words(text, s, e) < MIN_WORDS for s, e in pieces):
             pieces = [(start, end)]  # a semicolon inside a list, not between clauses
         for s, e in pieces:
-            if _words(text, s, e) >= MIN_WORDS and not text[s:e].rstrip(" \"'”»)").endswith("?") and _has_verb(doc, s, e):
+            if (
+                _words(text, s, e) >= MIN_WORDS
+                and not text[s:e].rstrip(" \"'”»)").endswith("?")
+                and _has_verb(doc, s, e)
+            ):
                 out.append((s, e))
     return out
 
@@ -84,8 +92,11 @@ def _negated(doc: Doc, start: int, end: int) -> bool:
         if span is not None:
             root = span.root
             heads = {root} | {c for c in root.children if c.dep_ in ("conj", "ccomp", "xcomp")}
-            return any(c.dep_ == "neg" or (c.lower_ in ("never", "no") and c.dep_ in ("neg", "advmod", "det"))
-                       for h in heads for c in h.children)
+            return any(
+                c.dep_ == "neg" or (c.lower_ in ("never", "no") and c.dep_ in ("neg", "advmod", "det"))
+                for h in heads
+                for c in h.children
+            )
     pattern = _NEGATION.get(doc.article.language or "", _NEGATION[""])
     return bool(pattern.search(doc.text, start, end))
 

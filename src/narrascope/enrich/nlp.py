@@ -20,7 +20,9 @@ from ..pipeline import component
 from .doc import Doc
 
 # Entity labels worth canonicalising; dates, money and numbers have their own components.
-ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"})
+ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
+)
 NATASHA_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 # spaCy's pipe batch: large enough to keep its matrix code busy, small enough to stream.
 SPACY_BATCH = 32
@@ -40,7 +42,9 @@ class SpacyBackend:
 
     def annotate(self, docs: list[Doc]) -> None:
         nlp = spacy_english()
-        for doc, parsed in zip(docs, nlp.pipe((d.text for d in docs), batch_size=self.batch_size), strict=True):
+        for doc, parsed in zip(
+            docs, nlp.pipe((d.text for d in docs), batch_size=self.batch_size), strict=True
+        ):
             doc.parsed = parsed
             spans = [(s.start_char, s.end_char) for s in parsed.sents]
             doc.sentences = _sentences(doc.id, doc.text, spans)
@@ -69,8 +73,15 @@ class NatashaBackend:
             for span in ndoc.spans:
                 span.normalize(tools["vocab"])
                 start, end = _trim(doc.text, span.start, span.stop)
-                mentions.append(Mention(doc.id, start, end, NATASHA_LABELS.get(span.type, span.type),
-                                        normal=span.normal or None))
+                mentions.append(
+                    Mention(
+                        doc.id,
+                        start,
+                        end,
+                        NATASHA_LABELS.get(span.type, span.type),
+                        normal=span.normal or None,
+                    )
+                )
             doc.mentions = mentions
 
 
@@ -124,8 +135,12 @@ def natasha_tools() -> dict:
     except ImportError as exc:  # pragma: no cover - a core dependency
         raise MissingDependency("natasha", purpose="Russian sentences and entities") from exc
     emb = NewsEmbedding()
-    return {"segmenter": Segmenter(), "ner": NewsNERTagger(emb), "morph": NewsMorphTagger(emb),
-            "vocab": MorphVocab()}
+    return {
+        "segmenter": Segmenter(),
+        "ner": NewsNERTagger(emb),
+        "morph": NewsMorphTagger(emb),
+        "vocab": MorphVocab(),
+    }
 
 
 def _sentences(article_id: str, text: str, spans: list[tuple[int, int]]) -> list[Sentence]:

@@ -7,12 +7,14 @@ as one document. ``export.schema.json`` next to this file is its JSON Schema.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any, TextIO
 
 from .. import __version__
+from ..config import Settings, default_settings
 from ..store import SQLStore
-from .records import article_record
+from .records import article_record, citation_records, claim_record, entity_record
 
 SCHEMA_VERSION = "1.0"
 # Kinds the later stages fill; an export always carries every key so consumers can rely on it.
@@ -33,18 +35,54 @@ def export_schema() -> dict[str, Any]:
     return json.loads(text)
 
 
-def write_json(store: SQLStore, out: TextIO) -> int:
+def write_json(store: SQLStore, out: TextIO, settings: Settings | None = None) -> int:
+    settings = settings or default_settings()
     out.write("{\n")
     out.write(f'  "schema_version": {json.dumps(SCHEMA_VERSION)},\n')
-    out.write(f'  "narrascope_version": {json.dumps(__version__)},\n')
-    out.write('  "articles": [')
-    count = 0
-    for article in store.iter_articles():
-        out.write(",\n    " if count else "\n    ")
-        out.write(json.dumps(article_record(article), ensure_ascii=False))
-        count += 1
-    out.write("\n  ]" if count else "]")
-    for section in SECTIONS:
-        out.write(f',\n  "{section}": []')
+    out.write(f'  "narrascope_version": {json.dumps(__version__)}')
+    counts = {}
+    sections: dict[str, Iterator[dict]] = {
+        "articles": _articles(store),
+        "entities": _entities(store),
+        "claims": _claims(store, settings.enrich.min_checkworthiness),
+        "citations": _citations(store),
+    }
+    for name in ("articles", *SECTIONS):
+        out.write(f',\n  "{name}": [')
+        n = 0
+        for record in sections.get(name, iter(())):
+            out.write(",\n    " if n else "\n    ")
+            out.write(json.dumps(record, ensure_ascii=False))
+            n += 1
+        out.write("\n  ]" if n else "]")
+        counts[name] = n
     out.write("\n}\n")
-    return count
+    return counts["articles"]
+
+
+def _articles(store: SQLStore) -> Iterator[dict]:
+    for article, ann in zip(store.iter_articles(), store.iter_annotations(), strict=True):
+        record = article_record(article)
+        record["notes"] = ann.notes
+        yield record
+
+
+def _entities(store: SQLStore) -> Iterator[dict]:
+    texts = {
+        (row["article_id"], row["start"], row["end"]): text[row["start"] : row["end"]]
+        for row, text in store.mention_rows()
+    }
+    for entity, mentions in store.iter_entities():
+        yield entity_record(entity, mentions, texts)
+
+
+def _claims(store: SQLStore, threshold: float) -> Iterator[dict]:
+    for article, ann in zip(store.iter_articles(), store.iter_annotations(), strict=True):
+        for claim in ann.claims:
+            if claim.checkworthiness >= threshold:
+                yield claim_record(claim, article.text)
+
+
+def _citations(store: SQLStore) -> Iterator[dict]:
+    for article, ann in zip(store.iter_articles(), store.iter_annotations(), strict=True):
+        yield from citation_records(ann, article.text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Article
+from ..model import Annotations, Article, Claim, Entity, Mention
 
 
 def article_record(article: Article, *, with_text: bool = True) -> dict[str, Any]:
@@ -30,3 +30,76 @@ def article_record(article: Article, *, with_text: bool = True) -> dict[str, Any
             {"text": r.text, "reason": r.reason, "line": r.line_no} for r in article.removed
         ]
     return record
+
+
+def entity_record(
+    entity: Entity, mentions: list[Mention], texts: dict[tuple[str, int, int], str]
+) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": entity.aliases,
+        "mentions": [
+            {
+                "article": m.article_id,
+                "start": m.start,
+                "end": m.end,
+                "text": texts[(m.article_id, m.start, m.end)],
+            }
+            for m in mentions
+        ],
+    }
+
+
+def claim_record(claim: Claim, text: str) -> dict[str, Any]:
+    a = claim.attribution
+    return {
+        "id": claim.id,
+        "article": claim.article_id,
+        "start": claim.start,
+        "end": claim.end,
+        "text": text[claim.start : claim.end],
+        "checkworthiness": claim.checkworthiness,
+        "negated": claim.negated,
+        "hedged": claim.hedged,
+        "hedge_cue": claim.hedge_cue,
+        "entities": claim.entity_ids,
+        "quantities": [
+            {
+                "start": q.start,
+                "end": q.end,
+                "text": text[q.start : q.end],
+                "kind": q.kind,
+                "value": q.value,
+                "unit": q.unit,
+            }
+            for q in claim.quantities
+        ],
+        "attribution": None
+        if a is None
+        else {
+            "speaker": a.speaker,
+            "speaker_start": a.speaker_start,
+            "speaker_end": a.speaker_end,
+            "cue": a.cue,
+            "kind": a.kind,
+            "listener": a.listener,
+            "start": a.start,
+            "end": a.end,
+        },
+    }
+
+
+def citation_records(ann: Annotations, text: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "article": c.article_id,
+            "source": c.source,
+            "start": c.start,
+            "end": c.end,
+            "text": text[c.start : c.end],
+            "cue": c.cue,
+        }
+        for c in ann.citations
+    ]

@@ -45,17 +45,29 @@ class EnrichmentStore:
 
     def articles_needing(self, stage: str, version: str) -> list[str]:
         """Ids of the articles ``stage`` has not processed at ``version``, in ingest order."""
-        done = select(stage_runs.c.article_id).where(stage_runs.c.stage == stage, stage_runs.c.version == version)
+        done = select(stage_runs.c.article_id).where(
+            stage_runs.c.stage == stage, stage_runs.c.version == version
+        )
         with self._connect() as conn:
-            return list(conn.execute(select(articles.c.id).where(articles.c.id.not_in(done))
-                                     .order_by(articles.c.seq)).scalars())
+            return list(
+                conn.execute(
+                    select(articles.c.id).where(articles.c.id.not_in(done)).order_by(articles.c.seq)
+                ).scalars()
+            )
 
     def mark_done(self, stage: str, article_id: str, version: str) -> None:
         with self._connect() as conn:
-            conn.execute(delete(stage_runs).where(stage_runs.c.stage == stage,
-                                                  stage_runs.c.article_id == article_id))
-            conn.execute(insert(stage_runs).values(stage=stage, article_id=article_id, version=version,
-                                                   ran_at=datetime.now(UTC).isoformat(timespec="seconds")))
+            conn.execute(
+                delete(stage_runs).where(stage_runs.c.stage == stage, stage_runs.c.article_id == article_id)
+            )
+            conn.execute(
+                insert(stage_runs).values(
+                    stage=stage,
+                    article_id=article_id,
+                    version=version,
+                    ran_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                )
+            )
 
     # -- per-article layers ------------------------------------------------------------------
 
@@ -67,22 +79,62 @@ class EnrichmentStore:
                 conn.execute(delete(table).where(table.c.article_id == aid))
             conn.execute(delete(notes).where(notes.c.article_id == aid, notes.c.stage == stage))
             rows = {
-                sentences: [{"article_id": aid, "start": s.start, "end": s.end, "idx": s.index} for s in ann.sentences],
-                mentions: [{"article_id": aid, "start": m.start, "end": m.end, "label": m.label, "normal": m.normal,
-                            "entity_id": m.entity_id} for m in ann.mentions],
+                sentences: [
+                    {"article_id": aid, "start": s.start, "end": s.end, "idx": s.index} for s in ann.sentences
+                ],
+                mentions: [
+                    {
+                        "article_id": aid,
+                        "start": m.start,
+                        "end": m.end,
+                        "label": m.label,
+                        "normal": m.normal,
+                        "entity_id": m.entity_id,
+                    }
+                    for m in ann.mentions
+                ],
                 quantities: [_span(q, kind=q.kind, value=q.value, unit=q.unit) for q in ann.quantities],
-                times: [_span(t, value=t.value, end_value=t.end_value, granularity=t.granularity,
-                              relative=t.relative) for t in ann.times],
-                attributions: [_span(a, speaker=a.speaker, speaker_start=a.speaker_start, speaker_end=a.speaker_end,
-                                     cue=a.cue, kind=a.kind, listener=a.listener) for a in ann.attributions],
-                citations: [_span(c, source=c.source, cue=c.cue, source_start=c.source_start,
-                                  source_end=c.source_end) for c in ann.citations],
+                times: [
+                    _span(
+                        t,
+                        value=t.value,
+                        end_value=t.end_value,
+                        granularity=t.granularity,
+                        relative=t.relative,
+                    )
+                    for t in ann.times
+                ],
+                attributions: [
+                    _span(
+                        a,
+                        speaker=a.speaker,
+                        speaker_start=a.speaker_start,
+                        speaker_end=a.speaker_end,
+                        cue=a.cue,
+                        kind=a.kind,
+                        listener=a.listener,
+                    )
+                    for a in ann.attributions
+                ],
+                citations: [
+                    _span(c, source=c.source, cue=c.cue, source_start=c.source_start, source_end=c.source_end)
+                    for c in ann.citations
+                ],
                 hedges: [_span(h, cue=h.cue, kind=h.kind) for h in ann.hedges],
-                claims: [{"id": c.id, "article_id": aid, "start": c.start, "end": c.end,
-                          "checkworthiness": c.checkworthiness, "negated": c.negated,
-                          "hedge_cue": c.hedge_cue if c.hedged else None,
-                          "attribution_start": c.attribution.start if c.attribution else None,
-                          "attribution_end": c.attribution.end if c.attribution else None} for c in ann.claims],
+                claims: [
+                    {
+                        "id": c.id,
+                        "article_id": aid,
+                        "start": c.start,
+                        "end": c.end,
+                        "checkworthiness": c.checkworthiness,
+                        "negated": c.negated,
+                        "hedge_cue": c.hedge_cue if c.hedged else None,
+                        "attribution_start": c.attribution.start if c.attribution else None,
+                        "attribution_end": c.attribution.end if c.attribution else None,
+                    }
+                    for c in ann.claims
+                ],
                 notes: [{"article_id": aid, "stage": stage, "text": n} for n in ann.notes],
             }
             for table, values in rows.items():
@@ -95,8 +147,11 @@ class EnrichmentStore:
 
     def iter_annotations(self, article_ids: list[str] | None = None) -> Iterator[Annotations]:
         with self._connect() as conn:
-            ids = article_ids if article_ids is not None else list(
-                conn.execute(select(articles.c.id).order_by(articles.c.seq)).scalars())
+            ids = (
+                article_ids
+                if article_ids is not None
+                else list(conn.execute(select(articles.c.id).order_by(articles.c.seq)).scalars())
+            )
         for chunk in _chunks(ids, 200):
             layers = self._load_layers(chunk)
             for aid in chunk:
@@ -121,9 +176,18 @@ class EnrichmentStore:
             ids = list(conn.execute(select(articles.c.id).order_by(articles.c.seq)).scalars())
         for chunk in _chunks(ids, 500):
             with self._connect() as conn:
-                texts = dict(conn.execute(select(articles.c.id, articles.c.text).where(articles.c.id.in_(chunk))).all())
-                rows = conn.execute(select(mentions).where(mentions.c.article_id.in_(chunk))
-                                    .order_by(mentions.c.article_id, mentions.c.start)).mappings().all()
+                texts = dict(
+                    conn.execute(select(articles.c.id, articles.c.text).where(articles.c.id.in_(chunk))).all()
+                )
+                rows = (
+                    conn.execute(
+                        select(mentions)
+                        .where(mentions.c.article_id.in_(chunk))
+                        .order_by(mentions.c.article_id, mentions.c.start)
+                    )
+                    .mappings()
+                    .all()
+                )
             for row in rows:
                 yield dict(row), texts[row["article_id"]]
 
@@ -132,21 +196,40 @@ class EnrichmentStore:
         with self._connect() as conn:
             conn.execute(delete(entities))
             if found:
-                conn.execute(insert(entities), [{"id": e.id, "name": e.name, "type": e.type,
-                                                 "aliases": json.dumps(e.aliases, ensure_ascii=False)} for e in found])
+                conn.execute(
+                    insert(entities),
+                    [
+                        {
+                            "id": e.id,
+                            "name": e.name,
+                            "type": e.type,
+                            "aliases": json.dumps(e.aliases, ensure_ascii=False),
+                        }
+                        for e in found
+                    ],
+                )
             for aid, start, end, eid in assignments:
-                conn.execute(update(mentions).where(mentions.c.article_id == aid, mentions.c.start == start,
-                                                    mentions.c.end == end).values(entity_id=eid))
+                conn.execute(
+                    update(mentions)
+                    .where(mentions.c.article_id == aid, mentions.c.start == start, mentions.c.end == end)
+                    .values(entity_id=eid)
+                )
 
     def iter_entities(self) -> Iterator[tuple[Entity, list[Mention]]]:
         with self._connect() as conn:
             found = conn.execute(select(entities).order_by(entities.c.type, entities.c.name)).mappings().all()
             by_entity: dict[str, list[Mention]] = defaultdict(list)
-            for row in conn.execute(select(mentions).where(mentions.c.entity_id.is_not(None))
-                                    .order_by(mentions.c.article_id, mentions.c.start)).mappings():
+            for row in conn.execute(
+                select(mentions)
+                .where(mentions.c.entity_id.is_not(None))
+                .order_by(mentions.c.article_id, mentions.c.start)
+            ).mappings():
                 by_entity[row["entity_id"]].append(_mention(row))
         for row in found:
-            yield Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"])), by_entity[row["id"]]
+            yield (
+                Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"])),
+                by_entity[row["id"]],
+            )
 
     def count_rows(self, table_name: str) -> int:
         from sqlalchemy import func
@@ -176,31 +259,55 @@ def _assemble(aid: str, layers: dict) -> Annotations:
     def strip(row: dict) -> dict:
         return {k: v for k, v in row.items() if k not in ("article_id", "start", "end")}
 
-    attrs = [Attribution(aid, r["start"], r["end"], **{k: v for k, v in strip(r).items()}) for r in rows("attributions")]
+    attrs = [
+        Attribution(aid, r["start"], r["end"], **{k: v for k, v in strip(r).items()})
+        for r in rows("attributions")
+    ]
     by_span = {(a.start, a.end): a for a in attrs}
-    quants = [Quantity(aid, r["start"], r["end"], r["kind"], r["value"], r["unit"]) for r in rows("quantities")]
+    quants = [
+        Quantity(aid, r["start"], r["end"], r["kind"], r["value"], r["unit"]) for r in rows("quantities")
+    ]
     claim_list = []
     for r in rows("claims"):
-        claim_list.append(Claim(
-            id=r["id"], article_id=aid, start=r["start"], end=r["end"], checkworthiness=r["checkworthiness"],
-            negated=bool(r["negated"]), hedged=r["hedge_cue"] is not None, hedge_cue=r["hedge_cue"],
-            attribution=by_span.get((r["attribution_start"], r["attribution_end"])),
-            quantities=[q for q in quants if r["start"] <= q.start and q.end <= r["end"]],
-        ))
+        claim_list.append(
+            Claim(
+                id=r["id"],
+                article_id=aid,
+                start=r["start"],
+                end=r["end"],
+                checkworthiness=r["checkworthiness"],
+                negated=bool(r["negated"]),
+                hedged=r["hedge_cue"] is not None,
+                hedge_cue=r["hedge_cue"],
+                attribution=by_span.get((r["attribution_start"], r["attribution_end"])),
+                quantities=[q for q in quants if r["start"] <= q.start and q.end <= r["end"]],
+            )
+        )
     mention_list = [_mention(r) for r in rows("mentions")]
     for claim in claim_list:
-        claim.entity_ids = sorted({m.entity_id for m in mention_list
-                                   if m.entity_id and claim.start <= m.start and m.end <= claim.end})
+        claim.entity_ids = sorted(
+            {
+                m.entity_id
+                for m in mention_list
+                if m.entity_id and claim.start <= m.start and m.end <= claim.end
+            }
+        )
     return Annotations(
         article_id=aid,
         sentences=[Sentence(aid, r["start"], r["end"], r["idx"]) for r in rows("sentences")],
         mentions=mention_list,
         quantities=quants,
-        times=[TimeExpression(aid, r["start"], r["end"], r["value"], r["end_value"], r["granularity"],
-                              bool(r["relative"])) for r in rows("times")],
+        times=[
+            TimeExpression(
+                aid, r["start"], r["end"], r["value"], r["end_value"], r["granularity"], bool(r["relative"])
+            )
+            for r in rows("times")
+        ],
         attributions=attrs,
-        citations=[Citation(aid, r["start"], r["end"], r["source"], r["cue"], r["source_start"], r["source_end"])
-                   for r in rows("citations")],
+        citations=[
+            Citation(aid, r["start"], r["end"], r["source"], r["cue"], r["source_start"], r["source_end"])
+            for r in rows("citations")
+        ],
         hedges=[Hedge(aid, r["start"], r["end"], r["cue"], r["kind"]) for r in rows("hedges")],
         claims=claim_list,
         notes=[r["text"] for r in layers["notes"].get(aid, [])],

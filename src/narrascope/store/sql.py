@@ -53,8 +53,11 @@ class SQLStore(EnrichmentStore):
             kwargs = {"poolclass": StaticPool} if memory else {}
             self.engine: Engine = create_engine(url, future=True, **kwargs)
         except ImportError as exc:
-            raise MissingDependency(exc.name or "database driver", "postgres" if "postgres" in url else None,
-                                    purpose=f"the database {db}") from exc
+            raise MissingDependency(
+                exc.name or "database driver",
+                "postgres" if "postgres" in url else None,
+                purpose=f"the database {db}",
+            ) from exc
         except (ArgumentError, SQLAlchemyError) as exc:
             raise StoreError(f"cannot open database ({exc})", source=db) from exc
         if is_sqlite:
@@ -78,8 +81,11 @@ class SQLStore(EnrichmentStore):
                         insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
                     )
                 elif int(version) < schema.SCHEMA_VERSION:  # create_all added the new tables
-                    conn.execute(update(schema.meta).where(schema.meta.c.key == "schema_version")
-                                 .values(value=str(schema.SCHEMA_VERSION)))
+                    conn.execute(
+                        update(schema.meta)
+                        .where(schema.meta.c.key == "schema_version")
+                        .values(value=str(schema.SCHEMA_VERSION))
+                    )
                 elif int(version) > schema.SCHEMA_VERSION:
                     raise StoreError(
                         f"made by a newer narrascope (schema {version}); upgrade narrascope", source=self.db
