@@ -23,6 +23,13 @@ from .doc import Doc
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
 )
+# Titles and roles written before a name; models often sweep them into the PERSON span.
+ROLE_WORDS = frozenset(
+    """mr mrs ms dr prof president vice prime minister ambassador senator governor mayor spokesman spokeswoman
+    spokesperson secretary chairman chairwoman chair ceo director general colonel captain sergeant judge
+    journalist analyst expert professor deputy speaker king queen prince princess pope sheikh leader
+    economist politician lawmaker commentator""".split()
+)
 NATASHA_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
 # spaCy's pipe batch: large enough to keep its matrix code busy, small enough to stream.
 SPACY_BATCH = 32
@@ -49,7 +56,7 @@ class SpacyBackend:
             spans = [(s.start_char, s.end_char) for s in parsed.sents]
             doc.sentences = _sentences(doc.id, doc.text, spans)
             doc.mentions = [
-                Mention(doc.id, *_trim(doc.text, e.start_char, e.end_char), e.label_)
+                Mention(doc.id, *_trim(doc.text, *_name_only(e)), e.label_)
                 for e in parsed.ents
                 if e.label_ in ENTITY_LABELS and e.text.strip()
             ]
@@ -112,6 +119,17 @@ def annotate_language(docs: list[Doc]) -> None:
     for language, group in by_language.items():
         backend = BACKENDS.get(language, PlainBackend)()
         backend.annotate(group)
+
+
+def _name_only(ent) -> tuple[int, int]:
+    """A person's span without a leading role word the model swept in ("Spokeswoman Maria Lind")."""
+    tokens = list(ent)
+    if ent.label_ == "PERSON":
+        while len(tokens) > 1 and (
+            tokens[0].pos_ not in ("PROPN", "X") or tokens[0].lower_.rstrip(".") in ROLE_WORDS
+        ):
+            tokens.pop(0)
+    return tokens[0].idx, ent.end_char
 
 
 @lru_cache(maxsize=1)

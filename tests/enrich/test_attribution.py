@@ -1,0 +1,62 @@
+from narrascope.enrich.attribution import attribute
+
+
+def found(doc):
+    attribute(doc)
+    return [(a.kind, a.cue, a.speaker, doc.text[a.start : a.end], a.listener) for a in doc.attributions]
+
+
+def test_reported_speech_with_a_named_speaker(make_doc):
+    doc = make_doc("Finance minister Anna Berg said that the budget deficit would shrink next year.")
+    assert found(doc) == [
+        ("reported", "said", "Anna Berg", "that the budget deficit would shrink next year", None)
+    ]
+
+
+def test_according_to_attributes_the_rest_of_the_sentence(make_doc):
+    doc = make_doc("According to the Ledger, the memo was circulated among senior officials in January.")
+    kind, cue, speaker, said, _ = found(doc)[0]
+    assert (kind, cue) == ("according-to", "according to")
+    assert speaker == "Ledger" or speaker.endswith("Ledger")
+    assert said == "the memo was circulated among senior officials in January."
+
+
+def test_told_records_the_listener(make_doc):
+    doc = make_doc("Spokeswoman Maria Lind told reporters that the talks had been postponed.")
+    (kind, cue, speaker, said, listener), *_ = found(doc)
+    assert (cue, speaker, listener) == ("told", "Maria Lind", "reporters")
+    assert said == "that the talks had been postponed"
+
+
+def test_speech_verb_after_the_statement(make_doc):
+    doc = make_doc("The plant will cost twelve billion dollars, the energy ministry said on Monday.")
+    kind, cue, speaker, said, _ = found(doc)[0]
+    assert speaker == "the energy ministry"
+    assert said == "The plant will cost twelve billion dollars"
+
+
+def test_pronoun_goes_back_to_the_last_person(make_doc):
+    doc = make_doc("Opposition leader Serik Dauletov spoke in parliament. He said the deal was a mistake.")
+    assert [(a[2], a[3]) for a in found(doc)] == [("Serik Dauletov", "the deal was a mistake")]
+
+
+def test_direct_quote(make_doc):
+    doc = make_doc('"We do not build our relations at the expense of another partner," Aralbayeva said.')
+    kinds = {(a[0], a[2], a[3]) for a in found(doc)}
+    assert ("quote", "Aralbayeva", "We do not build our relations at the expense of another partner") in kinds
+
+
+def test_russian_patterns(make_doc):
+    doc = make_doc(
+        "По словам Болата Жакенова, тендер идёт в штатном режиме. "
+        "Мадина Аралбаева заявила, что политика страны не изменилась.",
+        "ru",
+    )
+    result = found(doc)
+    assert result[0][0] == "according-to" and result[0][3] == "тендер идёт в штатном режиме."
+    assert result[1][0] == "reported" and result[1][2] == "Мадина Аралбаева"
+    assert result[1][3] == "политика страны не изменилась."
+
+
+def test_no_speaker_no_attribution(make_doc):
+    assert found(make_doc("The bridge was closed for repairs on Tuesday after the storm.")) == []
