@@ -23,14 +23,14 @@ def test_according_to_attributes_the_rest_of_the_sentence(make_doc):
 
 def test_told_records_the_listener(make_doc):
     doc = make_doc("Spokeswoman Maria Lind told reporters that the talks had been postponed.")
-    (kind, cue, speaker, said, listener), *_ = found(doc)
+    (_kind, cue, speaker, said, listener), *_ = found(doc)
     assert (cue, speaker, listener) == ("told", "Maria Lind", "reporters")
     assert said == "that the talks had been postponed"
 
 
 def test_speech_verb_after_the_statement(make_doc):
     doc = make_doc("The plant will cost twelve billion dollars, the energy ministry said on Monday.")
-    kind, cue, speaker, said, _ = found(doc)[0]
+    _kind, _cue, speaker, said, _ = found(doc)[0]
     assert speaker == "the energy ministry"
     assert said == "The plant will cost twelve billion dollars"
 

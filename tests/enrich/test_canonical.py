@@ -86,9 +86,9 @@ def test_acronym_with_two_candidates_is_left_alone():
 
 
 def test_types_must_agree_unless_one_dominates():
-    entities, ids = canonicalize([ref("Jordan", "PERSON"), ref("Jordan", "GPE")])
+    _, ids = canonicalize([ref("Jordan", "PERSON"), ref("Jordan", "GPE")])
     assert ids[0] != ids[1]  # a person and a place are never merged on a tie
-    entities, ids = canonicalize(
+    _, ids = canonicalize(
         [ref("Karavia", "GPE"), ref("Karavia", "GPE"), ref("Karavia", "GPE"), ref("Karavia", "PERSON")]
     )
     assert len(set(ids)) == 1  # a model's odd tag is outvoted
