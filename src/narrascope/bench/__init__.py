@@ -14,6 +14,8 @@ from ..errors import ConfigError
 BENCHMARKS = {
     "textclean": "narrascope.bench.textclean",
     "ingest": "narrascope.bench.ingest_speed",
+    "checkworthy": "narrascope.bench.checkworthy",
+    "enrich": "narrascope.bench.enrich_speed",
 }
 
 

@@ -12,6 +12,7 @@ are matched by a "skip" branch of the same regex so that their digits never beco
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,7 +32,7 @@ class QuantityMatch:
 # --- the pattern ------------------------------------------------------------------------------------
 _SP = "[ \\t\\u00a0\\u202f\\u2009]"  # spaces inside a figure: plain, no-break, narrow no-break, thin
 _END = r"(?:(?<=\w)(?!\w)|(?<!\w))"  # a word-ending token must end at a word boundary
-_MONTH = rf"(?:(?:{lx.alternation(lx.EN_MONTHS)})(?![a-z])\.?|(?i:{lx.alternation(lx.RU_MONTHS)})(?!\w))"
+_MONTH = lx.MONTH_PATTERN
 _SCALE_WORDS = "hundred|thousand|million|billion|trillion|dozen"
 
 _SKIP = "|".join(
@@ -70,27 +71,15 @@ _UNIT = (
     rf"|(?P<meas>(?i:{lx.alternation(lx.MEASURE_WORDS)}))"
     rf"|(?P<measx>{lx.alternation(lx.MEASURES_EXACT)})"
 )
-# Characters a candidate can start with: checking them first lets the scan skip ordinary letters
-# cheaply instead of trying every alternative at every position.
+# Every candidate starts a word and with one of these characters; checking that first lets the scan
+# pass over ordinary text cheaply instead of trying every alternative at every position.
+_STARTERS = ["a", *lx.NUMBER_STARTS, *lx.CURRENCY_SYMBOLS, *lx.CURRENCY_CODES, *lx.EN_MONTHS, *lx.RU_MONTHS]
 _FIRST_CHARS = "".join(
-    sorted(
-        {
-            w[0]
-            for w in (
-                *lx.NUMBER_STARTS,
-                *lx.CURRENCY_SYMBOLS,
-                *lx.CURRENCY_CODES,
-                *lx.EN_MONTHS,
-                *lx.RU_MONTHS,
-            )
-        }
-        | {w[0].upper() for w in (*lx.NUMBER_STARTS, *lx.RU_MONTHS)}
-        | set("0123456789aA№#N")
-    )
+    sorted({w[0] for w in _STARTERS} | {w[0].upper() for w in _STARTERS} | set("0123456789№#N"))
 )
 _PATTERN = re.compile(
-    rf"(?=[{re.escape(_FIRST_CHARS)}])"
-    rf"(?:(?<!\w)(?P<skip>{_SKIP})"
+    rf"(?<!\w)(?=[{re.escape(_FIRST_CHARS)}])"
+    rf"(?:(?P<skip>{_SKIP})"
     rf"|(?:{_PREFIX}|{_NUM_START})(?P<num>{_DIGITS}|{_WORDS})"
     rf"(?:{_SP}?(?P<scale>{_SCALE}))?"
     rf"(?:{_SP}?(?P<unit>{_UNIT}){_END})?"
@@ -100,37 +89,9 @@ _PATTERN = re.compile(
 # --- the rules around a candidate ---------------------------------------------------------------------
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
 # Languages that write a decimal comma; of them, those that also group thousands with dots.
-_COMMA_DECIMAL = {
-    "ru",
-    "uk",
-    "be",
-    "kk",
-    "ky",
-    "uz",
-    "tg",
-    "bg",
-    "sr",
-    "mk",
-    "pl",
-    "cs",
-    "sk",
-    "fr",
-    "de",
-    "es",
-    "it",
-    "pt",
-    "nl",
-    "da",
-    "sv",
-    "no",
-    "nb",
-    "fi",
-    "ro",
-    "hu",
-    "tr",
-    "az",
-    "ka",
-}
+_COMMA_DECIMAL = set(
+    "ru uk be kk ky uz tg bg sr mk pl cs sk fr de es it pt nl da sv no nb fi ro hu tr az ka".split()
+)
 _DOT_THOUSANDS = {"de", "es", "it", "pt", "nl", "da", "tr", "id", "ro"}
 _SPACES = re.compile(f"{_SP}+")
 _NEXT_WORD = re.compile(rf"{_SP}+([^\W\d_][\w'’-]*)")
@@ -145,7 +106,9 @@ _ONE_AS_PRONOUN_AFTER = re.compile(
     rf"{_SP}*(?:[^\w\s]|$|(?i:of|the|a|an|this|that|these|those|his|her|its|their|our|my|your|another"
     rf"|из|этих|тех|них)(?!\w))"
 )
-_ONE_AS_PRONOUN_BEFORE = re.compile(r"(?i:\b(?:no|any|every|each|the|which|this|that)\s+)$")
+_ONE_AS_PRONOUN_BEFORE = re.compile(
+    r"(?i:\b(?:no|any|every|each|the|which|this|that|other|another|only)\s+)$"
+)
 _YEAR_WORD_AFTER = re.compile(rf"{_SP}*(?:год\w*|гг?\.)", re.I)
 _YEAR_PREPOSITION = re.compile(r"(?i:\b(?:in|since|from|until|till|of|в|с|до|к)\s+)$")
 _APPROXIMATELY = re.compile(
@@ -182,10 +145,8 @@ def _conventions(text: str, language: str | None) -> tuple[bool, bool]:
 def _parse_digits(s: str, comma_decimal: bool, dot_thousands: bool) -> Decimal:
     s = _SPACES.sub("", s)
     if "," in s and "." in s:  # whichever comes last is the decimal mark
-        if s.rfind(",") > s.rfind("."):
-            s = s.replace(".", "").replace(",", ".")
-        else:
-            s = s.replace(",", "")
+        last_comma = s.rfind(",") > s.rfind(".")
+        s = s.replace(".", "").replace(",", ".") if last_comma else s.replace(",", "")
     elif s.count(",") > 1 or s.count(".") > 1:
         s = s.replace(",", "").replace(".", "")
     elif "," in s:  # "2,500" groups thousands in English; "17,4" and Russian "2,500" are decimals
@@ -220,10 +181,8 @@ def _candidate(m: re.Match[str], text: str, conv: tuple[bool, bool]) -> _Candida
     elif m.group("cur"):
         c.kind, c.unit = "money", lx.CURRENCY_WORDS[lx.normalise(m.group("cur"))]
     elif m.group("code") or m.group("sym"):
-        c.kind, c.unit = (
-            "money",
-            (lx.CURRENCY_CODES.get(m.group("unit")) or lx.CURRENCY_SYMBOLS[m.group("unit")]),
-        )
+        unit = m.group("unit")
+        c.kind, c.unit = "money", lx.CURRENCY_CODES.get(unit) or lx.CURRENCY_SYMBOLS[unit]
     elif m.group("meas") or m.group("measx"):
         found = lx.MEASURES_EXACT.get(m.group("unit")) or lx.MEASURE_WORDS[lx.normalise(m.group("unit"))]
         c.kind, c.unit, c.factor = "measure", found[0], Decimal(found[1])
@@ -264,11 +223,10 @@ def _is_year(c: _Candidate, text: str) -> bool:
 
 
 def _share_across_connectors(found: list[_Candidate], text: str) -> None:
-    """ "3 and 2 billion dollars": the first number takes the later unit and, if it has none, the
-    later scale. "$2-3 billion": the later number takes the earlier currency symbol."""
-    pairs = [
-        (a, b) for a, b in zip(found, found[1:], strict=False) if _CONNECTOR.fullmatch(text, a.end, b.start)
-    ]
+    """Numbers joined by "and", "to", "до", a dash share what only one of them states. In "3 and 2
+    billion dollars" the first takes the later unit and, lacking its own, the later scale; in "$2-3
+    billion" the later takes the earlier currency symbol."""
+    pairs = [(a, b) for a, b in itertools.pairwise(found) if _CONNECTOR.fullmatch(text, a.end, b.start)]
     for a, b in pairs:
         if a.prefixed and b.kind == "count":
             b.kind, b.unit = a.kind, a.unit
