@@ -6,12 +6,13 @@ from functools import lru_cache
 
 from ..embeddings import USEEmbedder
 from ..pipeline import component
-from .checkworthy import CheckworthinessModel
 from .doc import Doc
 
 
 @lru_cache(maxsize=1)
-def _model() -> CheckworthinessModel:
+def _model():
+    from .checkworthy import CheckworthinessModel  # numpy-only, but loads a file: only when scoring
+
     return CheckworthinessModel.load()
 
 
