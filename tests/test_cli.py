@@ -11,6 +11,10 @@ from click.testing import CliRunner
 from narrascope.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
+ARTICLE_TEXT = (
+    "The regional council approved a new budget for road repairs on Tuesday evening.\n"
+    "Council members said the plan would fix more than forty bridges over the next three years.\n"
+)
 
 
 def run(*args, **kw):
@@ -169,3 +173,130 @@ def test_makefile_demo_recipe_parses(tmp_path):
     result = run(*args)
     assert result.exit_code == 0, result.output
     assert (out / "demo.json").exists()
+
+
+# -- read-only commands never create or adopt a database --------------------------------------
+
+
+@pytest.mark.parametrize("command", [["status"], ["export", "--format", "csv"]])
+def test_read_only_commands_refuse_a_missing_database(tmp_path, command):
+    db = tmp_path / "typo.db"
+    result = run(*command, "--db", db)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {db}: no such database\n"
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("command", [["status"], ["export"], ["ingest", "x.txt"]])
+def test_another_applications_sqlite_file_is_refused(tmp_path, command):
+    import sqlite3
+
+    db = tmp_path / "app.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE contacts (name TEXT)")
+    before = db.read_bytes()
+    result = run(*command, "--db", db)
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "not a narrascope database" in result.stderr
+    assert db.read_bytes() == before
+
+
+def test_empty_db_option_is_an_error(tmp_path, corpus, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("ingest", "--db", "", corpus / "good.txt")
+    assert result.exit_code == 2 and result.stderr.startswith("error: --db is empty")
+    assert not (tmp_path / "narrascope.db").exists()
+
+
+def test_status_counts(tmp_path, corpus):
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    lines = run("status", "--db", db).stdout.splitlines()
+    assert lines[0] == f"store: {db}"
+    assert lines[1] == "articles: 1 (0 copies of another)"
+    assert lines[-2:] == ["outlets:", "      1  (unknown)"]
+
+
+# -- errors stay one line ----------------------------------------------------------------------
+
+
+def test_demo_output_that_is_a_file(tmp_path):
+    out = tmp_path / "taken"
+    out.write_text("mine")
+    result = run("demo", "--output", out)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {out}: is a file; give a folder for the demo's outputs\n"
+
+
+def test_demo_uses_the_db_it_is_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run("demo", "--output", "out", "--db", "narrascope.db")  # the analysis may fail; the ingest went in
+    assert (tmp_path / "narrascope.db").exists()
+    assert not (tmp_path / "out" / "demo.db").exists()
+
+
+def test_settings_out_of_range_are_one_line(tmp_path, corpus):
+    cfg = tmp_path / "n.toml"
+    cfg.write_text("[ingest.dedup]\nbands = 0\n")
+    result = run("ingest", "--db", tmp_path / "n.db", "--config", cfg, corpus)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {cfg}: 'ingest.dedup.bands' must be at least 1, got 0\n"
+
+
+def test_a_file_name_with_a_newline_stays_on_one_line(tmp_path):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "bad\nname.txt").write_text("")
+    result = run("ingest", "--db", tmp_path / "n.db", folder)
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line == f"error: {str(folder / 'bad') + chr(10) + 'name.txt'!r}: empty file"
+
+
+def test_a_store_failure_mid_ingest_comes_after_the_input_errors(tmp_path, corpus, monkeypatch):
+    from narrascope.errors import StoreError
+    from narrascope.store import SQLStore
+
+    for i in range(4):
+        (corpus / f"more{i}.txt").write_text(f"Story {i} headline\n" + f"Story {i}: " + ARTICLE_TEXT)
+    calls = []
+    real = SQLStore.add_article
+
+    def failing(self, article, **kw):
+        calls.append(article.id)
+        if len(calls) == 3:
+            raise StoreError("database or disk is full", source=self.display)
+        return real(self, article, **kw)
+
+    monkeypatch.setattr(SQLStore, "add_article", failing)
+    cfg = tmp_path / "n.toml"
+    cfg.write_text("[ingest]\nbatch_size = 1\n")
+    db = tmp_path / "n.db"
+    result = run("ingest", "--db", db, "--config", cfg, corpus)
+
+    errors = result.stderr.splitlines()
+    assert errors[-1] == f"error: {db}: database or disk is full"
+    assert any("bad.jsonl#1" in e for e in errors[:-1]) and any("empty.txt" in e for e in errors[:-1])
+    assert "2 article(s) added" in result.stdout and "stopped by a store error" in result.stdout
+    assert result.exit_code == 1  # two batches went in before the failure
+
+
+def test_progress_bar_writes_to_stderr_only(monkeypatch):
+    import io
+
+    from narrascope.cli import Context, _progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    out, err = Tty(), Tty()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    ctx = Context.__new__(Context)
+    ctx.quiet = False
+    with _progress(ctx, "ingesting") as update:
+        update(1, 2)
+        update(2, 2)
+    assert out.getvalue() == ""
+    assert "ingesting" in err.getvalue()

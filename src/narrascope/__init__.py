@@ -25,7 +25,7 @@ from .errors import (
 from .ingest import IngestReport, TextCleaner, ingest_paths
 from .model import Article, RemovedLine, Span, article_id, content_id
 from .report import export
-from .store import SQLStore, Store, open_store
+from .store import SQLStore, Store
 
 __all__ = [
     "Article",
@@ -55,5 +55,4 @@ __all__ = [
     "export",
     "ingest_paths",
     "load_settings",
-    "open_store",
 ]

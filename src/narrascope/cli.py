@@ -74,7 +74,11 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(db: str | None, config: str | None, quiet: bool, **kwargs: Any) -> None:
         code = 0
         with _errors_to_exit():
+            if db is not None and not db.strip():
+                raise NarrascopeError("--db is empty; give a SQLite file or a database URL")
             ctx = Context(db or os.environ.get("NARRASCOPE_DB") or DEFAULT_DB, config, quiet)
+            # Whether the user chose the store (demo keeps its own otherwise).
+            ctx.db_given = db is not None or bool(os.environ.get("NARRASCOPE_DB"))
             try:
                 code = fn(ctx, **kwargs) or 0
             finally:
@@ -89,7 +93,9 @@ def _errors_to_exit():
     try:
         yield
     except NarrascopeError as exc:
-        _error(str(exc))
+        from .ingest.runner import one_line  # only when there is an error to print
+
+        _error(one_line(exc))
         sys.exit(EXIT_FATAL)
     except KeyboardInterrupt:
         _error("interrupted; everything committed before the interruption is kept")
@@ -128,16 +134,22 @@ def ingest(ctx: Context, paths: tuple[str, ...], outlet: str | None, language: s
     the rest still go in.
     """
     from .ingest import ingest_paths
+    from .ingest.runner import one_line
 
     with _progress(ctx, "ingesting") as progress:
         report = ingest_paths(
             list(paths), ctx.store, ctx.settings, outlet=outlet, language=language, progress=progress
         )
-    for err in report.errors:
-        _error(str(err))
+    for line in report.error_lines():
+        _error(line)
     for warning in report.warnings:
         _warn(warning)
     ctx.say(report.summary())
+    if report.fatal is not None:
+        # Last, so it is not lost among the per-file lines. The batches before it are kept:
+        # "nothing was done" (2) only when none of them changed the store.
+        _error(one_line(report.fatal))
+        return EXIT_PARTIAL if report.added or report.updated else EXIT_FATAL
     return EXIT_PARTIAL if report.errors else 0
 
 
@@ -147,6 +159,7 @@ def _progress(ctx: Context, label: str):
     if ctx.quiet or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     with Progress(
@@ -154,6 +167,7 @@ def _progress(ctx: Context, label: str):
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
+        console=Console(stderr=True),  # the bar goes where isatty() was asked: stdout stays clean
         transient=True,
         redirect_stdout=False,
     ) as bar:
@@ -233,6 +247,7 @@ def export(ctx: Context, fmt: str, output: str) -> int:
     """Write everything stored as JSON (see the schema in the README), CSV of articles, or GraphML."""
     from .report import export as write
 
+    ctx._store = SQLStore(ctx.db, create=False)  # only reads: never creates or adopts a database
     with _open_output(output) as out:
         count = write(ctx.store, fmt, out, ctx.settings)
     if output != "-":
@@ -267,21 +282,18 @@ def _open_output(output: str):
 @_common
 def status(ctx: Context) -> int:
     """What the store holds: articles per outlet and language, copies, date range."""
-    from collections import Counter
-
-    articles = list(ctx.store.iter_articles())
-    click.echo(f"store: {ctx.db}")
-    click.echo(f"articles: {len(articles)} ({sum(1 for a in articles if a.duplicate_of)} copies of another)")
-    if not articles:
+    ctx._store = SQLStore(ctx.db, create=False)  # only reads: never creates or adopts a database
+    stats = ctx.store.stats()
+    click.echo(f"store: {ctx.store.display}")
+    click.echo(f"articles: {stats.articles} ({stats.copies} copies of another)")
+    if not stats.articles:
         return 0
-    dates = sorted(a.published.date().isoformat() for a in articles if a.published)
-    if dates:
-        click.echo(f"published: {dates[0]} .. {dates[-1]}")
-    languages = Counter(a.language or "unknown" for a in articles)
-    click.echo("languages: " + ", ".join(f"{k} {v}" for k, v in languages.most_common()))
+    if stats.first_published:
+        click.echo(f"published: {stats.first_published[:10]} .. {stats.last_published[:10]} (UTC)")
+    click.echo("languages: " + ", ".join(f"{lang or 'unknown'} {n}" for lang, n in stats.languages))
     click.echo("outlets:")
-    for outlet, n in Counter(a.outlet or "(unknown)" for a in articles).most_common():
-        click.echo(f"  {n:5d}  {outlet}")
+    for outlet, n in stats.outlets:
+        click.echo(f"  {n:5d}  {outlet or '(unknown)'}")
     return 0
 
 
@@ -305,23 +317,30 @@ def demo(ctx: Context, output: str) -> int:
     from .report import export as write
 
     out_dir = Path(output)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if ctx.db == DEFAULT_DB and "NARRASCOPE_DB" not in os.environ:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise NarrascopeError("is a file; give a folder for the demo's outputs", source=output)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NarrascopeError(f"cannot create the folder ({exc.strerror or exc})", source=output) from exc
+    if not ctx.db_given:
         ctx.db = str(out_dir / "demo.db")  # keep the demo out of the user's own store
     with corpus_path() as corpus:
         report = ingest_paths([str(corpus)], ctx.store, ctx.settings)
-    for err in report.errors:
-        _error(str(err))
+    for line in report.error_lines():
+        _error(line)
     ctx.say(f"demo corpus: {report.summary()}")
+    if report.fatal is not None:
+        raise report.fatal
     from .enrich.runner import enrich_articles
 
     ctx.say(enrich_articles(ctx.store, ctx.settings).summary())
     for fmt, name in (("json", "demo.json"), ("csv", "articles.csv"), ("graphml", "demo.graphml")):
         with _open_output(str(out_dir / name)) as fh:
             write(ctx.store, fmt, fh, ctx.settings)
-    ctx.say(f"store:   {ctx.db}")
+    ctx.say(f"store:   {ctx.store.display}")
     ctx.say(f"exports: {out_dir / 'demo.json'}, {out_dir / 'articles.csv'}, {out_dir / 'demo.graphml'}")
-    ctx.say(f"next:    narrascope status --db {ctx.db}")
+    ctx.say(f"next:    narrascope status --db {ctx.store.display}")
     return EXIT_PARTIAL if report.errors else 0
 
 

@@ -1,14 +1,16 @@
 """One settings object. Shipped defaults live in ``defaults.toml`` next to this file.
 
 A user file (``--config FILE``, or ``narrascope.toml`` in the working directory) overrides
-any of them. The defaults file is the schema: an unknown key or a value of the wrong type is
-a :class:`~narrascope.errors.ConfigError`, so a typo never silently does nothing.
+any of them. The defaults file is the schema: an unknown key, a value of the wrong type or one
+out of its range is a :class:`~narrascope.errors.ConfigError` naming the key, so a typo never
+silently does nothing and a zero never turns into a division by zero deep in a run.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,8 +54,78 @@ class Settings(Section):
         super().__init__("", values)
 
     def replace(self, overrides: Mapping[str, Any], *, source: str = "override") -> Settings:
-        """A copy with ``overrides`` merged in, checked against the defaults' keys and types."""
-        return Settings(_merge(self.to_dict(), overrides, source, ""))
+        """A copy with ``overrides`` merged in, checked against the defaults' keys, types, ranges."""
+        merged = Settings(_merge(self.to_dict(), overrides, source, ""))
+        _check_ranges(merged, source)
+        return merged
+
+
+def _positive(v: Any) -> bool:
+    return v > 0
+
+
+def _at_least(n: int) -> Callable[[Any], bool]:
+    return lambda v: v >= n
+
+
+def _fraction(v: Any) -> bool:
+    return 0 <= v <= 1
+
+
+def _language_codes(v: Any) -> bool:
+    return all(isinstance(c, str) and re.fullmatch(r"[a-z]{2,3}", c) for c in v)
+
+
+# (key, test, what the value must be). Keys not listed take any value of their type.
+RANGES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("ingest.max_article_mb", _positive, "greater than 0"),
+    ("ingest.languages", _language_codes, 'a list of 2- or 3-letter lowercase codes such as "en"'),
+    ("ingest.workers", _positive, "at least 1"),
+    ("ingest.parallel_min_documents", _at_least(0), "0 or more"),
+    ("ingest.batch_size", _positive, "at least 1"),
+    ("ingest.clean.prose_min_words", _positive, "at least 1"),
+    ("ingest.clean.prose_long_words", _positive, "at least 1"),
+    ("ingest.clean.short_max_words", _positive, "at least 1"),
+    ("ingest.clean.credit_max_words", _positive, "at least 1"),
+    ("ingest.clean.title_min_words", _positive, "at least 1"),
+    ("ingest.clean.title_max_words", _positive, "at least 1"),
+    ("ingest.clean.trailing_run_min", _positive, "at least 1"),
+    ("ingest.clean.comments_min_share", _fraction, "between 0 and 1"),
+    ("ingest.clean.block_line_penalty", _at_least(0), "0 or more"),
+    # One file cannot show that a line repeats across an outlet's pages: 1 would drop every line.
+    ("ingest.clean.repeat_min_files", _at_least(2), "at least 2"),
+    # 0 would make every pair of articles copies of each other.
+    ("ingest.dedup.near_threshold", lambda v: 0 < v <= 1, "greater than 0 and at most 1"),
+    ("ingest.dedup.num_perm", _positive, "at least 1"),
+    ("ingest.dedup.bands", _positive, "at least 1"),
+    ("ingest.dedup.shingle", _positive, "at least 1"),
+)
+
+
+def _check_ranges(settings: Settings, source: str) -> None:
+    values = settings.to_dict()
+    for key, ok, what in RANGES:
+        value = _lookup(values, key)
+        if value is not _MISSING and not ok(value):
+            raise ConfigError(f"{key!r} must be {what}, got {value!r}", source=source)
+    dedup = values.get("ingest", {}).get("dedup", {})
+    if dedup and dedup["num_perm"] % dedup["bands"]:
+        raise ConfigError(
+            f"'ingest.dedup.bands' ({dedup['bands']}) must divide 'ingest.dedup.num_perm' "
+            f"({dedup['num_perm']}) into equal bands",
+            source=source,
+        )
+
+
+_MISSING = object()
+
+
+def _lookup(values: Mapping[str, Any], dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(values, Mapping) or part not in values:
+            return _MISSING
+        values = values[part]
+    return values
 
 
 def _merge(base: dict[str, Any], new: Mapping[str, Any], source: str, prefix: str) -> dict[str, Any]:

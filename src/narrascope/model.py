@@ -52,24 +52,12 @@ class Span:
         return article.text[self.start : self.end]
 
 
-RemovalReason = Literal[
-    "navigation",
-    "byline",
-    "dateline",
-    "photo-credit",
-    "prompt",
-    "tail",
-    "repeated",
-    "empty",
-]
-
-
 @dataclass(frozen=True, slots=True)
 class RemovedLine:
     """A line the cleaner dropped, kept so the user can see what was removed and why."""
 
     text: str
-    reason: str
+    reason: str  # navigation, byline, dateline, photo-credit, prompt, tail or repeated
     line_no: int = 0
 
 
@@ -105,9 +93,17 @@ class Article:
         return len(self.text.split())
 
 
-def article_id(text: str, url: str | None, outlet: str | None) -> str:
-    """Same body from the same place is the same article; a copy elsewhere is a new one."""
-    return content_id("article", normalize_for_hash(text), url or "", (outlet or "").casefold())
+def article_id(raw: str, url: str | None, outlet: str | None) -> str:
+    """The id of the article read from ``raw``, the document as given (decoded, before cleaning).
+
+    ``raw`` is what the input holds: a text file's content, an HTML page, a JSON record's text
+    field, a feed item's body. ``url`` and ``outlet`` are the ones the input *states* (a record
+    field, ``--outlet``), never ones lifted from the text. The cleaned text would be a worse key:
+    it depends on cleaner settings and on the other files of the same run (lines repeated across
+    a folder are removed), so one file would get a new id when ingested alone. Same document from
+    the same place is the same article; a copy elsewhere is a new one (linked by dedup).
+    """
+    return content_id("article", normalize_for_hash(raw), url or "", (outlet or "").casefold())
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,13 +174,14 @@ def test_too_large_txt_is_refused_without_reading_it(tmp_path: Path, monkeypatch
     with big.open("wb") as f:
         f.write(b"word " * 10_000_000)  # 50 MB, over the 8 MB default
     read_whole: list[Path] = []
-    real_read_bytes = sources._read_bytes
+    real_read_bytes = sources.read_bytes
 
-    def spy(path: Path) -> bytes:
-        read_whole.append(path)
-        return real_read_bytes(path)
+    def spy(path: Path, limit: int) -> bytes:
+        if limit > sources.SNIFF_BYTES:
+            read_whole.append(path)
+        return real_read_bytes(path, limit)
 
-    monkeypatch.setattr(sources, "_read_bytes", spy)
+    monkeypatch.setattr(sources, "read_bytes", spy)
     try:
         report = batch.ingest()
     finally:

@@ -159,3 +159,86 @@ def test_parallel_engine_gives_the_same_articles(tmp_path, settings):
     ingest_paths([str(tmp_path)], serial, settings, engine=SerialEngine())
     ingest_paths([str(tmp_path)], parallel, settings, engine=LocalEngine(2))
     assert [a.id for a in serial.iter_articles()] == [a.id for a in parallel.iter_articles()]
+
+
+# -- ids come from the raw input, not the cleaned text ----------------------------------------
+
+FURNITURE = "Harbour Gazette evening edition"
+
+
+def test_a_file_ingested_alone_after_its_folder_is_already_stored(tmp_path, store, settings):
+    # A short line shared by three files of one folder is furniture, removed only when the
+    # folder is read together: the cleaned text of s1.txt differs between the two runs.
+    grp = tmp_path / "grp"
+    grp.mkdir()
+    for i, lines in enumerate((STORY, OTHER, [f"Item two: {line}" for line in STORY])):
+        (grp / f"s{i + 1}.txt").write_text("\n".join([FURNITURE, *lines, FURNITURE]) + "\n", encoding="utf-8")
+    first = ingest_paths([str(grp)], store, settings)
+    assert len(first.added) == 3
+    texts = {a.path: a.text for a in store.iter_articles()}
+    assert FURNITURE not in texts[str(grp / "s1.txt")]
+
+    again = ingest_paths([str(grp / "s1.txt")], store, settings)
+
+    assert again.added == [] and again.unchanged == 1
+    assert store.count_articles() == 3
+
+
+def test_article_id_does_not_depend_on_cleaner_settings_or_a_lifted_outlet(tmp_path, settings):
+    from narrascope.ingest.extract import prepare
+    from narrascope.ingest.raw import RawDoc
+    from narrascope.ingest.runner import options_from
+    from narrascope.model import article_id
+
+    body = "\n".join([*STORY, "© 2025 Alpha Post"])
+    doc = RawDoc("a.txt", body, "text", "a.txt")
+    strict = options_from(settings.replace({"ingest": {"clean": {"prose_min_words": 12}}}))
+    loose = options_from(settings)
+    a, b = prepare(doc, strict), prepare(doc, loose)
+    assert a.article.outlet == "Alpha Post"  # lifted from the © line...
+    assert a.article.id == b.article.id == article_id(body, None, None)  # ...but not part of the id
+    given = prepare(RawDoc("a.txt", body, "text", "a.txt", meta={"outlet": "Beta Daily"}), loose)
+    assert given.article.id == article_id(body, None, "Beta Daily")  # an outlet stated is
+
+
+# -- re-linking when the original arrives after its copies ------------------------------------
+
+RELAYED = "This article first appeared in Alpha Post and is republished with permission here."
+EXTRA = "A spokesman for the ministry declined to comment further on the shortlist on Tuesday."
+
+
+def test_relinking_judges_every_copy_against_the_new_original(tmp_path, store, settings):
+    from narrascope.ingest.dedup import similarity
+
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    write(tmp_path / "one" / "beta.txt", [*STORY, RELAYED, EXTRA], "Beta Daily", "12.03.2025")
+    write(tmp_path / "one" / "gamma.txt", [*STORY, RELAYED], "Gamma News", "13.03.2025")
+    ingest_paths([str(tmp_path / "one")], store, settings)
+    before = by_outlet(store)
+    assert before["Gamma News"].duplicate_of == before["Beta Daily"].id
+    assert before["Gamma News"].duplicate_kind == "near"
+
+    # The original: published first, word for word what Gamma relayed.
+    write(tmp_path / "two" / "alpha.txt", [*STORY, RELAYED], "Alpha Post", "10.03.2025")
+    report = ingest_paths([str(tmp_path / "two")], store, settings)
+
+    arts = by_outlet(store)
+    alpha, beta, gamma = arts["Alpha Post"], arts["Beta Daily"], arts["Gamma News"]
+    assert alpha.duplicate_of is None
+    assert (gamma.duplicate_of, gamma.duplicate_kind, gamma.duplicate_similarity) == (alpha.id, "exact", 1.0)
+    sigs = store.signatures_of([alpha.id, beta.id])
+    expected = round(similarity(sigs[alpha.id], sigs[beta.id]), 4)
+    assert (beta.duplicate_of, beta.duplicate_kind, beta.duplicate_similarity) == (alpha.id, "near", expected)
+    assert expected < 1
+    assert report.relinked == 2
+    assert "2 stored article(s) re-linked" in report.summary()
+
+
+def test_a_copy_read_before_its_original_in_one_run_is_reported_as_a_copy(tmp_path, store, settings):
+    write(tmp_path / "a-copy.txt", STORY, "Beta Daily", "12.03.2025")
+    write(tmp_path / "b-original.txt", STORY, "Alpha Post", "10.03.2025")
+    report = ingest_paths([str(tmp_path)], store, settings)
+    assert report.duplicates == 1 and report.relinked == 1
+    copy = next(a for a in report.added if a.outlet == "Beta Daily")
+    assert copy == store.get_article(copy.id)  # the report's article is the stored one

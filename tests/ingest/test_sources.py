@@ -263,7 +263,7 @@ def test_txt_is_read_as_text(tmp_path: Path) -> None:
     assert doc.body == EN_TEXT
     assert doc.source == doc.path == str(path)
     assert doc.meta["encoding"] == "utf-8"
-    assert doc.warning is None
+    assert doc.warnings == []
 
 
 @pytest.mark.parametrize("encoding", ["cp1251", "koi8-r"])

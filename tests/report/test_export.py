@@ -100,3 +100,18 @@ def test_graphml_export_is_xml_with_outlets_and_copies(filled):
 def test_unknown_format(store):
     with pytest.raises(ConfigError, match="unknown export format 'xml'"):
         export(store, "xml", io.StringIO())
+
+
+def test_graphml_drops_characters_xml_forbids(store):
+    from narrascope.model import Article, Outlet
+
+    store.add_article(
+        Article(id="a", text="Body.", title="Red\x1b[0m alert\x00 \ufffe", outlet="Tarsk\x07 Times")
+    )
+    text, _ = render(store, "graphml")
+    root = ElementTree.fromstring(text)  # a parser refuses the raw control characters
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    labels = [d.text for d in root.iterfind(".//g:node/g:data[@key='label']", ns)]
+    assert labels == ["Red[0m alert ", "Tarsk Times"]
+    outlet_ids = [n.get("id") for n in root.iterfind(".//g:node", ns) if n.get("id") != "a"]
+    assert outlet_ids == ["outlet-" + Outlet("Tarsk\x07 Times").id]  # the id graphml shares with model

@@ -95,6 +95,39 @@ def find_duplicate(
     return DuplicateMatch(_root(index, best[1]), "near", round(best[0], 4))
 
 
+class DuplicateLinks(DuplicateIndex, Protocol):
+    """What re-linking copies to an earlier original needs from the store."""
+
+    def duplicate_family(self, root: str) -> list[tuple[str, str]]: ...
+    def signatures_of(self, ids: list[str]) -> dict[str, np.ndarray]: ...
+    def set_duplicate(
+        self, article_id: str, of: str | None, kind: str | None, similarity: float | None
+    ) -> None: ...
+
+
+def relink(
+    store: DuplicateLinks, old_root: str, *, new_root: str, content_hash: str, signature: np.ndarray
+) -> list[tuple[str, str, float | None]]:
+    """Make ``new_root`` (found to be published earlier) the original of ``old_root`` and of
+    every copy of it; returns the new links as (article id, kind, similarity).
+
+    Each link is judged afresh against the new original: the old links measured something else
+    (a copy's similarity to the old root, the old root's to nothing).
+    """
+    family = store.duplicate_family(old_root)
+    sigs = store.signatures_of([aid for aid, h in family if h != content_hash])
+    links = []
+    for aid, their_hash in family:
+        if their_hash == content_hash:
+            kind, sim = "exact", 1.0
+        else:
+            sig = sigs.get(aid)
+            kind, sim = "near", round(similarity(signature, sig), 4) if sig is not None else None
+        store.set_duplicate(aid, new_root, kind, sim)
+        links.append((aid, kind, sim))
+    return links
+
+
 def _root(index: DuplicateIndex, article_id: str) -> str:
     seen = {article_id}
     current = article_id

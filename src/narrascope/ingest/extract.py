@@ -1,13 +1,16 @@
 """Raw document to :class:`~narrascope.model.Article`: extraction, cleaning, metadata, language.
 
 Metadata a record states outright (a JSON field, a feed item's date) wins over what the
-cleaner lifts from the text, which wins over what trafilatura guesses from a page.
+cleaner lifts from the text, which wins over what trafilatura guesses from a page. The article
+id comes from the raw document and the URL and outlet it states (see ``model.article_id``);
+the cleaned text only decides what counts as an exact copy (``Article.content_hash``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -18,7 +21,7 @@ from .dates import parse_iso
 from .dedup import MinHasher
 from .html import extract_article, html_to_lines
 from .language import detect_language
-from .sources import RawDoc
+from .raw import RawDoc
 from .textclean import CleanOptions, TextCleaner
 
 
@@ -37,6 +40,9 @@ class Prepared:
     minhash: np.ndarray
     source: str
     warnings: list[str] = field(default_factory=list)
+    # Title, author, published and language where the input (or the command line) states them:
+    # re-ingesting the same document with other values updates the stored article.
+    stated: dict[str, Any] = field(default_factory=dict)
 
 
 def prepare(
@@ -50,7 +56,7 @@ def prepare(
 
 def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Prepared:
     meta = raw.meta
-    warnings = [raw.warning] if raw.warning else []
+    warnings = list(raw.warnings)
     cleaner = TextCleaner(opts.clean)
     lifted_title = lifted_author = lifted_outlet = None
     lifted_date: datetime | None = None
@@ -84,25 +90,34 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
     if not text.strip():
         raise EmptyInput("no article text left after removing page furniture", source=raw.source)
 
-    title = _clean_str(meta.get("title")) or lifted_title
+    stated: dict[str, Any] = {}
+    for key in ("title", "author", "language"):
+        if value := _clean_str(meta.get(key)):
+            stated[key] = value
+    if opts.language:
+        stated["language"] = opts.language
+    if meta.get("published"):
+        date = parse_iso(str(meta["published"]))
+        if date is None:
+            warnings.append(f"published {meta['published']!r} is not a date I can read; left empty")
+        else:
+            stated["published"] = date
+
+    title = stated.get("title") or lifted_title
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
-    published = lifted_date
-    if meta.get("published"):
-        stated = parse_iso(str(meta["published"]))
-        if stated is None:
-            warnings.append(f"published {meta['published']!r} is not a date I can read; left empty")
-        published = stated or published
-    url = _clean_str(meta.get("url")) or lifted_url
-    outlet = opts.outlet or _clean_str(meta.get("outlet")) or lifted_outlet or _domain(url)
-    language = opts.language or _clean_str(meta.get("language")) or detect_language(text, opts.languages)
+    given_url = _clean_str(meta.get("url"))
+    given_outlet = opts.outlet or _clean_str(meta.get("outlet"))
+    url = given_url or lifted_url
+    outlet = given_outlet or lifted_outlet or _domain(url)
+    language = stated.get("language") or detect_language(text, opts.languages)
 
     article = Article(
-        id=article_id(text, url, outlet),
+        id=article_id(raw.body, given_url, given_outlet),
         text=text,
         title=title,
-        author=_clean_str(meta.get("author")) or lifted_author,
-        published=published,
+        author=stated.get("author") or lifted_author,
+        published=stated.get("published") or lifted_date,
         outlet=outlet,
         url=url,
         path=raw.source,
@@ -111,7 +126,7 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
         external_id=_clean_str(meta.get("id")),
         removed=removed,
     )
-    return Prepared(article, opts.hasher.signature(text), raw.source, [w for w in warnings if w])
+    return Prepared(article, opts.hasher.signature(text), raw.source, [w for w in warnings if w], stated)
 
 
 def _clean_str(value: object) -> str | None:

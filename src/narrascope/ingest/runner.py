@@ -1,35 +1,48 @@
-"""The ingest run: find files, read and extract them (in parallel), deduplicate, store.
+"""The ingest run: find files, read them into documents, extract (in parallel), deduplicate, store.
 
-Extraction runs on the engine's workers; deduplication and writes run here, in batches that
-each commit as one transaction, so an interrupted run leaves whole batches and nothing half
-written. Ids are content-derived: a file ingested twice adds nothing the second time.
+Documents, not files, flow through the run: files are read lazily here (reading and decoding
+are cheap), each document goes to the engine's workers for extraction (the expensive part),
+and results come back in order to be deduplicated and written in batches of
+``ingest.batch_size`` articles, each one transaction. So a 500-record JSONL is spread over the
+workers and several transactions, memory holds a window of documents rather than whole files,
+and an interrupted run keeps every finished batch and nothing half written.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from ..config import Settings
 from ..engine import Engine, default_engine
-from ..errors import CorruptInput, InputError
+from ..errors import ConfigError, CorruptInput, InputError, NarrascopeError, StoreError
 from ..model import Article
 from ..store import SQLStore
 from .decode import decode_bytes
-from .dedup import MinHasher, earlier, find_duplicate
+from .dedup import MinHasher, earlier, find_duplicate, relink
 from .extract import ExtractOptions, Prepared, prepare
+from .language import language_code
+from .raw import RawDoc, read_bytes
 from .sources import InputFile, discover, read_file
 from .textclean import CleanOptions, repeated_lines
+
+# Documents handed to the engine per task: enough to amortise the round trip to a worker.
+CHUNKSIZE = 4
 
 
 @dataclass(slots=True)
 class IngestReport:
     added: list[Article] = field(default_factory=list)
     unchanged: int = 0
+    updated: int = 0  # stored already, restated with other metadata: replaced in place
+    relinked: int = 0  # stored copies (and their original) moved to an earlier original
     errors: list[InputError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     files: int = 0
+    fatal: StoreError | None = None  # the store failed; batches before it are kept
 
     @property
     def duplicates(self) -> int:
@@ -39,26 +52,50 @@ class IngestReport:
         parts = [f"{len(self.added)} article(s) added"]
         if self.duplicates:
             parts.append(f"{self.duplicates} of them copies of another article")
+        if self.relinked:
+            parts.append(f"{self.relinked} stored article(s) re-linked to an earlier original")
+        if self.updated:
+            parts.append(f"{self.updated} updated (metadata changed)")
         parts.append(f"{self.unchanged} already stored")
         parts.append(f"{len(self.errors)} error(s)")
-        return f"{self.files} file(s): " + ", ".join(parts)
+        text = f"{self.files} file(s): " + ", ".join(parts)
+        return text + ("; stopped by a store error" if self.fatal else "")
+
+    def error_lines(self) -> list[str]:
+        return [one_line(err) for err in self.errors]
+
+
+def one_line(err: NarrascopeError) -> str:
+    """``err`` as one line, whatever its source holds (a file name may contain a newline)."""
+    source = err.source if err.source is None or err.source.isprintable() else repr(err.source)
+    reason = " ".join(err.reason.split()) if not err.reason.isprintable() else err.reason
+    return f"{source}: {reason}" if source else reason
 
 
 Progress = Callable[[int, int], None]  # (files done, files total)
 
 
 @dataclass(frozen=True, slots=True)
-class _Task:
-    file: InputFile
+class _Doc:
+    raw: RawDoc
     opts: ExtractOptions
-    max_bytes: int
     repeated: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _FileDone:
+    """Marks the end of one file's documents in the stream, for the progress count."""
 
 
 def options_from(
     settings: Settings, *, outlet: str | None = None, language: str | None = None
 ) -> ExtractOptions:
     ing = settings.ingest
+    if language is not None:
+        code = language_code(language)
+        if code is None:
+            raise ConfigError(f"--language {language!r} is not a language code (such as en, ru, kk)")
+        language = code
     clean = CleanOptions(**ing.clean.to_dict())
     hasher = MinHasher(num_perm=ing.dedup.num_perm, bands=ing.dedup.bands, shingle=ing.dedup.shingle)
     return ExtractOptions(
@@ -76,6 +113,7 @@ def ingest_paths(
     engine: Engine | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
+    """Ingest ``paths``. Bad inputs, and a store failing mid-run, end up on the report, not raised."""
     ing = settings.ingest
     opts = options_from(settings, outlet=outlet, language=language)
     max_bytes = int(ing.max_article_mb * 2**20)
@@ -88,36 +126,128 @@ def ingest_paths(
             files.append(item)
     report.files = len(files)
     repeated = _repeated_by_group(files, opts.clean, max_bytes)
-    tasks = [_Task(f, opts, max_bytes, repeated.get(f.group, frozenset())) for f in files]
-    engine = engine or default_engine(ing.workers, len(tasks), ing.parallel_min_files)
-
+    window = _Window(max(64, 8 * CHUNKSIZE * (engine.workers if engine else ing.workers)))
+    items: Iterator[_Doc | InputError | _FileDone] = _documents(files, opts, max_bytes, repeated, window)
+    if engine is None:
+        engine, items = _choose_engine(items, ing.workers, ing.parallel_min_documents)
+    results = engine.map(_extract, items, chunksize=CHUNKSIZE)
+    store_batch = _BatchWriter(store, opts.hasher, ing.dedup.near_threshold, report)
     batch: list[Prepared] = []
-    for done, results in enumerate(engine.map(_run_task, tasks, chunksize=4), 1):
+    done = 0
+    try:
         for result in results:
-            if isinstance(result, InputError):
+            window.consumed()
+            if isinstance(result, _FileDone):
+                done += 1
+                if progress:
+                    progress(done, len(files))
+            elif isinstance(result, InputError):
                 report.errors.append(result)
             else:
                 batch.append(result)
-        if len(batch) >= ing.batch_size:
-            _store_batch(batch, store, opts.hasher, ing.dedup.near_threshold, report)
-            batch = []
-        if progress:
-            progress(done, len(tasks))
-    if batch:
-        _store_batch(batch, store, opts.hasher, ing.dedup.near_threshold, report)
+                if len(batch) >= ing.batch_size:
+                    store_batch(batch)
+                    batch = []
+        if batch:
+            store_batch(batch)
+    except StoreError as exc:
+        report.fatal = exc
+    finally:
+        window.close()  # first: a pool's feeder thread may be waiting in it
+        getattr(results, "close", lambda: None)()  # stops the pool on an early exit
     return report
 
 
-def _run_task(task: _Task) -> list[Prepared | InputError]:
-    out: list[Prepared | InputError] = []
+def _documents(
+    files: list[InputFile],
+    opts: ExtractOptions,
+    max_bytes: int,
+    repeated: dict[str, frozenset[str]],
+    window: _Window,
+) -> Iterator[_Doc | InputError | _FileDone]:
+    """Every file's documents and errors, then its end mark, read as the workers need them."""
+    for file in files:
+        group = repeated.get(file.group, frozenset())
+        try:
+            for item in read_file(file, max_bytes=max_bytes):
+                if not window.admit():
+                    return
+                yield item if isinstance(item, InputError) else _Doc(item, opts, group)
+        except Exception as exc:  # a reader's own bug on a strange file must not stop the others
+            if not window.admit():
+                return
+            yield CorruptInput(f"could not be read ({_describe(exc)})", source=str(file.path))
+        if not window.admit():
+            return
+        yield _FileDone()
+
+
+def _extract(item: _Doc | InputError | _FileDone) -> Prepared | InputError | _FileDone:
+    """Runs on a worker: a document becomes an article; errors and marks pass through."""
+    if not isinstance(item, _Doc):
+        return item
     try:
-        for raw in read_file(task.file, max_bytes=task.max_bytes):
-            out.append(raw if isinstance(raw, InputError) else prepare(raw, task.opts, task.repeated))
-    except Exception as exc:  # a parser's own bug on a strange file must not stop the other files
-        out.append(
-            CorruptInput(f"could not be read ({type(exc).__name__}: {exc})", source=str(task.file.path))
-        )
-    return out
+        return prepare(item.raw, item.opts, item.repeated)
+    except Exception as exc:  # an extractor's bug on one page must not stop the run
+        return CorruptInput(f"could not be read ({_describe(exc)})", source=item.raw.source)
+
+
+def _describe(exc: Exception) -> str:
+    detail = str(exc).splitlines()[0] if str(exc) else "no detail"
+    return f"{type(exc).__name__}: {detail}"
+
+
+def _choose_engine(
+    items: Iterator[_Doc | InputError | _FileDone], workers: int, min_documents: int
+) -> tuple[Engine, Iterator[_Doc | InputError | _FileDone]]:
+    """A process pool only when there are enough documents to pay for starting one.
+
+    The count is of documents, not files (one JSONL file may hold thousands), so the first
+    ``min_documents`` are read ahead to see whether there are that many.
+    """
+    head: list[_Doc | InputError | _FileDone] = []
+    docs = 0
+    for item in items:
+        head.append(item)
+        docs += isinstance(item, _Doc)
+        if docs >= min_documents:
+            break
+    return default_engine(workers, docs, min_documents), chain(head, items)
+
+
+class _Window:
+    """Keeps the reader at most ``size`` documents ahead of the results taken.
+
+    A process pool pulls its input from a thread of its own, as fast as it can: without this
+    it would read every file into its queue while the workers are still on the first ones.
+    The reader never waits in the thread that takes the results (a serial engine reads there,
+    one document at a time), so it cannot wait on itself.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.ahead = 0
+        self.closed = False
+        self.consumer = threading.get_ident()
+        self.cond = threading.Condition()
+
+    def admit(self) -> bool:
+        """Wait for room for one more item; False when the run is over and reading should stop."""
+        with self.cond:
+            if threading.get_ident() != self.consumer:
+                self.cond.wait_for(lambda: self.closed or self.ahead < self.size)
+            self.ahead += 1
+            return not self.closed
+
+    def consumed(self) -> None:
+        with self.cond:
+            self.ahead -= 1
+            self.cond.notify()
+
+    def close(self) -> None:
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
 
 
 def _repeated_by_group(
@@ -138,47 +268,84 @@ def _repeated_by_group(
 def _texts(files: Iterable[InputFile], max_bytes: int) -> Iterator[str]:
     for f in files:
         try:
-            if f.path.stat().st_size > max_bytes:
-                continue
-            yield decode_bytes(f.path.read_bytes()).text
+            data = read_bytes(f.path, max_bytes + 1)
+            if len(data) <= max_bytes:
+                yield decode_bytes(data).text
         except (OSError, InputError):
             continue  # the real read reports it
 
 
-def _store_batch(
-    batch: list[Prepared], store: SQLStore, hasher: MinHasher, threshold: float, report: IngestReport
-) -> None:
-    added: list[Article] = []
-    unchanged = 0
-    with store.transaction():
-        for item in batch:
-            article = item.article
-            if store.has_article(article.id):
-                unchanged += 1
-                continue
-            match = find_duplicate(
-                store,
-                article_id=article.id,
+class _BatchWriter:
+    """Writes batches of extracted articles, each one transaction, and counts what happened."""
+
+    def __init__(self, store: SQLStore, hasher: MinHasher, threshold: float, report: IngestReport) -> None:
+        self.store, self.hasher, self.threshold, self.report = store, hasher, threshold, report
+        self.added: dict[str, Article] = {}  # this run's articles, kept in step when re-linked
+
+    def __call__(self, batch: list[Prepared]) -> None:
+        added: list[Article] = []
+        counts = {"unchanged": 0, "updated": 0, "relinked": 0}
+        with self.store.transaction():
+            for item in batch:
+                keys = self.hasher.band_keys(item.minhash)
+                if not self.store.add_article(item.article, minhash=item.minhash, band_keys=keys):
+                    changed = self._restated(item)
+                    if changed:
+                        self.store.update_article(item.article, minhash=item.minhash, band_keys=keys)
+                    counts["updated" if changed else "unchanged"] += 1
+                    continue
+                counts["relinked"] += self._link(item)
+                added.append(item.article)
+                self.added[item.article.id] = item.article
+        # Counted only once the transaction has committed.
+        self.report.added.extend(added)
+        self.report.unchanged += counts["unchanged"]
+        self.report.updated += counts["updated"]
+        self.report.relinked += counts["relinked"]
+        self.report.warnings.extend(
+            one_line(InputError(w, source=item.source)) for item in batch for w in item.warnings
+        )
+
+    def _restated(self, item: Prepared) -> bool:
+        """True when the input states metadata other than what is stored for the same document.
+
+        Only what the input states counts: what the cleaner lifts from a text file depends on the
+        other files of the run, and a file read again on its own must not churn its article.
+        """
+        if not item.stated:
+            return False
+        stored = self.store.stated_metadata(item.article.id)
+        return any(stored.get(key) != value for key, value in item.stated.items())
+
+    def _link(self, item: Prepared) -> int:
+        """Link a new article to the article it copies; returns how many articles were re-linked."""
+        article = item.article
+        match = find_duplicate(
+            self.store,
+            article_id=article.id,
+            content_hash=article.content_hash,
+            signature=item.minhash,
+            hasher=self.hasher,
+            threshold=self.threshold,
+        )
+        if match is None:
+            return 0
+        original_date = self.store.article_dates([match.of]).get(match.of, (None, None))[0]
+        if earlier(article.published, original_date):  # the stored one is the copy
+            links = relink(
+                self.store,
+                match.of,
+                new_root=article.id,
                 content_hash=article.content_hash,
                 signature=item.minhash,
-                hasher=hasher,
-                threshold=threshold,
             )
-            original_moves = False
-            if match is not None:
-                original = store.get_article(match.of)
-                if original is not None and earlier(article.published, original.published):
-                    original_moves = True  # the copy we held was published later: this is the original
-                else:
-                    article.duplicate_of = match.of
-                    article.duplicate_kind = match.kind
-                    article.duplicate_similarity = match.similarity
-            store.add_article(article, minhash=item.minhash, band_keys=hasher.band_keys(item.minhash))
-            if match is not None and original_moves:
-                store.repoint_duplicates(match.of, article.id)
-                store.set_duplicate(match.of, article.id, match.kind, match.similarity)
-            added.append(article)
-    # Counted only once the transaction has committed.
-    report.added.extend(added)
-    report.unchanged += unchanged
-    report.warnings.extend(f"{item.source}: {w}" for item in batch for w in item.warnings)
+            for aid, kind, sim in links:
+                if aid in self.added:  # read earlier in this run: the report shows it as a copy
+                    copy = self.added[aid]
+                    copy.duplicate_of, copy.duplicate_kind, copy.duplicate_similarity = article.id, kind, sim
+            return len(links)
+        article.duplicate_of = match.of
+        article.duplicate_kind = match.kind
+        article.duplicate_similarity = match.similarity
+        self.store.set_duplicate(article.id, match.of, match.kind, match.similarity)
+        return 0

@@ -1,29 +1,30 @@
-"""Finding inputs and reading them into raw documents, one reader per format.
+"""Finding inputs, recognising their format and handing each file to its format's reader.
 
-Readers yield :class:`RawDoc` items and, for records they cannot use, :class:`InputError`
-items instead of raising, so one bad record in a JSONL file or one broken page in a WARC does
-not stop the rest from going in.
+Readers (``jsonrecords``, ``warc``, ``feeds``, and plain text and HTML here) yield
+:class:`RawDoc` items and, for records they cannot use, :class:`InputError` items instead of
+raising, so one bad record in a JSONL file or one broken page in a WARC does not stop the rest
+from going in. Every reader reads lazily and within bounds: a file is never held whole unless
+it is one article, and then only up to ``ingest.max_article_mb``.
 """
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
-import re
-import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from ..errors import CorruptInput, EmptyInput, InputError, MissingField, TooLarge, UnreadableInput
+from ..errors import EmptyInput, InputError, UnreadableInput
 from .decode import decode_bytes
+from .feeds import read_feed
+from .jsonrecords import read_json
+from .raw import RawDoc, is_gzip, read_bytes, too_large
+from .warc import read_warc
 
 Format = Literal["text", "html", "json", "warc", "feed"]
-# A WARC page is read up to this size; anything longer is refused by the article size limit.
-MAX_PAGE_READ = 64 * 2**20
-DocKind = Literal["text", "html", "fragment"]
+# Bytes read to recognise a file without a known extension.
+SNIFF_BYTES = 4096
 
 EXTENSIONS: dict[str, Format] = {
     ".txt": "text",
@@ -41,18 +42,6 @@ EXTENSIONS: dict[str, Format] = {
     ".rss": "feed",
     ".atom": "feed",
 }
-
-
-@dataclass(slots=True)
-class RawDoc:
-    """One article's raw material before extraction: where it came from and what it says."""
-
-    source: str
-    body: str
-    kind: DocKind
-    path: str
-    meta: dict[str, Any] = field(default_factory=dict)
-    warning: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,294 +106,54 @@ def sniff(head: bytes) -> Format:
 
 
 def read_file(file: InputFile, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
+    """The documents of one file, or the errors that stop them; never raises for a bad file."""
     source = str(file.path)
     try:
         size = file.path.stat().st_size
         if size == 0:
             yield EmptyInput("empty file", source=source)
             return
-        fmt = file.format
-        if fmt is None and not _gzipped(file.path):
-            with file.path.open("rb") as fh:
-                fmt = sniff(fh.read(4096))
-        if fmt == "warc" or (fmt is None and _peek(file.path).startswith(b"WARC/")):
-            yield from _read_warc(file.path, max_bytes=max_bytes)
-            return
-        if fmt in ("text", "html", "feed") and size > max_bytes and not _gzipped(file.path):
-            yield TooLarge(
-                f"{size / 2**20:.1f} MB is more than the {max_bytes / 2**20:g} MB allowed for "
-                "one article (setting ingest.max_article_mb)",
-                source=source,
-            )
-            return
-        data = _read_bytes(file.path)
+        gz = is_gzip(file.path)
+        fmt = file.format or sniff(read_bytes(file.path, SNIFF_BYTES))
+        if fmt in ("text", "html", "feed"):
+            # One document (a feed is parsed whole): read it whole, but never past the limit.
+            if size > max_bytes and not gz:
+                yield too_large(max_bytes, source=source, size=size)
+                return
+            data = read_bytes(file.path, max_bytes + 1)
     except InputError as exc:
         yield exc
         return
     except OSError as exc:
         yield UnreadableInput(f"cannot read ({exc.strerror or exc})", source=source)
         return
-    fmt = fmt or sniff(data[:4096])
     if fmt == "json":
-        yield from _read_json(data, file.path, max_bytes=max_bytes)
-        return
-    if fmt == "warc":  # a gzipped WARC without the usual extension
-        yield from _read_warc(file.path, max_bytes=max_bytes)
-        return
-    if len(data) > max_bytes:
-        yield TooLarge(
-            f"{len(data) / 2**20:.1f} MB is more than the {max_bytes / 2**20:g} MB allowed for one "
-            "article (setting ingest.max_article_mb)",
-            source=source,
-        )
-        return
+        yield from read_json(file.path, max_bytes=max_bytes)
+    elif fmt == "warc":
+        yield from read_warc(file.path, max_bytes=max_bytes)
+    elif len(data) > max_bytes:
+        yield too_large(max_bytes, source=source, size=None if gz else len(data))
+    else:
+        yield from _read_document(data, fmt, source)
+
+
+def _read_document(data: bytes, fmt: Format, source: str) -> Iterator[RawDoc | InputError]:
     try:
         decoded = decode_bytes(data, source=source)
     except InputError as exc:
         yield exc
         return
     if fmt == "feed":
-        yield from _read_feed(decoded.text, file.path)
-    else:
-        yield RawDoc(
-            source,
-            decoded.text,
-            "html" if fmt == "html" else "text",
-            source,
-            meta={"encoding": decoded.encoding},
-            warning=decoded.warning,
-        )
-
-
-def _peek(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        return fh.read(8)
-
-
-def _gzipped(path: Path) -> bool:
-    return _peek(path)[:2] == b"\x1f\x8b"
-
-
-def _read_bytes(path: Path) -> bytes:
-    with path.open("rb") as fh:
-        data = fh.read()
-    if data[:2] != b"\x1f\x8b":
-        return data
-    try:
-        return gzip.decompress(data)
-    except (EOFError, OSError, zlib.error) as exc:
-        raise CorruptInput(f"truncated or corrupt gzip ({exc})", source=str(path)) from exc
-
-
-# -- JSON / JSONL ------------------------------------------------------------------------------
-
-# news-please and similar scrapers name the fields differently; the first name present wins.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "maintext", "body", "content"),
-    "title": ("title", "headline"),
-    "url": ("url", "link"),
-    "outlet": ("outlet", "source_domain", "source", "sitename"),
-    "author": ("author", "authors", "byline"),
-    "published": ("published", "date_publish", "date", "published_at"),
-    "language": ("language", "lang"),
-    "id": ("id",),
-}
-
-
-def _read_json(data: bytes, path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
-    source = str(path)
-    try:
-        text = decode_bytes(data, source=source, declared_ok=False).text
-    except InputError as exc:
-        yield exc
+        yield from read_feed(decoded.text, source)
         return
-    stripped = text.lstrip()
-    records: Iterable[tuple[str, Any]]
-    if stripped.startswith("["):
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield CorruptInput(
-                f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}", source=source
-            )
-            return
-        records = ((f"{source}#{i + 1}", rec) for i, rec in enumerate(parsed))
-    else:
-        records = _jsonl_records(text, source)
-    for where, record in records:
-        if isinstance(record, InputError):
-            yield record
-        else:
-            yield _json_record(record, where, source, max_bytes=max_bytes)
+    yield RawDoc(
+        source,
+        decoded.text,
+        "html" if fmt == "html" else "text",
+        source,
+        meta={"encoding": decoded.encoding},
+        warnings=[decoded.warning] if decoded.warning else [],
+    )
 
 
-def _jsonl_records(text: str, source: str) -> Iterator[tuple[str, Any]]:
-    try:  # a single pretty-printed object is a one-record file
-        whole = json.loads(text)
-    except json.JSONDecodeError:
-        whole = None
-    if isinstance(whole, dict):
-        yield f"{source}#1", whole
-        return
-    for no, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{source}#{no}"
-        try:
-            yield where, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield where, CorruptInput(f"invalid JSON ({exc.msg}, column {exc.colno})", source=where)
-
-
-def _json_record(record: Any, where: str, path: str, *, max_bytes: int) -> RawDoc | InputError:
-    if not isinstance(record, dict):
-        return CorruptInput(f"expected a JSON object, got {type(record).__name__}", source=where)
-    meta: dict[str, Any] = {}
-    for name, aliases in FIELD_ALIASES.items():
-        for alias in aliases:
-            value = record.get(alias)
-            if value not in (None, "", []):
-                meta[name] = value
-                break
-    text = meta.pop("text", None)
-    if text is None:
-        return MissingField("record has no 'text' (nor 'maintext')", source=where)
-    if not isinstance(text, str):
-        return CorruptInput(f"'text' must be a string, got {type(text).__name__}", source=where)
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        return TooLarge("text is larger than setting ingest.max_article_mb allows", source=where)
-    if isinstance(meta.get("author"), list):
-        meta["author"] = ", ".join(str(a) for a in meta["author"])
-    for key in ("title", "url", "outlet", "author", "published", "language", "id"):
-        if key in meta and not isinstance(meta[key], str):
-            meta[key] = str(meta[key])
-    kind: DocKind = "fragment" if _looks_like_html(text) else "text"
-    return RawDoc(where, text, kind, path, meta=meta)
-
-
-def _looks_like_html(text: str) -> bool:
-    head = text[:2000].lower()
-    return head.count("<p") + head.count("<div") + head.count("<br") >= 2
-
-
-# -- WARC --------------------------------------------------------------------------------------
-
-
-def _read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
-    source = str(path)
-    pages = records = 0
-    failure: str | None = None
-    end = 0
-    try:
-        with path.open("rb") as fh:
-            archive = ArchiveIterator(fh)
-            for record in archive:
-                records += 1
-                page = _warc_page(record)
-                archive.read_to_end(record)
-                end = archive.get_record_offset() + archive.get_record_length()
-                if page is None:
-                    continue
-                url, body = page
-                where = f"{source}!{url or pages + 1}"
-                if len(body) > max_bytes:
-                    yield TooLarge("page is larger than setting ingest.max_article_mb allows", source=where)
-                    continue
-                pages += 1
-                try:
-                    decoded = decode_bytes(body, source=where)
-                except InputError as exc:
-                    yield exc
-                    continue
-                yield RawDoc(
-                    where,
-                    decoded.text,
-                    "html",
-                    source,
-                    meta={"url": url} if url else {},
-                    warning=decoded.warning,
-                )
-    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError, AttributeError, TypeError) as exc:
-        # warcio raises AttributeError/TypeError on headers cut in the middle
-        failure = (
-            "truncated or corrupt gzip" if isinstance(exc, EOFError | zlib.error) else "not a readable WARC"
-        )
-        failure += f" ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no detail'})"
-    if failure is None and records and _bytes_after(path, end):
-        # warcio ends quietly at a cut; bytes left after the last whole record are a cut record.
-        failure = "truncated: the last record is incomplete"
-    if failure:
-        yield CorruptInput(f"{failure}; {pages} page(s) before it were read", source=source)
-    elif records == 0 or _arc_misread(path):
-        yield CorruptInput("not a WARC file: no WARC records found", source=source)
-    elif pages == 0:
-        yield EmptyInput("no HTML response records in this WARC", source=source)
-
-
-def _warc_page(record) -> tuple[str | None, bytes] | None:
-    """(url, body) of an HTML response record, None for any other record."""
-    if record.rec_type != "response":
-        return None
-    ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
-    if "html" not in ctype.lower():
-        return None
-    return record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read(MAX_PAGE_READ)
-
-
-def _bytes_after(path: Path, offset: int) -> bool:
-    with path.open("rb") as fh:
-        fh.seek(offset)
-        return bool(fh.read(64).strip())
-
-
-def _arc_misread(path: Path) -> bool:
-    """warcio takes any line of five words for an old ARC header; a real archive starts with one."""
-    head = _peek(path)
-    if head[:2] == b"\x1f\x8b":
-        return False
-    return not head.startswith((b"WARC/", b"filedesc://"))
-
-
-# -- RSS / Atom --------------------------------------------------------------------------------
-
-
-def _read_feed(text: str, path: Path) -> Iterator[RawDoc | InputError]:
-    import feedparser
-
-    source = str(path)
-    feed = feedparser.parse(text)
-    if not feed.entries:
-        if feed.get("bozo"):
-            yield CorruptInput(f"not a readable RSS/Atom feed ({feed.get('bozo_exception')})", source=source)
-        else:
-            yield EmptyInput("feed has no items", source=source)
-        return
-    outlet = (feed.feed.get("title") or "").strip() or None
-    for i, entry in enumerate(feed.entries, 1):
-        where = f"{source}#{entry.get('id') or entry.get('link') or i}"
-        body = ""
-        if entry.get("content"):
-            body = max((c.get("value") or "" for c in entry.content), key=len)
-        body = body or entry.get("summary") or entry.get("description") or ""
-        if not body.strip():
-            yield EmptyInput("feed item has neither content nor summary", source=where)
-            continue
-        meta: dict[str, Any] = {
-            "title": entry.get("title"),
-            "url": entry.get("link"),
-            "author": _feed_author(entry.get("author")),
-            "published": entry.get("published") or entry.get("updated"),
-            "outlet": outlet,
-        }
-        yield RawDoc(where, body, "fragment", source, meta={k: v for k, v in meta.items() if v})
-
-
-def _feed_author(value: str | None) -> str | None:
-    """RSS writes authors as ``email (Name)``; keep the name."""
-    if not value:
-        return None
-    match = re.fullmatch(r"\s*\S+@\S+\s*\((?P<name>[^)]+)\)\s*", value)
-    return match.group("name").strip() if match else value.strip()
+__all__ = ["Format", "InputFile", "RawDoc", "discover", "format_for", "read_file", "sniff"]

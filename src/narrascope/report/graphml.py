@@ -6,11 +6,16 @@ Nodes: one per outlet and one per article. Edges: ``published_by`` (article to o
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
-from ..model import content_id
+from ..model import Outlet
 from ..store import SQLStore
+
+# Characters XML 1.0 does not allow anywhere, not even escaped (control characters such as
+# ESC from scraped titles, lone surrogates, U+FFFE/U+FFFF): dropped, or parsers reject the file.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _KEYS = (
     ("kind", "node", "string"),
@@ -45,14 +50,16 @@ def write_graphml(store: SQLStore, out: TextIO) -> int:
         if article.outlet:
             oid = outlets.get(article.outlet)
             if oid is None:
-                oid = outlets[article.outlet] = "outlet-" + content_id("outlet", article.outlet.casefold())
+                oid = outlets[article.outlet] = "outlet-" + Outlet(article.outlet).id
                 _node(out, oid, kind="outlet", label=article.outlet)
             edges.append((article.id, oid, "published_by", None))
         if article.duplicate_of:
             edges.append((article.id, article.duplicate_of, "copy_of", article.duplicate_similarity))
         count += 1
     for i, (src, dst, relation, score) in enumerate(edges):
-        out.write(f'    <edge id="e{i}" source={quoteattr(src)} target={quoteattr(dst)}>')
+        out.write(
+            f'    <edge id="e{i}" source={quoteattr(_xml_text(src))} target={quoteattr(_xml_text(dst))}>'
+        )
         out.write(f'<data key="relation">{relation}</data>')
         if score is not None:
             out.write(f'<data key="score">{score}</data>')
@@ -62,12 +69,12 @@ def write_graphml(store: SQLStore, out: TextIO) -> int:
 
 
 def _node(out: TextIO, node_id: str, **data: str | None) -> None:
-    out.write(f"    <node id={quoteattr(node_id)}>")
+    out.write(f"    <node id={quoteattr(_xml_text(node_id))}>")
     for key, value in data.items():
         if value is not None:
-            out.write(f"<data key={quoteattr(key)}>{_escape(value)}</data>")
+            out.write(f"<data key={quoteattr(key)}>{escape(_xml_text(value))}</data>")
     out.write("</node>\n")
 
 
-def _escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)

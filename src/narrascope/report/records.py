@@ -7,8 +7,8 @@ from typing import Any
 from ..model import Annotations, Article, Claim, Entity, Mention
 
 
-def article_record(article: Article, *, with_text: bool = True) -> dict[str, Any]:
-    record: dict[str, Any] = {
+def article_record(article: Article) -> dict[str, Any]:
+    return {
         "id": article.id,
         "path": article.path,
         "url": article.url,
@@ -23,13 +23,11 @@ def article_record(article: Article, *, with_text: bool = True) -> dict[str, Any
         "duplicate_of": article.duplicate_of,
         "duplicate_kind": article.duplicate_kind,
         "duplicate_similarity": article.duplicate_similarity,
-    }
-    if with_text:
-        record["text"] = article.text
-        record["removed_boilerplate"] = [
+        "text": article.text,
+        "removed_boilerplate": [
             {"text": r.text, "reason": r.reason, "line": r.line_no} for r in article.removed
-        ]
-    return record
+        ],
+    }
 
 
 def entity_record(
