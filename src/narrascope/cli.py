@@ -189,10 +189,12 @@ def analyze(ctx: Context, redo: bool) -> int:
     """Enrich every article not analyzed yet: sentences, entities, quantities, dates, attributions,
     cited sources, hedges and check-worthy claims; then canonicalise entities across the corpus."""
     from .enrich.runner import enrich_articles
+    from .link.runner import link_all
 
     with _progress(ctx, "analyzing") as progress:
         report = enrich_articles(ctx.store, ctx.settings, progress=progress, redo=redo)
     ctx.say(report.summary())
+    ctx.say(link_all(ctx.store, ctx.settings).summary())
     languages = sorted({n.split(": ", 1)[1] for n in report.notes if "no entity model" in n})
     for note in languages:
         _warn(note)
@@ -333,8 +335,10 @@ def demo(ctx: Context, output: str) -> int:
     if report.fatal is not None:
         raise report.fatal
     from .enrich.runner import enrich_articles
+    from .link.runner import link_all
 
     ctx.say(enrich_articles(ctx.store, ctx.settings).summary())
+    ctx.say(link_all(ctx.store, ctx.settings).summary())
     for fmt, name in (("json", "demo.json"), ("csv", "articles.csv"), ("graphml", "demo.graphml")):
         with _open_output(str(out_dir / name)) as fh:
             write(ctx.store, fmt, fh, ctx.settings)

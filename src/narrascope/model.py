@@ -244,3 +244,38 @@ class Annotations:
     hedges: list[Hedge] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+# -- linking: across articles -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLink:
+    """How claim ``b`` bears on claim ``a``: same, supports, contradicts or related, and why."""
+
+    a: str
+    b: str
+    relation: str
+    score: float
+    reason: str
+
+
+@dataclass(slots=True)
+class ClaimGroup:
+    """Claims that say the same thing (or contradict it), where it came from, and its standing."""
+
+    id: str
+    claims: list[str]
+    status: str  # corroborated, single-origin, contradicted, unverified
+    origins: list[dict]
+    first_seen: datetime | None = None
+    summary: str | None = None
+
+
+@dataclass(slots=True)
+class StoryRecord:
+    id: str
+    label: str
+    articles: list[str]
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None

@@ -116,3 +116,14 @@ def test_clean_name():
 def test_entity_ids_are_stable_for_the_same_corpus():
     mentions = [ref("Financial Times", "ORG"), ref("FT", "ORG", "a2")]
     assert canonicalize(mentions)[1] == canonicalize(list(reversed(mentions)))[1][::-1]
+
+
+def test_acronym_matches_only_names_in_its_own_script():
+    names, _ = groups([ref("Sino-Meridian", "ORG"), ref("СМИ", "ORG", "a2")])
+    assert names == ["Sino-Meridian", "СМИ"]
+
+
+def test_state_tagged_as_place_and_as_organisation_is_one_entity():
+    _, ids = canonicalize([ref("Karavia", "GPE"), ref("Karavia", "ORG"), ref("Каравии", "ORG", normal="Каравии"),
+                           ref("Karavia", "GPE"), ref("Karavia", "PERSON")])
+    assert len(set(ids)) == 1

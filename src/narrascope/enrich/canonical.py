@@ -146,16 +146,29 @@ def canonicalize(mentions: Iterable[MentionRef]) -> tuple[list[Entity], list[str
 
 
 def _type_groups(refs: list[MentionRef], keys: list[str]) -> list[str]:
+    """The type group each mention is matched in. Identical names tagged as a place by some
+    mentions and an organisation by others are one group (a state acting is tagged either way);
+    a group holding most of a name's mentions takes the stragglers a model tagged otherwise."""
     by_key: dict[str, Counter[str]] = defaultdict(Counter)
     for ref, key in zip(refs, keys, strict=True):
-        by_key[key][TYPE_GROUP.get(ref.label, ref.label)] += 1
+        by_key[key][_group(ref.label)] += 1
     out = []
     for ref, key in zip(refs, keys, strict=True):
         counts = by_key[key]
-        top, n = counts.most_common(1)[0]
-        own = TYPE_GROUP.get(ref.label, ref.label)
-        out.append(top if n >= MAJORITY_TYPE_SHARE * sum(counts.values()) else own)
+        pooled = Counter({("place" if g in _STATE_LIKE else g): n for g, n in counts.items()})
+        if len(pooled) < len(counts):  # place and org both present: pool them
+            pooled["place"] = sum(n for g, n in counts.items() if g in _STATE_LIKE)
+        top, n = pooled.most_common(1)[0]
+        own = "place" if _group(ref.label) in _STATE_LIKE and "place" in pooled else _group(ref.label)
+        out.append(top if n >= MAJORITY_TYPE_SHARE * sum(pooled.values()) else own)
     return out
+
+
+def _group(label: str) -> str:
+    return TYPE_GROUP.get(label, label)
+
+
+_STATE_LIKE = frozenset({"place", "org"})
 
 
 def _fuzzy(nodes: list[tuple[str, str]], uf: _Union) -> None:
@@ -193,22 +206,34 @@ def _surnames(refs, names, groups, mention_node, nodes, uf) -> None:
 def _acronyms(refs, names, groups, mention_node, nodes, uf) -> None:
     """An acronym joins the name it abbreviates: defined in the text, or the only name that fits."""
     full_names: dict[int, str] = {}
+    original: dict[int, str] = {}
     acronym_nodes: dict[str, set[int]] = defaultdict(set)
+    acronym_forms: dict[str, str] = {}
     for i, ref in enumerate(refs):
         name = names[i]
         if _ACRONYM.match(name):
             acronym_nodes[anyascii(name).upper()].add(mention_node[i])
+            acronym_forms.setdefault(anyascii(name).upper(), name)
         elif len(_significant(name)) >= 2:
             full_names[mention_node[i]] = anyascii(name)
+            original[mention_node[i]] = name
         if ref.defines:
             acronym_nodes[anyascii(ref.defines).upper()].add(mention_node[i])
+            acronym_forms.setdefault(anyascii(ref.defines).upper(), ref.defines)
     for acronym, acr_nodes in acronym_nodes.items():
         defined = {n for n in acr_nodes if n in full_names}
-        targets = defined or {n for n, name in full_names.items() if abbreviates(acronym, name)}
+        script = _script(acronym_forms[acronym])
+        targets = defined or {n for n, name in full_names.items()
+                              if _script(original[n]) == script and abbreviates(acronym, name)}
         if len({uf.find(n) for n in targets}) == 1:
             target = next(iter(targets))
             for n in acr_nodes:
                 uf.union(n, target)
+
+
+def _script(text: str) -> str:
+    """Latin or not: an acronym abbreviates a name written in its own script."""
+    return "latin" if text.isascii() or anyascii(text) == text else "other"
 
 
 def _significant(name: str) -> list[str]:

@@ -25,8 +25,12 @@ from sqlalchemy.pool import StaticPool
 
 from ..errors import MissingDependency, StoreError
 from ..model import Article, RemovedLine
-from . import schema
+from . import (
+    schema,
+    schema_link,  # noqa: F401  (registers the link tables)
+)
 from .enrichment import EnrichmentStore
+from .linking import LinkStore
 from .schema import articles, minhash_bands, signatures, stage_runs
 
 DEFAULT_DB = "narrascope.db"
@@ -77,7 +81,7 @@ class StoreStats:
     outlets: list[tuple[str | None, int]]
 
 
-class SQLStore(EnrichmentStore):
+class SQLStore(EnrichmentStore, LinkStore):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a

@@ -1,0 +1,109 @@
+"""The link stage: stories for new articles, then claim links, claim groups and provenance.
+
+Stories are incremental: only articles without a story are placed, existing stories keep their
+ids. Claim links and groups are recomputed over all check-worthy claims, because a new article
+can confirm or contradict any earlier claim; the vectors are cached, so a rerun embeds only
+what is new.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config import Settings
+from ..embeddings import Embedder, get_embedder
+from ..enrich.canonical import clean_name, phonetic_key
+from ..model import Annotations, Article
+from .claims import claim_items, link_claims
+from .provenance import build_groups
+from .relate import RelateParams
+from .stories import Item, StoryParams, assign
+from .vectors import VectorCache, span_key, unit
+
+# Entity types that name what a story is about.
+STORY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+
+
+@dataclass(slots=True)
+class LinkReport:
+    new_articles: int = 0
+    stories: int = 0
+    claims: int = 0
+    links: int = 0
+    contradictions: int = 0
+    groups: int = 0
+
+    def summary(self) -> str:
+        return (f"linked: {self.new_articles} article(s) placed in {self.stories} stories; {self.claims} claims, "
+                f"{self.links} links ({self.contradictions} contradictions), {self.groups} claim groups")
+
+
+def story_params(settings: Settings) -> StoryParams:
+    return StoryParams(**settings.link.stories.to_dict())
+
+
+def relate_params(settings: Settings) -> RelateParams:
+    return RelateParams(**settings.link.relate.to_dict())
+
+
+def link_all(store, settings: Settings, *, embedder: Embedder | None = None) -> LinkReport:
+    embedder = embedder or get_embedder(settings.link.embedder)
+    cache = VectorCache(store, embedder)
+    report = LinkReport()
+    pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
+    with store.transaction():
+        report.new_articles, report.stories = _place_in_stories(store, cache, pairs, story_params(settings))
+        _link_and_group(store, cache, pairs, settings, report)
+    return report
+
+
+def _place_in_stories(store, cache: VectorCache, pairs: list[tuple[Article, Annotations]],
+                      params: StoryParams) -> tuple[int, int]:
+    placed = store.story_of_articles()
+    new = [(a, ann) for a, ann in pairs if a.id not in placed]
+    stories = store.load_stories()
+    if new:
+        vectors = cache.article_vectors(new)
+        items = [Item(a.id, v, story_names(a, ann), a.published) for (a, ann), v in zip(new, vectors, strict=True)]
+        members = assign(items, stories, params)
+        touched = {sid for _, sid, _ in members}
+        by_id = {a.id: (a, ann) for a, ann in pairs}
+        placed.update({aid: sid for aid, sid, _ in members})
+        for story in stories:
+            if story.id in touched:
+                story.label = _label(story.id, story.centroid, placed, by_id, cache)
+        store.save_stories([s for s in stories if s.id in touched], members)
+    return len(new), len(stories)
+
+
+def story_names(article: Article, ann: Annotations) -> frozenset[str]:
+    return frozenset(
+        key for m in ann.mentions if m.label in STORY_LABELS
+        if (key := phonetic_key(clean_name(m.normal or article.text[m.start : m.end])))
+    )
+
+
+def _label(story_id: str, centroid: np.ndarray, placed: dict[str, str], by_id, cache: VectorCache) -> str:
+    """The title of the article closest to the story's centre."""
+    members = [by_id[aid] for aid, sid in placed.items() if sid == story_id and aid in by_id]
+    vectors = cache.article_vectors(members)
+    best = members[int(np.argmax(vectors @ unit(centroid)))][0]
+    return best.title or best.text[:80]
+
+
+def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report: LinkReport) -> None:
+    names = {e.id: e.name for e, _ in store.iter_entities()}
+    items = claim_items(pairs, settings.enrich.min_checkworthiness, names)
+    vectors = cache.vectors("span", [(span_key(i.article.id, i.claim.start, i.claim.end), i.view.text)
+                                     for i in items])
+    links = link_claims(items, vectors, relate_params(settings), k=settings.link.neighbours)
+    store.replace_claim_links(links)
+    originals = {a.id: a for a, _ in pairs}
+    annotations = {a.id: ann for a, ann in pairs}
+    by_claim = {i.claim.id: (i.claim, i.article, annotations[i.article.id]) for i in items}
+    groups = build_groups(links, by_claim, originals)
+    store.replace_claim_groups(groups)
+    report.claims, report.links, report.groups = len(items), len(links), len(groups)
+    report.contradictions = sum(1 for link in links if link.relation == "contradicts")

@@ -1,0 +1,68 @@
+"""Tables of the link stage: cached vectors, stories, claim links, claim groups.
+
+They share ``schema.metadata``, so ``create_all`` adds them to an existing store.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, Index, Integer, LargeBinary, String, Table, Text
+
+from .schema import metadata
+
+# Sentence and article vectors, keyed by what they embed, so no text is embedded twice.
+vectors = Table(
+    "vectors",
+    metadata,
+    Column("model", String(64), primary_key=True),
+    Column("kind", String(16), primary_key=True),  # claim, article
+    Column("key", String(64), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),  # float32, unit length
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("centroid", LargeBinary, nullable=False),  # sum of member vectors (float32)
+    Column("size", Integer, nullable=False),
+    Column("first_seen", String(32)),
+    Column("last_seen", String(32)),
+    Column("entities", Text, nullable=False),  # JSON {entity id: article count}
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("story_id", String(32), nullable=False, index=True),
+    Column("article_id", String(32), primary_key=True),
+    Column("similarity", Float, nullable=False),
+)
+
+claim_links = Table(
+    "claim_links",
+    metadata,
+    Column("a", String(32), primary_key=True),
+    Column("b", String(32), primary_key=True),
+    Column("relation", String(16), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reason", Text, nullable=False),
+    Index("ix_claim_links_b", "b"),
+)
+
+claim_groups = Table(
+    "claim_groups",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("origins", Text, nullable=False),  # JSON list of origin records
+    Column("first_seen", String(32)),
+    Column("summary", Text),
+)
+
+claim_group_members = Table(
+    "claim_group_members",
+    metadata,
+    Column("group_id", String(32), nullable=False, index=True),
+    Column("claim_id", String(32), primary_key=True),
+)
