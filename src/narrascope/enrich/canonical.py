@@ -155,11 +155,14 @@ def _type_groups(refs: list[MentionRef], keys: list[str]) -> list[str]:
     out = []
     for ref, key in zip(refs, keys, strict=True):
         counts = by_key[key]
-        pooled = Counter({("place" if g in _STATE_LIKE else g): n for g, n in counts.items()})
-        if len(pooled) < len(counts):  # place and org both present: pool them
-            pooled["place"] = sum(n for g, n in counts.items() if g in _STATE_LIKE)
+        pooled = counts
+        own = _group(ref.label)
+        if counts.get("place") and counts.get("org"):
+            pooled = Counter()
+            for group, n in counts.items():
+                pooled["org" if group in _STATE_LIKE else group] += n
+            own = "org" if own in _STATE_LIKE else own
         top, n = pooled.most_common(1)[0]
-        own = "place" if _group(ref.label) in _STATE_LIKE and "place" in pooled else _group(ref.label)
         out.append(top if n >= MAJORITY_TYPE_SHARE * sum(pooled.values()) else own)
     return out
 
@@ -169,6 +172,8 @@ def _group(label: str) -> str:
 
 
 _STATE_LIKE = frozenset({"place", "org"})
+# Types whose full names are often shortened to their last word.
+_SHORT_FORMS = frozenset({"person", "org"})
 
 
 def _fuzzy(nodes: list[tuple[str, str]], uf: _Union) -> None:
@@ -184,21 +189,22 @@ def _fuzzy(nodes: list[tuple[str, str]], uf: _Union) -> None:
 
 
 def _surnames(refs, names, groups, mention_node, nodes, uf) -> None:
-    """A one-word person name joins the full name ending with it: same article first."""
-    full_by_last: dict[str, set[int]] = defaultdict(set)
-    full_in_article: dict[tuple[str, str], set[int]] = defaultdict(set)
+    """A one-word name joins the full name ending with it, same article first: a surname for a
+    person ("Tokayev"), the distinctive last word for an organisation ("the Ledger")."""
+    full_by_last: dict[tuple[str, str], set[int]] = defaultdict(set)
+    full_in_article: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     for i, ref in enumerate(refs):
         parts = re.split(r"\s+", names[i])
-        if groups[i] == "person" and len(parts) >= 2:
+        if groups[i] in _SHORT_FORMS and len(parts) >= 2:
             last = phonetic_key(parts[-1])
-            full_by_last[last].add(mention_node[i])
-            full_in_article[(ref.article_id, last)].add(mention_node[i])
+            full_by_last[(groups[i], last)].add(mention_node[i])
+            full_in_article[(groups[i], ref.article_id, last)].add(mention_node[i])
     for i, ref in enumerate(refs):
-        if groups[i] != "person" or len(names[i].split()) != 1:
+        if groups[i] not in _SHORT_FORMS or len(names[i].split()) != 1 or len(names[i]) < 4:
             continue
         key = phonetic_key(names[i])
-        local = full_in_article.get((ref.article_id, key), set())
-        candidates = local or full_by_last.get(key, set())
+        local = full_in_article.get((groups[i], ref.article_id, key), set())
+        candidates = local or full_by_last.get((groups[i], key), set())
         if len({uf.find(n) for n in candidates}) == 1:
             uf.union(mention_node[i], next(iter(candidates)))
 

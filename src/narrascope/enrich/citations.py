@@ -27,7 +27,7 @@ BEFORE_SOURCE = re.compile(
 # Source, then the cue.
 AFTER_SOURCE = re.compile(
     r"\s*(?:,\s*which\s+(?:obtained|published|first\s+reported|saw)|(?:first\s+)?reported|reports|wrote|writes|"
-    r"published|revealed|cited|сообщил[аио]?|написал[аио]?|пишет|сообщает)(?!\w)",
+    r"published|revealed|cited|сообщил[аио]?|написал[аио]?|опубликовал[аио]?|пишет|сообщает)(?!\w)",
     re.I,
 )
 _DOMAIN = re.compile(

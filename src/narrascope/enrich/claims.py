@@ -19,6 +19,8 @@ MIN_WORDS = 5
 _WORD = re.compile(r"\w+")
 _LEAD = re.compile(r"^\s*(?:[-–—•·*▪►●◦]|\d{1,2}[.)])\s+")
 _CLAUSE = re.compile(r";\s+")
+# Main verbs that say "no" without a "not": "declined to comment" agrees with "did not reply".
+DENIAL_VERBS = frozenset({"decline", "refuse", "fail", "deny", "reject"})
 _NEGATION = {
     "ru": re.compile(r"(?<!\w)(?:не|ни|нет|никогда|никакой|никакого)(?!\w)", re.I),
     "": re.compile(r"(?<!\w)(?:not|n't|never|no longer|neither|nor|none|no)(?!\w)", re.I),
@@ -102,10 +104,12 @@ def _negated(doc: Doc, start: int, end: int) -> bool:
 
 
 def _covering(attributions: list[Attribution], start: int, end: int) -> Attribution | None:
-    """The attribution whose reported content covers most of the claim."""
+    """The attribution of the claim: one whose speaker and words both sit inside it ("X noted
+    that Y"), or one whose reported words cover most of it."""
     best, best_overlap = None, 0
     for a in attributions:
         overlap = min(end, a.end) - max(start, a.start)
-        if overlap > best_overlap and overlap >= 0.5 * (end - start):
+        inside = start <= a.speaker_start and a.speaker_end <= end and start <= a.start and a.end <= end
+        if overlap > best_overlap and (inside or overlap >= 0.5 * (end - start)):
             best, best_overlap = a, overlap
     return best

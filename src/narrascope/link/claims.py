@@ -29,29 +29,44 @@ class ClaimItem:
     view: ClaimView
 
 
-def claim_items(pairs: list[tuple[Article, Annotations]], threshold: float,
-                entity_names: dict[str, str]) -> list[ClaimItem]:
+def claim_items(
+    pairs: list[tuple[Article, Annotations]], threshold: float, entity_names: dict[str, str]
+) -> list[ClaimItem]:
     out = []
     for article, ann in pairs:
         for claim in ann.claims:
             if claim.checkworthiness < threshold:
                 continue
-            text = article.text[claim.start : claim.end]
+            start, end = _said(claim)
             view = ClaimView(
-                text=text,
+                text=article.text[start:end],
                 negated=claim.negated,
-                quantities=claim.quantities,
-                times=[t for t in ann.times if claim.start <= t.start and t.end <= claim.end],
+                quantities=[q for q in claim.quantities if start <= q.start and q.end <= end],
+                times=[t for t in ann.times if start <= t.start and t.end <= end],
                 names=frozenset(entity_names[e] for e in claim.entity_ids if e in entity_names),
                 hedged=claim.hedged,
-                offset=claim.start,
+                offset=start,
             )
             out.append(ClaimItem(claim, article, view))
     return out
 
 
-def link_claims(items: list[ClaimItem], vectors: np.ndarray, params: RelateParams = DEFAULT_PARAMS,
-                k: int = NEIGHBOURS, threads: int | None = None) -> list[ClaimLink]:
+def _said(claim: Claim) -> tuple[int, int]:
+    """What is claimed, without who claims it: "X noted that Karavia has never joined the
+    sanctions" is compared as "Karavia has never joined the sanctions"."""
+    a = claim.attribution
+    if a is not None and claim.start <= a.start and a.end <= claim.end and a.end - a.start >= 20:
+        return a.start, a.end
+    return claim.start, claim.end
+
+
+def link_claims(
+    items: list[ClaimItem],
+    vectors: np.ndarray,
+    params: RelateParams = DEFAULT_PARAMS,
+    k: int = NEIGHBOURS,
+    threads: int | None = None,
+) -> list[ClaimLink]:
     if len(items) < 2:
         return []
     sims, idx = knn(vectors, k, threads=threads)
@@ -68,8 +83,11 @@ def link_claims(items: list[ClaimItem], vectors: np.ndarray, params: RelateParam
             a, b = sorted(pair, key=lambda n: (_when(items[n].article), items[n].claim.id))
             rel = relate(items[a].view, items[b].view, float(sim), params)
             if rel.relation != "unrelated":
-                links.append(ClaimLink(items[a].claim.id, items[b].claim.id, rel.relation, round(rel.score, 4),
-                                       rel.reason))
+                links.append(
+                    ClaimLink(
+                        items[a].claim.id, items[b].claim.id, rel.relation, round(rel.score, 4), rel.reason
+                    )
+                )
     return links
 
 

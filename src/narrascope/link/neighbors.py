@@ -19,8 +19,14 @@ EXACT_MAX = 20_000
 NPROBE = 16
 
 
-def knn(vectors: np.ndarray, k: int, *, exact_max: int = EXACT_MAX, nprobe: int = NPROBE,
-        threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def knn(
+    vectors: np.ndarray,
+    k: int,
+    *,
+    exact_max: int = EXACT_MAX,
+    nprobe: int = NPROBE,
+    threads: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """For every row, its ``k`` nearest other rows: (similarities, indices), -1 where none."""
     import faiss
 

@@ -33,16 +33,50 @@ _STOP = frozenset(
 )
 # Pairs of words that assert opposite things about the same subject.
 ANTONYMS = [
-    ("comply", "violate"), ("comply", "ignore"), ("join", "leave"), ("join", "quit"), ("win", "lose"),
-    ("won", "lost"), ("open", "closed"), ("open", "close"), ("rise", "fall"), ("rose", "fell"),
-    ("increase", "decrease"), ("increased", "decreased"), ("grow", "shrink"), ("growing", "falling"),
-    ("growing", "declining"), ("up", "down"), ("confirm", "deny"), ("confirmed", "denied"),
-    ("support", "oppose"), ("supports", "opposes"), ("approve", "reject"), ("approved", "rejected"),
-    ("accept", "refuse"), ("accepted", "refused"), ("allow", "ban"), ("allowed", "banned"), ("true", "false"),
-    ("legal", "illegal"), ("strengthen", "weaken"), ("closer", "away"), ("ally", "enemy"), ("more", "fewer"),
-    ("higher", "lower"), ("gain", "loss"), ("success", "failure"), ("alignment", "nonalignment"),
-    ("рост", "падение"), ("вырос", "упал"), ("выросла", "упала"), ("увеличился", "сократился"),
-    ("подтвердил", "опроверг"), ("выиграл", "проиграл"), ("открыт", "закрыт"), ("поддерживает", "выступает"),
+    ("comply", "violate"),
+    ("comply", "ignore"),
+    ("join", "leave"),
+    ("join", "quit"),
+    ("win", "lose"),
+    ("won", "lost"),
+    ("open", "closed"),
+    ("open", "close"),
+    ("rise", "fall"),
+    ("rose", "fell"),
+    ("increase", "decrease"),
+    ("increased", "decreased"),
+    ("grow", "shrink"),
+    ("growing", "falling"),
+    ("growing", "declining"),
+    ("up", "down"),
+    ("confirm", "deny"),
+    ("confirmed", "denied"),
+    ("support", "oppose"),
+    ("supports", "opposes"),
+    ("approve", "reject"),
+    ("approved", "rejected"),
+    ("accept", "refuse"),
+    ("accepted", "refused"),
+    ("allow", "ban"),
+    ("allowed", "banned"),
+    ("true", "false"),
+    ("legal", "illegal"),
+    ("strengthen", "weaken"),
+    ("closer", "away"),
+    ("ally", "enemy"),
+    ("more", "fewer"),
+    ("higher", "lower"),
+    ("gain", "loss"),
+    ("success", "failure"),
+    ("alignment", "nonalignment"),
+    ("рост", "падение"),
+    ("вырос", "упал"),
+    ("выросла", "упала"),
+    ("увеличился", "сократился"),
+    ("подтвердил", "опроверг"),
+    ("выиграл", "проиграл"),
+    ("открыт", "закрыт"),
+    ("поддерживает", "выступает"),
 ]
 _ANTONYM_OF: dict[str, set[str]] = {}
 for _x, _y in ANTONYMS:
@@ -97,7 +131,9 @@ def relate(a: ClaimView, b: ClaimView, similarity: float, params: RelateParams =
     if similarity >= params.same:
         return Relation("same", similarity, f"says the same thing (similarity {similarity:.2f})")
     if similarity >= params.supports and shared:
-        return Relation("supports", similarity, f"agrees about {_names(shared)} (similarity {similarity:.2f})")
+        return Relation(
+            "supports", similarity, f"agrees about {_names(shared)} (similarity {similarity:.2f})"
+        )
     if similarity >= params.related:
         what = f" about {_names(shared)}" if shared else ""
         return Relation("related", similarity, f"on the same subject{what} (similarity {similarity:.2f})")
@@ -115,9 +151,13 @@ def _quantities(a: ClaimView, b: ClaimView, sim: float, params: RelateParams) ->
             ta, tb = _span_text(a, qa), _span_text(b, qb)
             if qa.kind == "count" and qa.unit:
                 ta, tb = f"{ta} {qa.unit}", f"{tb} {qb.unit}"
-            close = abs(qa.value - qb.value) <= params.value_tolerance * max(abs(qa.value), abs(qb.value), 1e-9)
+            close = abs(qa.value - qb.value) <= params.value_tolerance * max(
+                abs(qa.value), abs(qb.value), 1e-9
+            )
             if close:
-                return Relation("supports" if sim < params.same else "same", sim, f"both say {ta} for {measure}")
+                return Relation(
+                    "supports" if sim < params.same else "same", sim, f"both say {ta} for {measure}"
+                )
             return Relation("contradicts", sim, f"{ta} vs {tb} for the same {measure}")
     return None
 
@@ -130,12 +170,16 @@ def _polarity(a: ClaimView, b: ClaimView, sim: float, params: RelateParams) -> R
         if opposite:
             topic = _names(sorted(wa & wb)[:3]) or "the same thing"
             return Relation("contradicts", sim, f"{word} vs {sorted(opposite)[0]} about {topic}")
-    if a.negated != b.negated and sim >= params.supports:
-        shared = wa & wb
+    neg_a, neg_b = a.negated, b.negated
+    shared = wa & wb - {n.lower() for n in a.names | b.names}
+    if neg_a != neg_b and shared:
         topic = _names(sorted(shared)[:4]) or "the same thing"
-        yes, no = (a, b) if not a.negated else (b, a)
-        return Relation("contradicts", sim,
-                        f"affirmed vs denied: \"{_short(yes.text)}\" vs \"{_short(no.text)}\" about {topic}")
+        yes, no = (a, b) if not neg_a else (b, a)
+        return Relation(
+            "contradicts",
+            sim,
+            f'affirmed vs denied: "{_short(yes.text)}" vs "{_short(no.text)}" about {topic}',
+        )
     return None
 
 
@@ -159,6 +203,7 @@ def _shared_context(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> s
         return qa.unit
     shared = _content(a.text) & _content(b.text)
     shared -= _content(_span_text(a, qa)) | _content(_span_text(b, qb))
+    shared -= {w for name in a.names | b.names for w in _content(name)}  # the measure, not whose it is
     if not shared:
         return None
     order = [w for w in _WORD.findall(a.text.lower()) if w in shared]

@@ -36,8 +36,10 @@ class LinkReport:
     groups: int = 0
 
     def summary(self) -> str:
-        return (f"linked: {self.new_articles} article(s) placed in {self.stories} stories; {self.claims} claims, "
-                f"{self.links} links ({self.contradictions} contradictions), {self.groups} claim groups")
+        return (
+            f"linked: {self.new_articles} article(s) placed in {self.stories} stories; {self.claims} claims, "
+            f"{self.links} links ({self.contradictions} contradictions), {self.groups} claim groups"
+        )
 
 
 def story_params(settings: Settings) -> StoryParams:
@@ -59,14 +61,17 @@ def link_all(store, settings: Settings, *, embedder: Embedder | None = None) -> 
     return report
 
 
-def _place_in_stories(store, cache: VectorCache, pairs: list[tuple[Article, Annotations]],
-                      params: StoryParams) -> tuple[int, int]:
+def _place_in_stories(
+    store, cache: VectorCache, pairs: list[tuple[Article, Annotations]], params: StoryParams
+) -> tuple[int, int]:
     placed = store.story_of_articles()
     new = [(a, ann) for a, ann in pairs if a.id not in placed]
     stories = store.load_stories()
     if new:
         vectors = cache.article_vectors(new)
-        items = [Item(a.id, v, story_names(a, ann), a.published) for (a, ann), v in zip(new, vectors, strict=True)]
+        items = [
+            Item(a.id, v, story_names(a, ann), a.published) for (a, ann), v in zip(new, vectors, strict=True)
+        ]
         members = assign(items, stories, params)
         touched = {sid for _, sid, _ in members}
         by_id = {a.id: (a, ann) for a, ann in pairs}
@@ -80,7 +85,9 @@ def _place_in_stories(store, cache: VectorCache, pairs: list[tuple[Article, Anno
 
 def story_names(article: Article, ann: Annotations) -> frozenset[str]:
     return frozenset(
-        key for m in ann.mentions if m.label in STORY_LABELS
+        key
+        for m in ann.mentions
+        if m.label in STORY_LABELS
         if (key := phonetic_key(clean_name(m.normal or article.text[m.start : m.end])))
     )
 
@@ -94,16 +101,26 @@ def _label(story_id: str, centroid: np.ndarray, placed: dict[str, str], by_id, c
 
 
 def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report: LinkReport) -> None:
-    names = {e.id: e.name for e, _ in store.iter_entities()}
+    entities = list(store.iter_entities())
+    names = {e.id: e.name for e, _ in entities}
+    span_names: dict[str, list[tuple[int, int, str]]] = {}
+    for entity, mentions in entities:
+        for m in mentions:
+            span_names.setdefault(m.article_id, []).append((m.start, m.end, entity.name))
     items = claim_items(pairs, settings.enrich.min_checkworthiness, names)
-    vectors = cache.vectors("span", [(span_key(i.article.id, i.claim.start, i.claim.end), i.view.text)
-                                     for i in items])
+    vectors = cache.vectors(
+        "span",
+        [
+            (span_key(i.article.id, i.view.offset, i.view.offset + len(i.view.text)), i.view.text)
+            for i in items
+        ],
+    )
     links = link_claims(items, vectors, relate_params(settings), k=settings.link.neighbours)
     store.replace_claim_links(links)
     originals = {a.id: a for a, _ in pairs}
     annotations = {a.id: ann for a, ann in pairs}
     by_claim = {i.claim.id: (i.claim, i.article, annotations[i.article.id]) for i in items}
-    groups = build_groups(links, by_claim, originals)
+    groups = build_groups(links, by_claim, originals, span_names)
     store.replace_claim_groups(groups)
     report.claims, report.links, report.groups = len(items), len(links), len(groups)
     report.contradictions = sum(1 for link in links if link.relation == "contradicts")

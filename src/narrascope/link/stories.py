@@ -100,7 +100,9 @@ CANDIDATES = 20
 def assign(items: list[Item], stories: list[Story], params: StoryParams) -> list[tuple[str, str, float]]:
     """Put each item (in publication order) into a story; returns (article, story, similarity)."""
     out = []
-    ordered = sorted(items, key=lambda i: (i.published is None, as_utc(i.published) if i.published else datetime.min))
+    ordered = sorted(
+        items, key=lambda i: (i.published is None, as_utc(i.published) if i.published else datetime.min)
+    )
     for item in ordered:
         best, best_sim = None, -1.0
         if stories:

@@ -30,12 +30,14 @@ def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> li
     views = []
     for doc in docs:
         names = frozenset(clean_name(m.normal or doc.text[m.start : m.end]) for m in doc.mentions)
-        views.append(ClaimView(
-            text=doc.text,
-            negated=_negated(doc, 0, len(doc.text)),
-            quantities=doc.quantities,
-            times=doc.times,
-            names=names,
-            hedged=any(h.kind == "hedge" for h in doc.hedges),
-        ))
+        views.append(
+            ClaimView(
+                text=doc.text,
+                negated=_negated(doc, 0, len(doc.text)),
+                quantities=doc.quantities,
+                times=doc.times,
+                names=names,
+                hedged=any(h.kind == "hedge" for h in doc.hedges),
+            )
+        )
     return views

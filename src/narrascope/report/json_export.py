@@ -46,6 +46,9 @@ def write_json(store: SQLStore, out: TextIO, settings: Settings | None = None) -
         "entities": _entities(store),
         "claims": _claims(store, settings.enrich.min_checkworthiness),
         "citations": _citations(store),
+        "stories": _stories(store),
+        "claim_links": _claim_links(store),
+        "claim_groups": _claim_groups(store),
     }
     for name in ("articles", *SECTIONS):
         out.write(f',\n  "{name}": [')
@@ -86,3 +89,38 @@ def _claims(store: SQLStore, threshold: float) -> Iterator[dict]:
 def _citations(store: SQLStore) -> Iterator[dict]:
     for article, ann in zip(store.iter_articles(), store.iter_annotations(), strict=True):
         yield from citation_records(ann, article.text)
+
+
+def _stories(store: SQLStore) -> Iterator[dict]:
+    for story in store.stories_with_articles():
+        yield {
+            "id": story.id,
+            "label": story.label,
+            "articles": story.articles,
+            "first_seen": story.first_seen.isoformat() if story.first_seen else None,
+            "last_seen": story.last_seen.isoformat() if story.last_seen else None,
+        }
+
+
+def _claim_links(store: SQLStore) -> Iterator[dict]:
+    for link in store.claim_links():
+        yield {
+            "a": link.a,
+            "b": link.b,
+            "relation": link.relation,
+            "score": link.score,
+            "reason": link.reason,
+        }
+
+
+def _claim_groups(store: SQLStore) -> Iterator[dict]:
+    for group in store.claim_groups():
+        yield {
+            "id": group.id,
+            "claims": group.claims,
+            "status": group.status,
+            "origins": group.origins,
+            "independent_origins": len(group.origins),
+            "first_seen": group.first_seen.isoformat() if group.first_seen else None,
+            "summary": group.summary,
+        }
