@@ -149,16 +149,15 @@ def _quantities(a: ClaimView, b: ClaimView, sim: float, params: RelateParams) ->
             if measure is None or _different_periods(a, b):
                 continue
             ta, tb = _span_text(a, qa), _span_text(b, qb)
-            if qa.kind == "count" and qa.unit:
-                ta, tb = f"{ta} {qa.unit}", f"{tb} {qb.unit}"
-            close = abs(qa.value - qb.value) <= params.value_tolerance * max(
-                abs(qa.value), abs(qb.value), 1e-9
-            )
-            if close:
-                return Relation(
-                    "supports" if sim < params.same else "same", sim, f"both say {ta} for {measure}"
-                )
-            return Relation("contradicts", sim, f"{ta} vs {tb} for the same {measure}")
+            scale = max(abs(qa.value), abs(qb.value), 1e-9)
+            close = abs(qa.value - qb.value) <= params.value_tolerance * scale
+            relation = ("supports" if sim < params.same else "same") if close else "contradicts"
+            if qa.kind == "count":  # "two reactors": the counted word says what is measured
+                ta, tb = _with_next_word(a, qa), _with_next_word(b, qb)
+                reason = f"both say {ta}" if close else f"{ta} vs {tb}"
+            else:
+                reason = f"both say {ta} for {measure}" if close else f"{ta} vs {tb} for the same {measure}"
+            return Relation(relation, sim, reason)
     return None
 
 
@@ -212,6 +211,11 @@ def _shared_context(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> s
         if w not in seen:
             seen.append(w)
     return " ".join(seen[:3])
+
+
+def _with_next_word(view: ClaimView, q: Quantity) -> str:
+    after = _WORD.search(view.text, q.end - view.offset)
+    return f"{_span_text(view, q)} {after.group(0)}" if after else _span_text(view, q)
 
 
 def _span_text(view: ClaimView, span: Quantity | TimeExpression) -> str:
