@@ -8,6 +8,7 @@ not halfway through a corpus.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +75,7 @@ class Pipeline:
             available |= comp.provides
         self.components = resolved
         self.provides = frozenset(available)
+        self.timings: dict[str, float] = dict.fromkeys(self.names, 0.0)
 
     @property
     def names(self) -> list[str]:
@@ -81,5 +83,7 @@ class Pipeline:
 
     def __call__(self, docs: list[Any]) -> list[Any]:
         for comp in self.components:
+            start = time.perf_counter()
             comp(docs)
+            self.timings[comp.name] += time.perf_counter() - start
         return docs

@@ -96,4 +96,20 @@ def command(min_words: int, workers: int, config: str | None) -> None:
                f"{report.claims} candidate claims, {report.entities} entities)")
     overhead = t_ours / t_ref - 1
     click.echo(f"overhead of the stage over the models alone: {overhead:+.1%}")
+    _breakdown(articles[: max(1, len(articles) // 10)], settings)
     click.echo(f"enrich: overhead={overhead:.3f}")
+
+
+def _breakdown(sample: list[Article], settings) -> None:
+    """Where a single process spends its time, component by component, on a sample."""
+    from ..enrich.doc import Doc
+    from ..enrich.runner import build_pipeline
+
+    pipeline = build_pipeline(tuple(settings.enrich.components))
+    pipeline([Doc.of(a) for a in sample[:4]])  # load the models first
+    pipeline.timings = dict.fromkeys(pipeline.names, 0.0)
+    pipeline([Doc.of(a) for a in sample])
+    total = sum(pipeline.timings.values())
+    nlp = pipeline.timings.get("nlp", 0.0) or total
+    parts = ", ".join(f"{name} {t / nlp:.0%}" for name, t in pipeline.timings.items() if name != "nlp")
+    click.echo(f"single process, {len(sample)} articles: per component, as a share of the models' own time: {parts}")

@@ -84,13 +84,11 @@ def enrich_articles(
     report = EnrichReport()
     chunks = [ids[i : i + cfg.chunk_size] for i in range(0, len(ids), cfg.chunk_size)]
     engine = engine or default_engine(cfg.workers, len(ids), cfg.parallel_min_articles)
-    tasks = ((names, [store.get_article(i) for i in chunk]) for chunk in chunks)
+    tasks = ((names, store.get_articles(chunk)) for chunk in chunks)
     done = 0
     for batch in engine.map(_enrich_chunk, tasks):
         with store.transaction():
-            for ann in batch:
-                store.save_annotations(ann, stage=STAGE)
-                store.mark_done(STAGE, ann.article_id, VERSION)
+            store.save_annotations_batch(batch, stage=STAGE, version=VERSION)
         done += len(batch)
         report.articles += len(batch)
         report.claims += sum(len(a.claims) for a in batch)

@@ -73,73 +73,29 @@ class EnrichmentStore:
 
     def save_annotations(self, ann: Annotations, *, stage: str = "enrich") -> None:
         """Replace everything ``stage`` found in one article with ``ann``."""
-        aid = ann.article_id
+        self.save_annotations_batch([ann], stage=stage)
+
+    def save_annotations_batch(self, batch: list[Annotations], *, stage: str = "enrich",
+                               version: str | None = None) -> None:
+        """Replace the layers of several articles in a few statements; with ``version``, also
+        record them as processed by ``stage``."""
+        ids = [ann.article_id for ann in batch]
+        rows: dict = defaultdict(list)
+        for ann in batch:
+            for table, values in _rows(ann, stage).items():
+                rows[table].extend(values)
         with self._connect() as conn:
             for table in ANNOTATION_TABLES:
-                conn.execute(delete(table).where(table.c.article_id == aid))
-            conn.execute(delete(notes).where(notes.c.article_id == aid, notes.c.stage == stage))
-            rows = {
-                sentences: [
-                    {"article_id": aid, "start": s.start, "end": s.end, "idx": s.index} for s in ann.sentences
-                ],
-                mentions: [
-                    {
-                        "article_id": aid,
-                        "start": m.start,
-                        "end": m.end,
-                        "label": m.label,
-                        "normal": m.normal,
-                        "entity_id": m.entity_id,
-                    }
-                    for m in ann.mentions
-                ],
-                quantities: [_span(q, kind=q.kind, value=q.value, unit=q.unit) for q in ann.quantities],
-                times: [
-                    _span(
-                        t,
-                        value=t.value,
-                        end_value=t.end_value,
-                        granularity=t.granularity,
-                        relative=t.relative,
-                    )
-                    for t in ann.times
-                ],
-                attributions: [
-                    _span(
-                        a,
-                        speaker=a.speaker,
-                        speaker_start=a.speaker_start,
-                        speaker_end=a.speaker_end,
-                        cue=a.cue,
-                        kind=a.kind,
-                        listener=a.listener,
-                    )
-                    for a in ann.attributions
-                ],
-                citations: [
-                    _span(c, source=c.source, cue=c.cue, source_start=c.source_start, source_end=c.source_end)
-                    for c in ann.citations
-                ],
-                hedges: [_span(h, cue=h.cue, kind=h.kind) for h in ann.hedges],
-                claims: [
-                    {
-                        "id": c.id,
-                        "article_id": aid,
-                        "start": c.start,
-                        "end": c.end,
-                        "checkworthiness": c.checkworthiness,
-                        "negated": c.negated,
-                        "hedge_cue": c.hedge_cue if c.hedged else None,
-                        "attribution_start": c.attribution.start if c.attribution else None,
-                        "attribution_end": c.attribution.end if c.attribution else None,
-                    }
-                    for c in ann.claims
-                ],
-                notes: [{"article_id": aid, "stage": stage, "text": n} for n in ann.notes],
-            }
+                conn.execute(delete(table).where(table.c.article_id.in_(ids)))
+            conn.execute(delete(notes).where(notes.c.article_id.in_(ids), notes.c.stage == stage))
             for table, values in rows.items():
                 if values:
                     conn.execute(insert(table), values)
+            if version is not None:
+                now = datetime.now(UTC).isoformat(timespec="seconds")
+                conn.execute(delete(stage_runs).where(stage_runs.c.stage == stage, stage_runs.c.article_id.in_(ids)))
+                conn.execute(insert(stage_runs), [{"stage": stage, "article_id": i, "version": version, "ran_at": now}
+                                                  for i in ids])
 
     def annotations(self, article_id: str) -> Annotations:
         """Everything enrichment stored for one article."""
@@ -237,6 +193,69 @@ class EnrichmentStore:
         table = {t.name: t for t in (*ANNOTATION_TABLES, entities)}[table_name]
         with self._connect() as conn:
             return conn.execute(select(func.count()).select_from(table)).scalar() or 0
+
+
+def _rows(ann: Annotations, stage: str) -> dict:
+    aid = ann.article_id
+    return {
+        sentences: [
+            {"article_id": aid, "start": s.start, "end": s.end, "idx": s.index} for s in ann.sentences
+        ],
+        mentions: [
+            {
+                "article_id": aid,
+                "start": m.start,
+                "end": m.end,
+                "label": m.label,
+                "normal": m.normal,
+                "entity_id": m.entity_id,
+            }
+            for m in ann.mentions
+        ],
+        quantities: [_span(q, kind=q.kind, value=q.value, unit=q.unit) for q in ann.quantities],
+        times: [
+            _span(
+                t,
+                value=t.value,
+                end_value=t.end_value,
+                granularity=t.granularity,
+                relative=t.relative,
+            )
+            for t in ann.times
+        ],
+        attributions: [
+            _span(
+                a,
+                speaker=a.speaker,
+                speaker_start=a.speaker_start,
+                speaker_end=a.speaker_end,
+                cue=a.cue,
+                kind=a.kind,
+                listener=a.listener,
+            )
+            for a in ann.attributions
+        ],
+        citations: [
+            _span(c, source=c.source, cue=c.cue, source_start=c.source_start, source_end=c.source_end)
+            for c in ann.citations
+        ],
+        hedges: [_span(h, cue=h.cue, kind=h.kind) for h in ann.hedges],
+        claims: [
+            {
+                "id": c.id,
+                "article_id": aid,
+                "start": c.start,
+                "end": c.end,
+                "checkworthiness": c.checkworthiness,
+                "negated": c.negated,
+                "hedge_cue": c.hedge_cue if c.hedged else None,
+                "attribution_start": c.attribution.start if c.attribution else None,
+                "attribution_end": c.attribution.end if c.attribution else None,
+            }
+            for c in ann.claims
+        ],
+        notes: [{"article_id": aid, "stage": stage, "text": n} for n in ann.notes],
+    }
 
 
 def _span(obj, **values) -> dict:

@@ -271,6 +271,13 @@ class SQLStore(EnrichmentStore, LinkStore):
             row = conn.execute(select(articles).where(articles.c.id == article_id)).mappings().first()
         return _article_from_row(row) if row else None
 
+    def get_articles(self, ids: list[str]) -> list[Article]:
+        """The articles with these ids, in the order given (missing ones left out)."""
+        with self._connect() as conn:
+            rows = conn.execute(select(articles).where(articles.c.id.in_(ids))).mappings().all()
+        found = {row["id"]: _article_from_row(row) for row in rows}
+        return [found[i] for i in ids if i in found]
+
     def iter_articles(self) -> Iterator[Article]:
         """All articles in ingest order, read a page at a time."""
         last = 0
