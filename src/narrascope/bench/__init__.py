@@ -16,6 +16,8 @@ BENCHMARKS = {
     "ingest": "narrascope.bench.ingest_speed",
     "checkworthy": "narrascope.bench.checkworthy",
     "enrich": "narrascope.bench.enrich_speed",
+    "stories": "narrascope.bench.stories",
+    "relate": "narrascope.bench.relate",
 }
 
 
