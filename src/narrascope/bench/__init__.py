@@ -17,6 +17,7 @@ BENCHMARKS = {
     "checkworthy": "narrascope.bench.checkworthy",
     "enrich": "narrascope.bench.enrich_speed",
     "stories": "narrascope.bench.stories",
+    "link": "narrascope.bench.link_scale",
     "relate": "narrascope.bench.relate",
 }
 

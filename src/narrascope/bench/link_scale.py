@@ -1,0 +1,144 @@
+"""Claim linking at scale: time and memory for 10k, 30k and 100k synthetic claims.
+
+The claims are made from the demo corpus's claims: each template sentence is varied by
+replacing its names with others from a pool (so the collection does not collapse onto a few
+points), changing its figures, negating it, or shuffling a clause — paraphrases, number
+conflicts and polarity conflicts, as a large real corpus has. All are embedded once with the
+real embedder; then linking (nearest neighbours with faiss + a relation for every candidate
+pair) runs on the first 10k, 30k and 100k, each in a fresh process so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import random
+import re
+import resource
+import time
+
+import click
+import numpy as np
+
+from ..config import default_settings
+from ..embeddings import get_embedder
+from ..enrich.quantities import find_quantities
+from ..link.claims import ClaimItem, link_claims
+from ..link.relate import ClaimView
+from ..model import Article, Claim, Quantity
+
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_NAMES = ("Aralia", "Borvia", "Celdor", "Dunmark", "Estavia", "Fendor", "Galicor", "Harvania", "Ilyria", "Jorvik",
+          "Kestria", "Lunara", "Moravel", "Norveth", "Ostara", "Pellura", "Quenmar", "Rovania", "Selvir", "Tarnis")
+_NEGATE = [(" is ", " is not "), (" has ", " has never "), (" will ", " will not "), (" was ", " was not "),
+           (" are ", " are not ")]
+
+
+def templates() -> list[tuple[str, list[str]]]:
+    """(sentence, names in it) for the demo corpus's claims."""
+    from ..demo import corpus_path
+    from ..enrich.runner import enrich_articles
+    from ..ingest import ingest_paths
+    from ..store import SQLStore
+
+    store = SQLStore.memory()
+    settings = default_settings()
+    with corpus_path() as corpus:
+        ingest_paths([str(corpus)], store, settings)
+    enrich_articles(store, settings)
+    out = []
+    for article, ann in zip(store.iter_articles(), store.iter_annotations(), strict=True):
+        if article.language != "en":
+            continue
+        for claim in ann.claims:
+            text = article.text[claim.start : claim.end]
+            names = sorted({article.text[m.start : m.end] for m in ann.mentions
+                            if claim.start <= m.start and m.end <= claim.end and m.label in ("GPE", "ORG", "PERSON")},
+                           key=len, reverse=True)
+            out.append((text, names))
+    return out
+
+
+def synthesize(n: int, seed: int = 0) -> list[tuple[str, bool, list[str]]]:
+    """``n`` claims: (text, negated, names)."""
+    rng = random.Random(seed)
+    base = templates()
+    out = []
+    while len(out) < n:
+        text, names = rng.choice(base)
+        swapped = []
+        for name in names:
+            other = f"{rng.choice(_NAMES)} {rng.choice(_NAMES)}" if " " in name else rng.choice(_NAMES)
+            text = text.replace(name, other)
+            swapped.append(other)
+        negated = False
+        roll = rng.random()
+        if roll < 0.3:
+            text = _NUMBER.sub(lambda m: str(round(float(m.group(0).replace(",", "")) * rng.uniform(0.5, 1.8), 1)), text)
+        elif roll < 0.5:
+            for a, b in _NEGATE:
+                if a in text:
+                    text, negated = text.replace(a, b, 1), True
+                    break
+        elif roll < 0.6 and ", " in text:
+            head, tail = text.split(", ", 1)
+            text = f"{tail.rstrip('.')}, {head[0].lower()}{head[1:]}."
+        out.append((text, negated, swapped))
+    return out
+
+
+def _items(claims: list[tuple[str, bool, list[str]]]) -> list[ClaimItem]:
+    items = []
+    for i, (text, negated, names) in enumerate(claims):
+        aid = f"a{i // 8}"  # eight claims an article
+        quantities = [Quantity(aid, q.start, q.end, q.kind, q.value, q.unit) for q in find_quantities(text)]
+        claim = Claim(f"c{i}", aid, 0, len(text), 0.9, negated=negated, quantities=quantities)
+        view = ClaimView(text, negated=negated, quantities=quantities, names=frozenset(names))
+        items.append(ClaimItem(claim, Article(id=aid, text=text), view))
+    return items
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _run(args: tuple[list[tuple[str, bool, list[str]]], np.ndarray]) -> tuple[float, float, int, int]:
+    claims, vectors = args
+    items = _items(claims)
+    before = _rss_mb()
+    start = time.perf_counter()
+    links = link_claims(items, vectors, threads=2)
+    seconds = time.perf_counter() - start
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+    contradictions = sum(1 for link in links if link.relation == "contradicts")
+    return seconds, peak_mb, len(links), contradictions
+
+
+@click.command("link")
+@click.option("--sizes", default="10000,30000,100000", show_default=True, help="claim counts, comma-separated")
+def command(sizes: str) -> None:
+    """Linking time and peak memory at growing numbers of synthetic claims."""
+    counts = sorted(int(s) for s in sizes.split(","))
+    start = time.perf_counter()
+    claims = synthesize(counts[-1])
+    embedder = get_embedder(default_settings().link.embedder)
+    vectors = np.concatenate([embedder.embed([c[0] for c in claims[i : i + 5000]])
+                              for i in range(0, len(claims), 5000)])
+    click.echo(f"{len(claims)} synthetic claims from the demo corpus embedded in {time.perf_counter() - start:.0f}s")
+    ctx = multiprocessing.get_context("fork")
+    results = []
+    for n in counts:
+        with ctx.Pool(1) as pool:  # a fresh process: its peak memory is this size's alone
+            seconds, peak, links, contradictions = pool.apply(_run, ((claims[:n], vectors[:n]),))
+        results.append((n, seconds))
+        click.echo(f"{n:>7} claims: linked in {seconds:7.1f}s ({n / seconds:7.0f} claims/s), memory added at "
+                   f"peak {peak:6.0f} MB, {links} links ({contradictions} contradictions)")
+    (n0, t0), (n1, t1) = results[0], results[-1]
+    growth = (t1 / t0) / (n1 / n0)
+    ratio = n1 / n0
+    click.echo(f"time grew {t1 / t0:.1f}x for {ratio:.0f}x the claims (linear: {ratio:.0f}x, "
+               f"quadratic: {ratio * ratio:.0f}x)")
+    click.echo(f"link: growth_per_claim={growth:.2f}")
