@@ -232,8 +232,61 @@ def checkworthy(ctx: Context, input_path: str, output_path: str) -> int:
         report = run_jsonl(read_records(input_path, ("text",)), out, score)
     for err in report.errors:
         _error(str(err))
-    ctx.say(f"scored {report.written} record(s), {len(report.errors)} error(s)")
+    _batch_summary(ctx, output_path, f"scored {report.written} record(s), {len(report.errors)} error(s)")
     return EXIT_PARTIAL if report.errors else 0
+
+
+@main.command()
+@click.option(
+    "--input",
+    "input_path",
+    required=True,
+    metavar="FILE",
+    help='JSONL: {"id", "a", "b"} per line (- for stdin)',
+)
+@click.option(
+    "--output",
+    "output_path",
+    required=True,
+    metavar="FILE",
+    help='JSONL: {"id", "relation", "score", "reason"} per line',
+)
+@_common
+def relate(ctx: Context, input_path: str, output_path: str) -> int:
+    """How claim b bears on claim a: same, supports, contradicts, related or unrelated, and why."""
+    from .batch import read_records, run_jsonl
+    from .embeddings import get_embedder
+    from .link.relate import relate as relation_of
+    from .link.runner import relate_params
+    from .link.views import claim_views
+
+    embedder, params = get_embedder(ctx.settings.link.embedder), relate_params(ctx.settings)
+
+    def score(batch: list[dict]) -> list[dict]:
+        views = claim_views([r["a"] for r in batch] + [r["b"] for r in batch])
+        vectors = embedder.embed([v.text for v in views])
+        n = len(batch)
+        out = []
+        for i in range(n):
+            rel = relation_of(views[i], views[n + i], float(vectors[i] @ vectors[n + i]), params)
+            out.append({"relation": rel.relation, "score": round(rel.score, 4), "reason": rel.reason})
+        return out
+
+    with _open_output(output_path) as out:
+        report = run_jsonl(read_records(input_path, ("a", "b")), out, score)
+    for err in report.errors:
+        _error(str(err))
+    _batch_summary(ctx, output_path, f"related {report.written} pair(s), {len(report.errors)} error(s)")
+    return EXIT_PARTIAL if report.errors else 0
+
+
+def _batch_summary(ctx: Context, output_path: str, message: str) -> None:
+    """The summary line; on standard error when the records themselves go to standard output."""
+    if output_path == "-":
+        if not ctx.quiet:
+            click.echo(message, err=True)
+    else:
+        ctx.say(message)
 
 
 # -- export ------------------------------------------------------------------------------------

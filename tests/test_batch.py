@@ -1,0 +1,89 @@
+import json
+
+from click.testing import CliRunner
+
+from narrascope.cli import main
+
+
+def run(*args, **kw):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False, **kw)
+
+
+def lines(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_checkworthy_keeps_ids_scores_in_range_and_reports_bad_lines(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "id": "s1",
+                        "text": "Unemployment fell to 4.2 percent in March, the statistics office said.",
+                    }
+                ),
+                json.dumps({"id": "s2", "text": "Thank you, and good evening to everyone here."}),
+                "{not json",
+                json.dumps({"id": "s4", "title": "no text"}),
+                json.dumps({"text": "An id-less record is identified by its line number in the file."}),
+            ]
+        )
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    result = run("checkworthy", "--input", src, "--output", out)
+    assert result.exit_code == 1
+    assert result.stderr.count("error: ") == 2 and f"{src}#3" in result.stderr and f"{src}#4" in result.stderr
+    records = lines(out)
+    assert [r["id"] for r in records] == ["s1", "s2", 5]
+    scores = {r["id"]: r["checkworthiness"] for r in records}
+    assert all(0 <= v <= 1 for v in scores.values())
+    assert scores["s1"] > 0.5 > scores["s2"]
+
+
+def test_relate_pairs_with_reasons(tmp_path):
+    src = tmp_path / "pairs.jsonl"
+    src.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "id": 1,
+                    "a": "Exports to Germany fell to $3.1 billion in 2024.",
+                    "b": "Exports to Germany reached $5.6 billion in 2024.",
+                },
+                {
+                    "id": 2,
+                    "a": "The city council approved the new budget on Monday.",
+                    "b": "Heavy rain flooded the valley.",
+                },
+            ]
+        )
+        + "\n"
+    )
+    out = tmp_path / "out.jsonl"
+    assert run("relate", "--input", src, "--output", out).exit_code == 0
+    first, second = lines(out)
+    assert first["relation"] == "contradicts" and "$3.1 billion vs $5.6 billion" in first["reason"]
+    assert second["relation"] == "unrelated"
+    assert set(first) == {"id", "relation", "score", "reason"}
+
+
+def test_stdout_carries_only_records(tmp_path):
+    result = run(
+        "checkworthy",
+        "--input",
+        "-",
+        "--output",
+        "-",
+        input=json.dumps({"id": 7, "text": "Prices rose by 9 percent last year."}) + "\n",
+    )
+    assert result.exit_code == 0
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [7]
+
+
+def test_missing_input_file(tmp_path):
+    result = run("relate", "--input", tmp_path / "absent.jsonl", "--output", tmp_path / "o.jsonl")
+    assert result.exit_code == 1 and "cannot read" in result.stderr
