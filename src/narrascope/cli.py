@@ -256,11 +256,13 @@ def relate(ctx: Context, input_path: str, output_path: str) -> int:
     """How claim b bears on claim a: same, supports, contradicts, related or unrelated, and why."""
     from .batch import read_records, run_jsonl
     from .embeddings import get_embedder
+    from .link.learned import RelationScorer
     from .link.relate import relate as relation_of
     from .link.runner import relate_params
     from .link.views import claim_views
 
     embedder, params = get_embedder(ctx.settings.link.embedder), relate_params(ctx.settings)
+    scorer = RelationScorer.load() if ctx.settings.link.learned_relations else None
 
     def score(batch: list[dict]) -> list[dict]:
         views = claim_views([r["a"] for r in batch] + [r["b"] for r in batch])
@@ -268,7 +270,7 @@ def relate(ctx: Context, input_path: str, output_path: str) -> int:
         n = len(batch)
         out = []
         for i in range(n):
-            rel = relation_of(views[i], views[n + i], float(vectors[i] @ vectors[n + i]), params)
+            rel = relation_of(views[i], views[n + i], float(vectors[i] @ vectors[n + i]), params, scorer)
             out.append({"relation": rel.relation, "score": round(rel.score, 4), "reason": rel.reason})
         return out
 

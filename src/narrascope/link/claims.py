@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 
 from ..model import Annotations, Article, Claim, ClaimLink
+from .learned import RelationScorer
 from .neighbors import knn
 from .relate import DEFAULT_PARAMS, ClaimView, RelateParams, relate
 from .stories import as_utc
@@ -66,6 +67,7 @@ def link_claims(
     params: RelateParams = DEFAULT_PARAMS,
     k: int = NEIGHBOURS,
     threads: int | None = None,
+    scorer: RelationScorer | None = None,
 ) -> list[ClaimLink]:
     if len(items) < 2:
         return []
@@ -81,7 +83,7 @@ def link_claims(
                 continue
             seen.add(pair)
             a, b = sorted(pair, key=lambda n: (_when(items[n].article), items[n].claim.id))
-            rel = relate(items[a].view, items[b].view, float(sim), params)
+            rel = relate(items[a].view, items[b].view, float(sim), params, scorer)
             if rel.relation != "unrelated":
                 links.append(
                     ClaimLink(

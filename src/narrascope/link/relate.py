@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..model import Quantity, TimeExpression
+
+if TYPE_CHECKING:  # learned.py builds on this module's checks
+    from .learned import RelationScorer
 
 RELATIONS = ("same", "supports", "contradicts", "related", "unrelated")
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -121,7 +125,24 @@ class Relation:
     reason: str
 
 
-def relate(a: ClaimView, b: ClaimView, similarity: float, params: RelateParams = DEFAULT_PARAMS) -> Relation:
+def relate(a: ClaimView, b: ClaimView, similarity: float, params: RelateParams = DEFAULT_PARAMS,
+           scorer: RelationScorer | None = None) -> Relation:
+    """The relation of b to a. With a learned ``scorer`` (``narrascope.link.learned``), a pair the
+    checks and the similarity bands leave "related" or "unrelated" can still be called
+    supporting or contradicting when the scorer is confident (its thresholds were set for
+    precision of 0.9 on ClaimDiff; see models/README.md)."""
+    found = _by_rules(a, b, similarity, params)
+    if scorer is None or found.relation not in ("related", "unrelated"):
+        return found
+    p_supports, p_contradicts = scorer.score(a, b, similarity)
+    if p_contradicts >= scorer.thresholds["contradicts"]:
+        return Relation("contradicts", p_contradicts, f"likely at odds (learned p={p_contradicts:.2f})")
+    if p_supports >= scorer.thresholds["supports"]:
+        return Relation("supports", p_supports, f"likely agrees (learned p={p_supports:.2f})")
+    return found
+
+
+def _by_rules(a: ClaimView, b: ClaimView, similarity: float, params: RelateParams) -> Relation:
     if similarity >= params.same_topic:
         for check in (_quantities, _polarity, _dates):
             found = check(a, b, similarity, params)

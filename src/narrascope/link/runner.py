@@ -17,6 +17,7 @@ from ..embeddings import Embedder, get_embedder
 from ..enrich.canonical import clean_name, phonetic_key
 from ..model import Annotations, Article
 from .claims import claim_items, link_claims
+from .learned import RelationScorer
 from .provenance import build_groups
 from .relate import RelateParams
 from .stories import Item, StoryParams, assign
@@ -115,7 +116,8 @@ def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report
             for i in items
         ],
     )
-    links = link_claims(items, vectors, relate_params(settings), k=settings.link.neighbours)
+    scorer = RelationScorer.load() if settings.link.learned_relations else None
+    links = link_claims(items, vectors, relate_params(settings), k=settings.link.neighbours, scorer=scorer)
     store.replace_claim_links(links)
     originals = {a.id: a for a, _ in pairs}
     annotations = {a.id: ann for a, ann in pairs}
