@@ -279,3 +279,49 @@ class StoryRecord:
     articles: list[str]
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+
+
+# -- narratives ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Thesis:
+    """A statement the user wants every article and outlet placed against."""
+
+    id: str
+    text: str
+
+
+def thesis_id(text: str) -> str:
+    return content_id("thesis", " ".join(text.casefold().split()))
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence that shows an article's stance, with its own label and why it counts."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+    why: str = ""
+
+
+@dataclass(slots=True)
+class Stance:
+    """Where an article stands on a thesis: support, oppose, discuss or unrelated."""
+
+    thesis_id: str
+    article_id: str
+    label: str
+    score: float
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class TechniqueSpan:
+    article_id: str
+    start: int
+    end: int
+    technique: str
+    score: float

@@ -19,6 +19,9 @@ BENCHMARKS = {
     "stories": "narrascope.bench.stories",
     "link": "narrascope.bench.link_scale",
     "relate": "narrascope.bench.relate",
+    "fnc1": "narrascope.bench.fnc1",
+    "techniques": "narrascope.bench.techniques",
+    "serve": "narrascope.bench.serve",
 }
 
 

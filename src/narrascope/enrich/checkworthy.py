@@ -124,7 +124,7 @@ def features(texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
     return np.hstack([embeddings, hand_features(texts)])
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
 
@@ -212,7 +212,7 @@ class CheckworthinessModel:
             )
 
     def score_features(self, x: np.ndarray) -> np.ndarray:
-        return _sigmoid(
+        return sigmoid(
             ((np.asarray(x, dtype=np.float64) - self.mean) / self.scale) @ self.weights + self.bias
         )
 
@@ -255,8 +255,6 @@ def train(
     (default: the USE embedder, which must match the embeddings' width). ``precomputed`` is
     ``features(texts, embeddings)`` already made, for callers that fit many models on one corpus.
     """
-    from sklearn.linear_model import LogisticRegression  # training-time only
-
     from ..embeddings import USEEmbedder
 
     emb_name, emb_dim = (
@@ -264,10 +262,46 @@ def train(
     )
     if np.asarray(embeddings).shape[1] != emb_dim:
         raise ValueError(f"embeddings are {np.asarray(embeddings).shape[1]}-d, {emb_name} gives {emb_dim}-d")
-    y = np.asarray(labels, dtype=np.int64)
     x = np.asarray(precomputed if precomputed is not None else features(texts, embeddings), dtype=np.float64)
+    w_raw, _, b_raw, params = fit_linear(x, labels, sources, mix=mix, calibrate_on=calibrate_on, C=C)
+    mean, scale = _standardiser(x)
+    return CheckworthinessModel(
+        weights=w_raw * scale,
+        bias=b_raw + float(w_raw @ mean),
+        mean=mean,
+        scale=scale,
+        embedder=emb_name,
+        dim=emb_dim,
+        metadata={**params, **dict(metadata or {})},
+    )
+
+
+def fit_linear(
+    x: np.ndarray,
+    labels: Sequence[int] | np.ndarray,
+    sources: Sequence[str] | None = None,
+    *,
+    mix: Mapping[str, float] | None = None,
+    calibrate_on: str | None = None,
+    C: float = DEFAULT_C,
+    sparse: Any = None,
+    sparse_scale: float = 1.0,
+    solver: str = "lbfgs",
+) -> tuple[np.ndarray, np.ndarray | None, float, dict]:
+    """The recipe shared by the check-worthiness models, folded into raw-feature form.
+
+    Returns ``(w, w_sparse, b, metadata)`` such that the calibrated probability of a row is
+    ``sigmoid(x · w + sparse · w_sparse + b)``. Each set's regression sees the dense columns
+    standardised on that set's rows and the optional ``sparse`` matrix (a bag of words: 0/1
+    columns, which standardising would blow up when rare) multiplied by ``sparse_scale``, which
+    sets how strongly those columns are regularised next to the dense ones.
+    """
+    from sklearn.linear_model import LogisticRegression  # training-time only
+
+    y = np.asarray(labels, dtype=np.int64)
+    x = np.asarray(x, dtype=np.float64)
     src = np.asarray(list(sources) if sources is not None else ["all"] * len(y))
-    if not (len(y) == len(src) == x.shape[0]):
+    if not (len(y) == len(src) == x.shape[0]) or (sparse is not None and sparse.shape[0] != len(y)):
         raise ValueError("texts, labels, embeddings and sources must have the same length")
     names = list(dict.fromkeys(src.tolist()))
     mix = dict(mix or {})
@@ -275,40 +309,43 @@ def train(
     if target not in names:
         raise ValueError(f"calibrate_on={target!r} is not one of the sources {names}")
 
+    def design(rows: np.ndarray, mu: np.ndarray, sd: np.ndarray):
+        dense = (x[rows] - mu) / sd
+        if sparse is None:
+            return dense
+        from scipy import sparse as sp  # comes with scikit-learn
+
+        return sp.hstack([sp.csr_matrix(dense), sparse[rows] * sparse_scale], format="csr")
+
     # Every member lives in one raw-feature linear form w·x + b, so their weighted sum is one too.
-    w_raw, b_raw = np.zeros(x.shape[1]), 0.0
+    width = x.shape[1]
+    w_raw, b_raw = np.zeros(width), 0.0
+    ws_raw = np.zeros(sparse.shape[1]) if sparse is not None else None
     for name in names:
-        rows = src == name
+        rows = np.flatnonzero(src == name)
         if len(set(y[rows].tolist())) < 2:
             raise ValueError(f"source {name!r} needs both labels to train on")
         mu, sd = _standardiser(x[rows])
-        fit = LogisticRegression(C=C, max_iter=5000).fit((x[rows] - mu) / sd, y[rows])
-        w = fit.coef_[0] / sd
+        fit = LogisticRegression(C=C, max_iter=5000, solver=solver).fit(design(rows, mu, sd), y[rows])
+        w = fit.coef_[0, :width] / sd
         weight = float(mix.get(name, 1.0))
         w_raw += weight * w
         b_raw += weight * (float(fit.intercept_[0]) - float(w @ mu))
+        if ws_raw is not None:
+            ws_raw += weight * sparse_scale * fit.coef_[0, width:]
 
     rows = src == target
     logit = x[rows] @ w_raw + b_raw
+    if ws_raw is not None:
+        logit += sparse[np.flatnonzero(rows)] @ ws_raw
     platt = LogisticRegression(C=1e6, max_iter=1000).fit(logit[:, None], y[rows])
     a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
-
-    mean, scale = _standardiser(x)
     meta = {
         "trained": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "params": {"C": C, "mix": {n: float(mix.get(n, 1.0)) for n in names}, "calibrate_on": target},
         "rows": {n: {"sentences": int((src == n).sum()), "positive": int(y[src == n].sum())} for n in names},
-        **dict(metadata or {}),
     }
-    return CheckworthinessModel(
-        weights=a * w_raw * scale,
-        bias=a * (b_raw + float(w_raw @ mean)) + c,
-        mean=mean,
-        scale=scale,
-        embedder=emb_name,
-        dim=emb_dim,
-        metadata=meta,
-    )
+    return a * w_raw, (a * ws_raw if ws_raw is not None else None), a * b_raw + c, meta
 
 
 def _standardiser(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

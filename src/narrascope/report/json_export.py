@@ -49,8 +49,11 @@ def write_json(store: SQLStore, out: TextIO, settings: Settings | None = None) -
         "stories": _stories(store),
         "claim_links": _claim_links(store),
         "claim_groups": _claim_groups(store),
+        "theses": _theses(store),
+        "techniques": _techniques(store),
+        "outlets": _outlets(store),
     }
-    for name in ("articles", *SECTIONS):
+    for name in ("articles", *SECTIONS, "outlets"):
         out.write(f',\n  "{name}": [')
         n = 0
         for record in sections.get(name, iter(())):
@@ -124,3 +127,55 @@ def _claim_groups(store: SQLStore) -> Iterator[dict]:
             "first_seen": group.first_seen.isoformat() if group.first_seen else None,
             "summary": group.summary,
         }
+
+
+def _texts(store: SQLStore) -> dict[str, str]:
+    return {a.id: a.text for a in store.iter_articles()}
+
+
+def _theses(store: SQLStore) -> Iterator[dict]:
+    from ..narratives.theses import outlet_stances
+
+    theses = store.list_theses()
+    if not theses:
+        return
+    articles = {a.id: a for a in store.iter_articles()}
+    for thesis in theses:
+        stances = store.list_stances(thesis.id)
+        yield {
+            "id": thesis.id,
+            "text": thesis.text,
+            "stances": {
+                "articles": [{
+                    "article": s.article_id, "label": s.label, "score": s.score,
+                    "evidence": [{"start": e.start, "end": e.end, "label": e.label, "score": e.score, "why": e.why,
+                                  "text": articles[s.article_id].text[e.start : e.end]} for e in s.evidence],
+                } for s in stances if s.article_id in articles],
+                "outlets": [{"outlet": o.outlet, "label": o.label, "counts": o.counts, "by_month": o.by_month,
+                             "articles": o.articles} for o in outlet_stances(stances, articles)],
+            },
+        }
+
+
+def _techniques(store: SQLStore) -> Iterator[dict]:
+    found = store.list_techniques()
+    if not found:
+        return
+    texts = _texts(store)
+    for t in found:
+        yield {"article": t.article_id, "technique": t.technique, "start": t.start, "end": t.end,
+               "text": texts[t.article_id][t.start : t.end], "score": t.score}
+
+
+def _outlets(store: SQLStore) -> Iterator[dict]:
+    from ..narratives.profiles import outlet_profiles
+    from ..narratives.theses import outlet_stances
+
+    pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
+    if not pairs:
+        return
+    articles = {a.id: a for a, _ in pairs}
+    profiles = outlet_profiles(pairs, store.claim_groups(), outlet_stances(store.list_stances(), articles),
+                               store.list_techniques())
+    for profile in profiles:
+        yield profile.as_record()

@@ -28,9 +28,11 @@ from ..model import Article, RemovedLine
 from . import (
     schema,
     schema_link,  # noqa: F401  (registers the link tables)
+    schema_narratives,  # noqa: F401  (registers the narratives tables)
 )
 from .enrichment import EnrichmentStore
 from .linking import LinkStore
+from .narratives import NarrativesStore
 from .schema import articles, minhash_bands, signatures, stage_runs
 
 DEFAULT_DB = "narrascope.db"
@@ -81,7 +83,7 @@ class StoreStats:
     outlets: list[tuple[str | None, int]]
 
 
-class SQLStore(EnrichmentStore, LinkStore):
+class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a

@@ -1,0 +1,55 @@
+"""`narrascope serve`: the dashboard over the store, on this machine unless a token guards it."""
+
+from __future__ import annotations
+
+import ipaddress
+from urllib.parse import quote
+
+import click
+
+from ..errors import ConfigError
+from . import main
+from .common import EXIT_FATAL, Context, _common, _error
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to listen on; anything but loopback needs --token")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="port to listen on")
+@click.option("--token", envvar="NARRASCOPE_TOKEN", default=None, metavar="TOKEN",
+              help="require this token on every request [env NARRASCOPE_TOKEN]")
+@_common
+def serve(ctx: Context, host: str, port: int, token: str | None) -> int:
+    """Browse the store in a web dashboard (read-only): stories, claims, outlets, theses, search.
+
+    It listens on 127.0.0.1 only, unless --host names another address and a --token is set;
+    then every request must carry the token (the printed URL does, once).
+    """
+    if token is not None and not token.strip():
+        raise ConfigError("--token is empty; give a token or leave it out")
+    if not is_loopback(host) and token is None:
+        _error(f"--host {host}: not a loopback address; serving other machines needs --token "
+               "(or NARRASCOPE_TOKEN)")
+        return EXIT_FATAL
+    import uvicorn
+
+    from ..web import create_app
+
+    app = create_app(ctx.db, ctx.settings, token)  # reads the store now: a bad --db fails here
+    dash = app.state.holder.current
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/" + (f"?token={quote(token, safe='')}" if token else "")
+    ctx.say(f"store:     {app.state.holder.store.display} ({dash.overview['articles']} articles)")
+    click.echo(f"dashboard: {url}  (Ctrl-C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="warning" if ctx.quiet else "info",
+                access_log=not ctx.quiet, server_header=False)
+    return 0

@@ -1,0 +1,1 @@
+"""Narratives: stance toward theses, persuasion techniques, outlet profiles, recurring narratives."""

@@ -1,0 +1,81 @@
+"""Outlet profiles: what each outlet says about the theses, how its claims fare, whom it cites,
+and which persuasion techniques it uses."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..model import Annotations, Article, ClaimGroup, TechniqueSpan
+from .theses import OutletStance
+
+
+@dataclass(slots=True)
+class OutletProfile:
+    outlet: str
+    articles: int = 0
+    languages: Counter[str] = field(default_factory=Counter)
+    first_published: datetime | None = None
+    last_published: datetime | None = None
+    stances: list[OutletStance] = field(default_factory=list)
+    claim_statuses: Counter[str] = field(default_factory=Counter)
+    cited_sources: Counter[str] = field(default_factory=Counter)
+    techniques: Counter[str] = field(default_factory=Counter)
+    copies_of_others: int = 0
+
+    def as_record(self) -> dict:
+        return {
+            "outlet": self.outlet,
+            "articles": self.articles,
+            "languages": dict(self.languages),
+            "first_published": self.first_published.isoformat() if self.first_published else None,
+            "last_published": self.last_published.isoformat() if self.last_published else None,
+            "stances": [{"thesis": s.thesis_id, "label": s.label, "counts": s.counts, "by_month": s.by_month}
+                        for s in self.stances],
+            "claim_statuses": dict(self.claim_statuses),
+            "cited_sources": dict(self.cited_sources.most_common()),
+            "techniques": dict(self.techniques.most_common()),
+            "copies_of_others": self.copies_of_others,
+        }
+
+
+def outlet_profiles(pairs: list[tuple[Article, Annotations]], groups: list[ClaimGroup],
+                    stances: list[OutletStance], techniques: list[TechniqueSpan]) -> list[OutletProfile]:
+    profiles: dict[str, OutletProfile] = {}
+    article_outlet = {}
+    claim_article = {}
+    for article, ann in pairs:
+        outlet = article.outlet or "(unknown outlet)"
+        article_outlet[article.id] = outlet
+        p = profiles.setdefault(outlet, OutletProfile(outlet))
+        p.articles += 1
+        p.languages[article.language or "unknown"] += 1
+        p.copies_of_others += bool(article.duplicate_of)
+        if article.published:
+            p.first_published = min(filter(None, [p.first_published, article.published]), key=_key)
+            p.last_published = max(filter(None, [p.last_published, article.published]), key=_key)
+        p.cited_sources.update(c.source for c in ann.citations)
+        for claim in ann.claims:
+            claim_article[claim.id] = article.id
+    for group in groups:
+        # a group counts once per outlet that carries it
+        outlets = {article_outlet[claim_article[c]] for c in group.claims if c in claim_article}
+        for outlet in outlets:
+            profiles[outlet].claim_statuses[group.status] += 1
+    for t in techniques:
+        if t.article_id in article_outlet:
+            profiles[article_outlet[t.article_id]].techniques[t.technique] += 1
+    by_outlet = defaultdict(list)
+    for s in stances:
+        by_outlet[s.outlet].append(s)
+    for outlet, items in by_outlet.items():
+        if outlet in profiles:
+            profiles[outlet].stances = items
+    return sorted(profiles.values(), key=lambda p: (-p.articles, p.outlet))
+
+
+def _key(value: datetime) -> datetime:
+    from ..link.stories import as_utc
+
+    return as_utc(value)

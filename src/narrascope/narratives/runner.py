@@ -1,0 +1,103 @@
+"""The narratives stage: persuasion techniques per article, stances toward every thesis.
+
+Both are incremental. Techniques run on articles not processed yet; a stance is computed for
+every (thesis, article) pair that has none at the current version — so a new thesis is scored
+on the whole corpus, and new articles on every stored thesis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import Settings
+from ..embeddings import Embedder, get_embedder
+from ..link.vectors import VectorCache, span_key
+from ..model import Stance, TechniqueSpan, Thesis, thesis_id
+from .theses import article_stance, thesis_similarities
+
+TECHNIQUES_STAGE = "techniques"
+TECHNIQUES_VERSION = "1"
+STANCE_VERSION = "1"
+
+
+@dataclass(slots=True)
+class NarrativesReport:
+    new_theses: int = 0
+    technique_articles: int = 0
+    techniques: int = 0
+    stances: int = 0
+
+    def summary(self) -> str:
+        return (f"narratives: {self.new_theses} new thesis(es), {self.stances} stance(s) computed, "
+                f"{self.techniques} technique span(s) in {self.technique_articles} article(s)")
+
+
+def parse_theses(texts: list[str]) -> list[Thesis]:
+    return [Thesis(thesis_id(t), " ".join(t.split())) for t in texts if t and t.strip()]
+
+
+def analyze_narratives(store, settings: Settings, theses: list[str] = (), *,
+                       embedder: Embedder | None = None) -> NarrativesReport:
+    report = NarrativesReport()
+    with store.transaction():
+        report.new_theses = len(store.add_theses(parse_theses(list(theses))))
+    embedder = embedder or get_embedder(settings.link.embedder)
+    _techniques(store, report)
+    _stances(store, settings, embedder, report)
+    return report
+
+
+def _techniques(store, report: NarrativesReport) -> None:
+    ids = store.articles_needing(TECHNIQUES_STAGE, TECHNIQUES_VERSION)
+    if not ids:
+        return
+    from .techniques import TechniqueDetector
+
+    detector = TechniqueDetector.load()
+    for i in range(0, len(ids), 50):
+        chunk = ids[i : i + 50]
+        found: list[TechniqueSpan] = []
+        for article, ann in zip(store.get_articles(chunk), store.iter_annotations(chunk), strict=True):
+            spans = [(s.start, s.end) for s in ann.sentences]
+            for t in detector.detect(article.text, spans, language=article.language):
+                found.append(TechniqueSpan(article.id, t.start, t.end, t.technique, round(float(t.score), 4)))
+        with store.transaction():
+            store.replace_techniques(chunk, found)
+            for aid in chunk:
+                store.mark_done(TECHNIQUES_STAGE, aid, TECHNIQUES_VERSION)
+        report.technique_articles += len(chunk)
+        report.techniques += len(found)
+
+
+def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesReport) -> None:
+    theses = store.list_theses()
+    if not theses:
+        return
+    done = store.stance_pairs_done(STANCE_VERSION)
+    articles = list(store.iter_articles())
+    todo = [(t, a) for t in theses for a in articles if (t.id, a.id) not in done]
+    if not todo:
+        return
+    from .stance import StanceModel
+
+    model = StanceModel.load()
+    cache = VectorCache(store, embedder)
+    thesis_vectors = dict(zip([t.id for t in theses], embedder.embed([t.text for t in theses]), strict=True))
+    by_article: dict[str, list[Thesis]] = {}
+    for t, a in todo:
+        by_article.setdefault(a.id, []).append(t)
+    techniques_of: dict[str, list[TechniqueSpan]] = {}
+    for t in store.list_techniques():
+        techniques_of.setdefault(t.article_id, []).append(t)
+    found: list[Stance] = []
+    wanted = [a for a in articles if a.id in by_article]
+    with store.transaction():
+        for article, ann in zip(wanted, store.iter_annotations([a.id for a in wanted]), strict=True):
+            spans = [(s.start, s.end) for s in ann.sentences]
+            vectors = cache.vectors("span", [(span_key(article.id, s, e), article.text[s:e]) for s, e in spans])
+            for thesis in by_article[article.id]:
+                sims = thesis_similarities(thesis_vectors[thesis.id], spans, vectors)
+                result = model.predict(thesis.text, article.text, embedder, sentences=spans)
+                found.append(article_stance(thesis, article, ann, result, techniques_of.get(article.id, []), sims))
+        store.save_stances(found, STANCE_VERSION)
+    report.stances = len(found)

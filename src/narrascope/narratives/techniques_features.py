@@ -1,0 +1,278 @@
+"""Features of a candidate span for the technique detector: cue-word counts, shape, context.
+
+Cue lists are English and Russian and name kinds of words (emotive, fearful, patriotic, hedging,
+causal...), never a topic, so they carry across subjects. Each list is matched once over the whole
+text; a candidate then counts the matches inside its own span and inside its sentence, so scoring a
+thousand overlapping candidates costs one regex pass per list, not one per candidate. Russian words
+are written as stems followed by ``\\w*`` to cover their case endings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+
+from .techniques_candidates import KINDS, Candidate
+
+
+def _cue(words: str) -> re.Pattern[str]:
+    """``words``: space-separated forms; ``_`` is a space; a trailing ``*`` takes any ending."""
+    forms = sorted(words.split(), key=len, reverse=True)
+    alternation = "|".join(
+        re.escape(f.rstrip("*")).replace("_", r"\s+") + (r"\w*" if f.endswith("*") else "") for f in forms
+    )
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I)
+
+
+CUES: dict[str, re.Pattern[str]] = {
+    # Emotive, evaluative words: loaded language.
+    "emotive": _cue(
+        """outrag* disgrac* shame* shameful horrif* horribl* terribl* disgust* evil vicious brutal* savage*
+        barbar* heinous atroci* appalling despicable monstr* sinister corrupt* crooked insane crazy ridicul*
+        absurd* pathetic disastr* catastroph* devastat* shock* scandal* treacher* betray* hysteri* slaughter*
+        massacre* destroy* destruct* annihilat* assault* crusade witch_hunt cruel* vile wicked nasty disgusting
+        dishonest* hateful hate hatred sick* toxic* radical* extrem* fanatic* lunatic* thug* tyran* slaughter
+        bloody bloodbath carnage plague* infest* poison* cancer* stunning* blatant* egregious* reckless* draconian
+        нелеп* позор* чудовищ* ужас* варвар* преступн* кровав* циничн* цинизм* лжив* беспредел* подл* омерзит*
+        мерзк* отврат* безумн* истери* провокац* агресс* зверск* бесчелов* катастроф* разруш* бандит*"""
+    ),
+    # Labels for people and groups: name-calling.
+    "label": _cue(
+        """idiot* moron* clown* traitor* puppet* terrorist* extremist* fascis* nazi* neo-nazi* communis* socialis*
+        leftist* leftwing left-wing rightwing right-wing zealot* snowflake* globalist* regime* junta mob liar*
+        crook* criminal* thief thieves gang* cabal* elite* establishment demagog* propagandist* radical* jihadi*
+        islamist* hardliner* warmonger* apologist* stooge* henchm* cronies crony mouthpiece* so-called
+        хунт* нацист* фашист* марионет* предател* террорист* экстремист* радикал* бандер* либерал* режим*
+        пропагандист* русофоб* оккупант* каратель* бандит* клоун* лжец* вор* мошенник* подстилк* приспешник*"""
+    ),
+    # Intensifiers, absolutes and superlatives: exaggeration or minimisation.
+    "intensity": _cue(
+        """very extremely absolutely totally completely utterly entirely never always ever forever everyone
+        everybody everything nobody nothing none all every entire whole biggest largest worst best greatest
+        unprecedented massive huge enormous incredibl* unbelievabl* historic* tremendous* astonishing* record
+        mere merely only just simply little tiny minor nearly_all countless endless infinite* literally
+        очень абсолютн* полност* совершенн* никогда всегда навсегда все всё никто ничто ничего самы* крупнейш*
+        беспрецедент* огромн* колоссальн* невероятн* грандиозн* гигантск* исторический всего лишь"""
+    ),
+    # Threats and danger: appeal to fear.
+    "fear": _cue(
+        """threat* danger* risk* fear* terror* attack* crisis crises catastroph* disaster* collapse* destroy*
+        death* die dies dying kill* deadly invasion* invade* flood* epidemic* pandemic* chaos violen* war wars
+        nuclear warn* imminent peril* menace* alarm* panic* horror* doom* hell victim* rape* murder* bomb*
+        угроз* опасн* страх* боят* террор* катастроф* кризис* коллапс* смерт* гибел* погиб* войн* ядерн*
+        хаос* насили* вторжен* уничтож* паник* жертв*"""
+    ),
+    # Nation, people, heritage: flag-waving.
+    "flag": _cue(
+        """nation nations national* patriot* country countrymen homeland motherland fatherland americans
+        american_people flag* sovereign* independence heritage values freedom* liberty our_soldiers troops
+        heroes heroic* enemies enemy traitors great_again god_bless our_people our_country our_nation
+        citizens fellow* родин* отечеств* народ* патриот* суверен* независимост* национальн* держав* геро*
+        предк* ценност* традиционн* соотечественник* наши наших нашей нашего нашим"""
+    ),
+    # Sources and experts: appeal to authority.
+    "authority": _cue(
+        """according_to expert* scientist* study studies research* professor* dr doctor* official officials
+        report* said says told stated confirmed warned claimed insisted noted explained declared authorit*
+        institute* university analyst* specialist* спикер по_словам по_мнению по_данным эксперт* учён* учен*
+        исследован* профессор* заявил* сообщил* подтвердил* отметил* подчеркнул* пояснил* аналитик*
+        специалист*"""
+    ),
+    # Turning the charge around: whataboutism, straw men, red herring.
+    "whatabout": _cue(
+        """what_about and_yet yet meanwhile whereas while hypocri* double_standard* at_the_same_time instead
+        nobody_talks no_one_talks somehow conveniently ignor* same_people а_как_же а_что при_этом тем_временем
+        двойн* лицемер* почему-то почему_же а_вот зато однако_же"""
+    ),
+    # Hedges that cast doubt on a person or claim.
+    "doubt": _cue(
+        """so-called alleged* supposed* purported* questionab* dubious* doubt* whether really actually
+        credib* apparently seems seemingly claims claimed claiming suspicious* unclear mysterious* conveniently
+        так_называемы* якобы сомнит* вряд_ли неужели разве на_самом_деле дескать мол подозрит* странн*"""
+    ),
+    # One cause for a complex outcome: causal oversimplification.
+    "causal": _cue(
+        """because because_of due_to caused cause causes causing result_of resulted led_to leads_to blame*
+        responsible fault thanks_to if_only would_not_have would_still_be therefore thus consequence*
+        из-за потому_что поскольку вин* привел* привело приводит благодаря в_результате причин* следствие*"""
+    ),
+    # Calling a claim false wholesale (see techniques_fake for the span-level rule).
+    "fake": _cue(
+        """fake* hoax* myth* lie lies lying propaganda disinformation misinformation fabricat* nonsense
+        conspiracy_theor* фейк* миф* ложь лжи вброс* дезинформац* выдумк* бред* чушь* вранье* враньё*"""
+    ),
+    "we": _cue("we us our ours ourselves мы нас нам нами наш наша наше наши"),
+    "you": _cue("you your yours вы вас вам ваш ваша ваше ваши ты тебя"),
+    "negation": _cue("not no never nobody nothing n't не нет никогда ни"),
+}
+_WORD = re.compile(r"\w+")
+_CAPS = re.compile(r"\b[A-ZА-ЯЁ]{3,}\b")
+_QUOTE_CHARS = '"“”«»„'
+
+SHAPE_FEATURES = (
+    "log_chars",
+    "log_words",
+    "share_of_sentence",
+    "at_sentence_start",
+    "at_sentence_end",
+    "has_quote",
+    "in_quotes",
+    "caps_words",
+    "exclamation",
+    "question",
+    "sentence_exclamation",
+    "sentence_question",
+    "title_line",
+    "repeated_in_text",
+)
+HAND_FEATURES = (
+    *(f"kind_{k}" for k in KINDS),
+    *SHAPE_FEATURES,
+    *(f"span_{c}" for c in CUES),
+    *(f"sentence_{c}" for c in CUES),
+)
+
+
+class _Matches:
+    """Sorted match starts of one cue list over a text; counts inside any span by bisection."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.starts = [m.start() for m in pattern.finditer(text)]
+
+    def count(self, start: int, end: int) -> int:
+        return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start)
+
+
+def _repeats(text: str, candidates: Sequence[Candidate]) -> np.ndarray:
+    """How often each candidate's words occur elsewhere in the text (repetition)."""
+    folded = text.casefold()
+    counts: dict[str, int] = {}
+    out = np.zeros(len(candidates), dtype=np.float32)
+    for i, c in enumerate(candidates):
+        if c.kind == "sentence" or c.end - c.start > 80:
+            continue  # long spans are never repeated verbatim; counting them costs time for nothing
+        key = " ".join(_WORD.findall(folded[c.start : c.end]))
+        if len(key) < 4:
+            continue
+        if key not in counts:
+            body = re.escape(key).replace(r"\ ", r"\W+")
+            counts[key] = len(re.findall(r"(?<!\w)" + body + r"(?!\w)", folded))
+        out[i] = np.log1p(max(counts[key] - 1, 0))
+    return out
+
+
+def hand_features(
+    text: str, candidates: Sequence[Candidate], sentences: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """(n, len(HAND_FEATURES)) for ``candidates`` of ``text``; cue counts are per word so a long
+    span does not score high merely for being long."""
+    matches = {name: _Matches(p, text) for name, p in CUES.items()}
+    caps = _Matches(_CAPS, text)
+    words = _Matches(_WORD, text)
+    out = np.zeros((len(candidates), len(HAND_FEATURES)), dtype=np.float32)
+    kind_index = {k: i for i, k in enumerate(KINDS)}
+    n_kinds, n_shape, n_cues = len(KINDS), len(SHAPE_FEATURES), len(CUES)
+    repeats = _repeats(text, candidates)
+    first_line_end = text.find("\n") if "\n" in text else len(text)
+    for i, c in enumerate(candidates):
+        s_start, s_end = sentences[c.sentence]
+        span = text[c.start : c.end]
+        n_words = max(words.count(c.start, c.end), 1)
+        n_sentence = max(words.count(s_start, s_end), 1)
+        tail = text[c.end : c.end + 2]
+        before = text[max(c.start - 1, 0) : c.start]
+        sentence_text = text[s_start:s_end]
+        out[i, kind_index[c.kind]] = 1.0
+        out[i, n_kinds : n_kinds + n_shape] = (
+            np.log1p(len(span)),
+            np.log1p(n_words),
+            n_words / n_sentence,
+            c.start <= s_start + 1,
+            c.end >= s_end - 1,
+            any(q in span for q in _QUOTE_CHARS),
+            bool(before) and before in _QUOTE_CHARS and bool(tail) and tail[0] in _QUOTE_CHARS,
+            min(caps.count(c.start, c.end), 5) / 5,
+            "!" in tail or "!" in span,
+            "?" in tail or "?" in span,
+            "!" in sentence_text,
+            "?" in sentence_text,
+            c.start < first_line_end,
+            repeats[i],
+        )
+        base = n_kinds + n_shape
+        for j, m in enumerate(matches.values()):
+            out[i, base + j] = m.count(c.start, c.end) / n_words
+            out[i, base + n_cues + j] = m.count(s_start, s_end) / n_sentence
+    return out
+
+
+# -- vectors ------------------------------------------------------------------------------------
+# A candidate is represented by the embeddings of its words (mean and element-wise max) and of its
+# sentence. Embedding every candidate as a text would cost a thousand embedder calls per article;
+# words repeat, so an article needs a few hundred short ones, and the embedder is multilingual, so
+# a Russian word lands near its English translation.
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def tokens(text: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Word starts, ends and casefolded forms."""
+    found = [(m.start(), m.end(), m.group().casefold()) for m in WORD.finditer(text)]
+    return (
+        np.array([f[0] for f in found], dtype=np.int64),
+        np.array([f[1] for f in found], dtype=np.int64),
+        [f[2] for f in found],
+    )
+
+
+def word_vectors(forms: list[str], embedder) -> np.ndarray:
+    """One embedding per token, embedding each distinct form once."""
+    distinct = list(dict.fromkeys(forms))
+    if not distinct:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    vectors = np.asarray(embedder.embed(distinct), dtype=np.float32)
+    row = {form: i for i, form in enumerate(distinct)}
+    return vectors[[row[f] for f in forms]]
+
+
+def vector_features(
+    candidates: Sequence[Candidate],
+    starts: np.ndarray,
+    ends: np.ndarray,
+    vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+) -> np.ndarray:
+    """(n, 3 * dim): mean and max of the candidate's word vectors, then its sentence's vector."""
+    dim = sentence_vectors.shape[1]
+    out = np.zeros((len(candidates), 3 * dim), dtype=np.float32)
+    first = np.searchsorted(starts, [c.start for c in candidates], side="left")
+    last = np.searchsorted(ends, [c.end for c in candidates], side="right")
+    for i, (a, b) in enumerate(zip(first, last, strict=True)):
+        if b > a:
+            out[i, :dim] = vectors[a:b].mean(axis=0)
+            out[i, dim : 2 * dim] = vectors[a:b].max(axis=0)
+    out[:, 2 * dim :] = sentence_vectors[[c.sentence for c in candidates]]
+    return out
+
+
+def hashed_words(
+    forms: list[str], starts: np.ndarray, ends: np.ndarray, candidates: Sequence[Candidate], buckets: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bag of words of each candidate, hashed into ``buckets``: (row, bucket, value) triples with
+    each row's values on the unit sphere. crc32 keeps the buckets stable across runs and machines."""
+    ids = np.array([zlib.crc32(f.encode("utf-8")) % buckets for f in forms], dtype=np.int64)
+    first = np.searchsorted(starts, [c.start for c in candidates], side="left")
+    last = np.searchsorted(ends, [c.end for c in candidates], side="right")
+    rows, cols, vals = [], [], []
+    for i, (a, b) in enumerate(zip(first, last, strict=True)):
+        distinct = np.unique(ids[a:b])
+        if len(distinct):
+            rows.append(np.full(len(distinct), i))
+            cols.append(distinct)
+            vals.append(np.full(len(distinct), 1.0 / np.sqrt(len(distinct)), dtype=np.float32))
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
