@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 
 from narrascope.config import default_settings
+from narrascope.errors import NarrascopeError
+from narrascope.model import Evidence, Stance, TechniqueSpan
 from narrascope.store import SQLStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,3 +56,80 @@ def article_text():
 def dataset():
     """A function returning a dataset folder, or skipping the test when it is absent."""
     return need_dataset
+
+
+# -- the analyzed demo store that the report and dashboard tests read -------------------------------
+# The demo corpus, analyzed, plus one hostile article whose title, outlet and text hold markup
+# (``<script>``...), to show every page escapes what articles say.
+
+HOSTILE = {
+    "id": "hostile-1",
+    "title": "Budget <script>alert('title')</script> & roads",
+    "outlet": "Evil <b>Outlet</b>",
+    "published": "2025-02-20T08:00:00Z",
+    "url": "javascript:alert('url')",
+    "language": "en",
+    "text": (
+        "The regional council of Tarsk approved a new budget for road repairs on Tuesday evening. "
+        "<script>alert(1)</script> Council members said the plan would fix more than forty bridges over the "
+        "next three years, at a cost of $12 million. <img src=x onerror=alert(2)> Critics argued that "
+        "the money should have gone to public transport instead of roads.\n\n"
+        "Officials in Tarsk said the budget would be published in full next week."
+    ),
+}
+
+
+def build_demo_store(db: str) -> SQLStore:
+    from narrascope.demo import DEMO_THESIS, corpus_path
+    from narrascope.enrich.runner import enrich_articles
+    from narrascope.ingest import ingest_paths
+    from narrascope.link.runner import link_all
+
+    settings = default_settings()
+    store = SQLStore(db)
+    with corpus_path() as corpus:
+        ingest_paths([str(corpus)], store, settings)
+    hostile = Path(db).with_name("hostile.jsonl")
+    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    ingest_paths([str(hostile)], store, settings)
+    enrich_articles(store, settings)
+    link_all(store, settings)
+    try:
+        from narrascope.narratives.runner import analyze_narratives
+
+        analyze_narratives(store, settings, [DEMO_THESIS])
+    except (ImportError, OSError, NarrascopeError):  # a model of the narratives stage is not built here
+        from narrascope.narratives.runner import parse_theses
+
+        with store.transaction():
+            store.add_theses(parse_theses([DEMO_THESIS]))
+    _fill_missing_narratives(store)
+    return store
+
+
+def _fill_missing_narratives(store: SQLStore) -> None:
+    """Hand-made stances and techniques, only where the narratives stage left none."""
+    thesis = store.list_theses()[0]
+    articles = list(store.iter_articles())
+    with store.transaction():
+        if not store.list_stances():
+            labels = ["support", "oppose", "discuss", "unrelated"]
+            found = []
+            for i, (article, ann) in enumerate(zip(articles, store.iter_annotations(), strict=True)):
+                evidence = [Evidence(s.start, s.end, labels[i % 4], 0.7, "test evidence") for s in ann.sentences[1:3]]
+                found.append(Stance(thesis.id, article.id, labels[i % 4], 0.7, evidence))
+            store.save_stances(found, "test")
+        if not store.list_techniques():
+            spans = []
+            for article in articles:
+                for m in re.finditer(r"\b(fake|hysteria|so-called|absolute record)\b", article.text, re.I):
+                    kind = "labelling_fake" if m.group(1).lower() == "fake" else "loaded_language"
+                    spans.append(TechniqueSpan(article.id, m.start(), m.end(), kind, 0.9))
+            store.replace_techniques([a.id for a in articles], spans)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> str:
+    db = str(tmp_path_factory.mktemp("webdemo") / "demo.db")
+    build_demo_store(db).close()
+    return db

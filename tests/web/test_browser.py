@@ -152,3 +152,28 @@ def test_pages_work_without_javascript(server, browser, dashboard_app):
     assert pg.locator(".hit").count() >= 1
     shot(pg, "no-javascript-claim")
     context.close()
+
+
+def test_the_report_file_opens_offline_and_its_marks_lead_to_sentences(browser, demo_db, tmp_path):
+    from narrascope.report.html import write_report
+    from narrascope.store import SQLStore
+
+    path = tmp_path / "report.html"
+    store = SQLStore(demo_db, create=False)
+    with path.open("w", encoding="utf-8") as out:
+        write_report(store, out)
+    store.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    requests: list[str] = []
+    pg.on("request", lambda r: requests.append(r.url))
+    pg.goto(path.as_uri())
+    assert all(url.startswith("file://") for url in requests), requests
+    assert pg.locator("#contradictions + .contra .reason").first.is_visible()
+    cell = pg.locator("table.matrix a.cell-agrees").first
+    target = cell.get_attribute("href")
+    cell.click()
+    assert pg.url.endswith(target)
+    assert pg.locator(f"[id='{target[1:]}']").count() == 1
+    shot(pg, "report")
+    context.close()
