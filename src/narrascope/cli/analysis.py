@@ -77,14 +77,17 @@ def read_theses(path: str) -> list[str]:
 
 
 @main.command()
-@click.option("--min-outlets", default=2, show_default=True, help="outlets a claim must recur in")
-@click.option("--limit", default=20, show_default=True, help="candidate theses to show")
+@click.option("--min-outlets", default=2, show_default=True, type=click.IntRange(min=1),
+              help="outlets a claim must recur in")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="candidate theses to show")
 @_common
 def narratives(ctx: Context, min_outlets: int, limit: int) -> int:
     """Recurring claims across outlets, offered as candidate theses (adopt one with analyze --thesis)."""
     from ..embeddings import get_embedder
     from ..narratives.discover import discover
+    from ..store import SQLStore
 
+    ctx._store = SQLStore(ctx.db, create=False)  # only reads: never creates or adopts a database
     groups = ctx.store.claim_groups()
     if not groups:
         ctx.say("no claim groups yet: run `narrascope analyze` first")
