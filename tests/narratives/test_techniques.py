@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+import narrascope.models
 from narrascope.embeddings import HashingEmbedder
 from narrascope.narratives.techniques import (
+    MODEL_FILE,
     MODEL_TECHNIQUES,
+    PARSED,
     PLAIN,
     RouteModel,
     TechniqueDetector,
@@ -214,12 +219,49 @@ PROPAGANDA = (
 )
 
 
+SHIPPED = Path(narrascope.models.__file__).parent / MODEL_FILE
+
+
 @pytest.fixture(scope="module")
 def shipped():
-    try:
-        return TechniqueDetector.load()
-    except Exception as exc:  # pragma: no cover - only when the model file is absent
-        pytest.skip(f"no shipped technique model: {exc}")
+    # Skipped only while the file is absent (a fresh checkout before training); a file that is
+    # there must load, so a stale or broken model fails here instead of being skipped.
+    if not SHIPPED.is_file():  # pragma: no cover
+        pytest.skip(f"no shipped technique model at {SHIPPED}; build it with scripts/train_techniques.py")
+    return TechniqueDetector.load()
+
+
+def test_shipped_model_matches_this_code(shipped):
+    assert shipped.embedder == "use-multilingual-v3" and shipped.dim == 512
+    assert set(shipped.routes) == {PARSED, PLAIN}
+    evaluation = shipped.metadata["evaluation"]
+    assert 0.0 < evaluation[PARSED]["span_f1"] < 1.0
+    for route in shipped.routes.values():
+        assert route.thresholds.shape == (len(MODEL_TECHNIQUES),)
+        # The required techniques can all fire (a threshold of inf would switch one off).
+        assert np.isfinite(route.thresholds).sum() >= 8
+
+
+LOADED = (
+    "The corrupt, treacherous regime and its puppet media keep spreading the disgusting lie that "
+    "the war is going well. Their claim that sanctions have failed is pure fake news."
+)
+
+
+def test_shipped_model_finds_loaded_words_and_a_fake_label(shipped):
+    found = shipped.detect(LOADED, language="en")
+    fake = [LOADED[t.start : t.end] for t in found if t.technique == "labelling_fake"]
+    assert "Their claim that sanctions have failed is pure fake news" in fake, found
+    loaded = [t for t in found if t.technique in ("loaded_language", "name_calling")]
+    assert loaded, found
+    cues = ("corrupt", "treacherous", "regime", "puppet", "disgusting", "lie")
+    for t in loaded:
+        piece = LOADED[t.start : t.end]
+        assert piece == piece.strip() and piece[0].isalnum() and piece[-1].isalnum(), piece
+    # At least one of them is a short phrase on an emotive word, not a whole sentence.
+    assert any(
+        t.end - t.start < 60 and any(c in LOADED[t.start : t.end].lower() for c in cues) for t in loaded
+    )
 
 
 def test_shipped_model_on_a_propaganda_paragraph(shipped):
