@@ -2,14 +2,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 
 import pytest
 
 from narrascope.config import default_settings
-from narrascope.errors import NarrascopeError
-from narrascope.model import Evidence, Stance, TechniqueSpan
 from narrascope.store import SQLStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -84,6 +81,7 @@ def build_demo_store(db: str) -> SQLStore:
     from narrascope.enrich.runner import enrich_articles
     from narrascope.ingest import ingest_paths
     from narrascope.link.runner import link_all
+    from narrascope.narratives.runner import analyze_narratives
 
     settings = default_settings()
     store = SQLStore(db)
@@ -94,38 +92,8 @@ def build_demo_store(db: str) -> SQLStore:
     ingest_paths([str(hostile)], store, settings)
     enrich_articles(store, settings)
     link_all(store, settings)
-    try:
-        from narrascope.narratives.runner import analyze_narratives
-
-        analyze_narratives(store, settings, [DEMO_THESIS])
-    except (ImportError, OSError, NarrascopeError):  # a model of the narratives stage is not built here
-        from narrascope.narratives.runner import parse_theses
-
-        with store.transaction():
-            store.add_theses(parse_theses([DEMO_THESIS]))
-    _fill_missing_narratives(store)
+    analyze_narratives(store, settings, [DEMO_THESIS])
     return store
-
-
-def _fill_missing_narratives(store: SQLStore) -> None:
-    """Hand-made stances and techniques, only where the narratives stage left none."""
-    thesis = store.list_theses()[0]
-    articles = list(store.iter_articles())
-    with store.transaction():
-        if not store.list_stances():
-            labels = ["support", "oppose", "discuss", "unrelated"]
-            found = []
-            for i, (article, ann) in enumerate(zip(articles, store.iter_annotations(), strict=True)):
-                evidence = [Evidence(s.start, s.end, labels[i % 4], 0.7, "test evidence") for s in ann.sentences[1:3]]
-                found.append(Stance(thesis.id, article.id, labels[i % 4], 0.7, evidence))
-            store.save_stances(found, "test")
-        if not store.list_techniques():
-            spans = []
-            for article in articles:
-                for m in re.finditer(r"\b(fake|hysteria|so-called|absolute record)\b", article.text, re.I):
-                    kind = "labelling_fake" if m.group(1).lower() == "fake" else "loaded_language"
-                    spans.append(TechniqueSpan(article.id, m.start(), m.end(), kind, 0.9))
-            store.replace_techniques([a.id for a in articles], spans)
 
 
 @pytest.fixture(scope="session")
