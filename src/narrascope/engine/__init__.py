@@ -2,10 +2,15 @@
 
 :class:`SerialEngine` runs in this process (tests, small batches); :class:`LocalEngine` spreads
 items over a process pool on this machine. A distributed engine only has to provide ``map``.
+
+A pool already puts one worker on each core, so each worker is held to one native thread
+(:func:`one_thread`): numpy's OpenBLAS otherwise starts a thread per core in every worker, and
+its idle threads spin on the cores the other workers need.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -13,6 +18,23 @@ from typing import Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+# Read by the native libraries that start thread pools when they load (OpenMP, OpenBLAS, MKL,
+# BLIS, numexpr), for any a worker loads after it starts.
+THREAD_VARIABLES = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+)
+# How OpenBLAS builds name their setter: plain, 64-bit-integer builds, and numpy's scipy-openblas.
+_OPENBLAS_SETTERS = (
+    "openblas_set_num_threads",
+    "openblas_set_num_threads64_",
+    "scipy_openblas_set_num_threads",
+    "scipy_openblas_set_num_threads64_",
+)
 
 
 class Engine(Protocol):
@@ -29,7 +51,11 @@ class SerialEngine:
 
 
 class LocalEngine:
-    """A process pool; ``fn`` and items must be picklable (module-level functions, plain data)."""
+    """A process pool; ``fn`` and items must be picklable (module-level functions, plain data).
+
+    Each worker runs with one native thread (:func:`one_thread`); with one worker the work runs
+    in this process, untouched.
+    """
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
@@ -39,8 +65,41 @@ class LocalEngine:
             yield from map(fn, items)
             return
         ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ctx.Pool(self.workers) as pool:
+        with ctx.Pool(self.workers, initializer=one_thread) as pool:
             yield from pool.imap(fn, items, chunksize=chunksize)
+
+
+def one_thread() -> None:
+    """Hold this process to one native thread: for libraries loaded later (environment) and for
+    those already loaded, inherited through ``fork`` (numpy's OpenBLAS, set at run time)."""
+    for name in THREAD_VARIABLES:
+        os.environ[name] = "1"
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # not a runtime dependency: set OpenBLAS directly
+        for lib in _loaded_libraries("openblas"):
+            for setter in _OPENBLAS_SETTERS:
+                if hasattr(lib, setter):
+                    getattr(lib, setter)(1)
+                    break
+    else:
+        threadpool_limits(1)
+
+
+def _loaded_libraries(fragment: str) -> list[ctypes.CDLL]:
+    """Shared libraries of this process whose file name contains ``fragment`` (Linux only)."""
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as fh:
+            paths = {line.split()[-1] for line in fh if fragment in line.rsplit("/", 1)[-1]}
+    except OSError:
+        return []
+    out = []
+    for path in sorted(paths):
+        try:
+            out.append(ctypes.CDLL(path, mode=os.RTLD_NOLOAD | ctypes.RTLD_GLOBAL))
+        except OSError:
+            continue
+    return out
 
 
 def default_engine(workers: int, n_items: int, parallel_min_items: int) -> Engine:
@@ -50,4 +109,4 @@ def default_engine(workers: int, n_items: int, parallel_min_items: int) -> Engin
     return LocalEngine(workers)
 
 
-__all__ = ["Engine", "LocalEngine", "SerialEngine", "default_engine"]
+__all__ = ["Engine", "LocalEngine", "SerialEngine", "default_engine", "one_thread"]

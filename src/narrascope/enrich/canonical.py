@@ -22,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -71,12 +72,15 @@ class MentionRef:
     defines: str | None = None  # an acronym given in parentheses right after it
 
 
+# Names repeat across a corpus far more than they vary: each spelling is cleaned and keyed once.
+@lru_cache(maxsize=1 << 16)
 def clean_name(text: str) -> str:
     name = " ".join(text.replace("\n", " ").split()).strip(" \"'“”«».,:;()")
     name = _LEADING.sub("", name)
     return _POSSESSIVE.sub("", name).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def phonetic_key(name: str) -> str:
     tokens = []
     for token in re.split(r"[\s\-‐–]+", anyascii(name).lower()):

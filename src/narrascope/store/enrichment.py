@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..model import (
     Annotations,
@@ -164,11 +164,21 @@ class EnrichmentStore:
                         for e in found
                     ],
                 )
-            for aid, start, end, eid in assignments:
+            if assignments:
+                # One statement run for all rows (executemany): building a statement per mention
+                # took 5 s for the 3,400 mentions of 100 articles, half as long as spaCy on them.
                 conn.execute(
                     update(mentions)
-                    .where(mentions.c.article_id == aid, mentions.c.start == start, mentions.c.end == end)
-                    .values(entity_id=eid)
+                    .where(
+                        mentions.c.article_id == bindparam("m_article"),
+                        mentions.c.start == bindparam("m_start"),
+                        mentions.c.end == bindparam("m_end"),
+                    )
+                    .values(entity_id=bindparam("m_entity")),
+                    [
+                        {"m_article": aid, "m_start": start, "m_end": end, "m_entity": eid}
+                        for aid, start, end, eid in assignments
+                    ],
                 )
 
     def iter_entities(self) -> Iterator[tuple[Entity, list[Mention]]]:
