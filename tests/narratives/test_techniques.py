@@ -81,6 +81,8 @@ FAKE_EN = [
     ("They keep repeating the myth that sanctions do not work.", "myth that"),
     ("The story about secret laboratories is pure disinformation.", "The story"),
     ("Such statements are lies.", "Such statements"),
+    ('"The union is drifting apart" – another Western fake', '"The union'),
+    ("Claims of a secret deal — pure propaganda, as usual.", "Claims of"),
 ]
 FAKE_RU = [
     "Это очередной фейк западных СМИ.",
@@ -99,6 +101,8 @@ LITERAL = [
     "He lies about his age.",
     "The propaganda minister resigned on Tuesday.",
     "He called on the West to stop the lies.",
+    "The exhibit – a fake – was withdrawn from the museum.",
+    "Two men – both fake police officers – were arrested.",
     "Greek myths were the subject of the lecture.",
     "She studies disinformation campaigns at the university.",
     "На границе изъяли фейковые паспорта.",

@@ -16,7 +16,7 @@ from ..model import Stance, TechniqueSpan, Thesis, thesis_id
 from .theses import article_stance, thesis_similarities
 
 TECHNIQUES_STAGE = "techniques"
-TECHNIQUES_VERSION = "1"
+TECHNIQUES_VERSION = "2"
 STANCE_VERSION = "1"
 
 
@@ -33,7 +33,13 @@ class NarrativesReport:
 
 
 def parse_theses(texts: list[str]) -> list[Thesis]:
-    return [Thesis(thesis_id(t), " ".join(t.split())) for t in texts if t and t.strip()]
+    """One thesis per distinct text (whitespace normalised), in the order first given."""
+    found: dict[str, Thesis] = {}
+    for text in texts:
+        if text and text.strip():
+            clean = " ".join(text.split())
+            found.setdefault(thesis_id(clean), Thesis(thesis_id(clean), clean))
+    return list(found.values())
 
 
 def analyze_narratives(store, settings: Settings, theses: list[str] = (), *,

@@ -4,7 +4,8 @@ propaganda, disinformation, fabrication or nonsense (Russian: фейк, миф, 
 The Propaganda Techniques Corpus has no such class, so this is a rule, not a model. It fires on
 constructions that apply the label to a claim, never on the word alone:
 
-* predicate: "<claim> is (just / nothing but / yet another) a myth", "это очередной фейк",
+* predicate: "<claim> is (just / nothing but / yet another) a myth", '"<claim>" – another fake',
+  "это очередной фейк",
   "X — не более чем вброс", "являются дезинформацией";
 * label + content: "the myth that ...", "the lie about ...", "фейк о том, что ...";
 * a speech verb: "dismissed the reports as fake news", "called the claim a hoax",
@@ -90,6 +91,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weak_predicate",
         re.compile(rf"(?<!\w){_COPULA_EN}{_DETERMINERS_EN}(?P<label>{_WEAK_EN})(?![\w-]){_THEN_EN}", re.I),
+    ),
+    # A dash in place of the copula, as headlines put it: '"<claim>" – another Western fake'. One
+    # modifier may come before the label; "fake" again only after a statement or quotation.
+    (
+        "predicate",
+        re.compile(rf"\s[—–-]\s+{_DETERMINERS_EN}(?:[\w-]+\s+)?(?P<label>{_STRONG_EN})(?![\w-]){_THEN_EN}", re.I),
+    ),
+    (
+        "weak_predicate",
+        re.compile(rf"\s[—–-]\s+{_DETERMINERS_EN}(?:[\w-]+\s+)?(?P<label>{_WEAK_EN})(?![\w-]){_THEN_EN}", re.I),
     ),
     # "the myth that ...", "the lie about ...", "hoax claiming ...". A myth or a fairy tale "about"
     # something may be a story ("the myth about Prometheus"); "that" makes it a claim.

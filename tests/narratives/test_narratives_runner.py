@@ -1,0 +1,115 @@
+"""The narratives stage end to end on hand-built articles: stances with evidence, techniques,
+incremental scoring of new articles and new theses, and theses given on the command line."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+
+from narrascope.cli import main
+from narrascope.enrich.runner import enrich_articles
+from narrascope.link.runner import link_all
+from narrascope.model import Article
+from narrascope.narratives.runner import analyze_narratives
+
+THESIS = "Norland is drifting away from Moscow"
+ARTICLES = {
+    "support": (
+        "Norland turns away from Moscow",
+        "Norland is drifting away from Moscow, its own ministers now admit. The government of Norland moved "
+        "most of its trade to the European Union this year and dropped Russian lessons from its schools. "
+        "Officials in the capital said the break with Moscow is real and will not be reversed.",
+    ),
+    "fake": (
+        '"Norland is drifting away from Moscow" – another Western fake',
+        "The claim that Norland is drifting away from Moscow is a myth spread by foreign media. Trade between "
+        "Norland and Moscow reached a record this year, and the two governments signed a new friendship "
+        "treaty in March.",
+    ),
+    "unrelated": (
+        "Brenn council approves road budget",
+        "The city council of Brenn approved a new budget for road repairs on Tuesday evening. Council members "
+        "said the plan would fix more than forty bridges over the next three years.",
+    ),
+}
+
+
+def _add(store, key: str, day: int) -> None:
+    title, body = ARTICLES[key]
+    store.add_article(Article(id=key, text=f"{title}\n\n{body}", title=title, language="en", outlet=f"{key} news",
+                              published=datetime(2025, 3, day, tzinfo=UTC)))
+
+
+def _analyze(store, settings, theses=()):
+    enrich_articles(store, settings)
+    link_all(store, settings)
+    return analyze_narratives(store, settings, list(theses))
+
+
+def test_stances_evidence_and_incremental_scoring(store, settings):
+    for day, key in enumerate(("support", "fake"), 1):
+        _add(store, key, day)
+    report = _analyze(store, settings, [THESIS])
+    assert report.new_theses == 1 and report.stances == 2 and report.technique_articles == 2
+    (thesis,) = store.list_theses()
+    stances = {s.article_id: s for s in store.list_stances(thesis.id)}
+    fake = stances["fake"]
+    assert fake.label == "oppose"
+    assert fake.evidence[0].why == "calls the thesis fake"
+    text = store.get_articles(["fake"])[0].text
+    assert "fake" in text[fake.evidence[0].start : fake.evidence[0].end]
+    assert stances["support"].label == "support"
+    support_text = store.get_articles(["support"])[0].text
+    assert any("drifting away from Moscow" in support_text[e.start : e.end] for e in stances["support"].evidence)
+    assert any(t.technique == "labelling_fake" and t.article_id == "fake" for t in store.list_techniques())
+
+    # nothing new: nothing recomputed; a new article is scored on the stored thesis only
+    assert _analyze(store, settings).stances == 0
+    _add(store, "unrelated", 3)
+    report = _analyze(store, settings)
+    assert report.stances == 1 and report.technique_articles == 1
+    assert {s.article_id: s.label for s in store.list_stances(thesis.id)}["unrelated"] == "unrelated"
+
+    # a new thesis is scored on every stored article; a thesis given again is not added twice
+    report = _analyze(store, settings, ["Brenn is repairing its bridges", THESIS])
+    assert report.new_theses == 1 and report.stances == 3
+    assert len(store.list_theses()) == 2
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for key, (title, body) in ARTICLES.items():
+        (folder / f"{key}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    return folder
+
+
+def test_analyze_with_theses_file_and_bad_theses(tmp_path, corpus):
+    db = str(tmp_path / "n.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["ingest", "--db", db, str(corpus)]).exit_code == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("theses: [unclosed\n", encoding="utf-8")
+    result = runner.invoke(main, ["analyze", "--db", db, "--theses", str(bad)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "bad.yaml" in result.output
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("- text: ''\n", encoding="utf-8")
+    result = runner.invoke(main, ["analyze", "--db", db, "--theses", str(empty)])
+    assert result.exit_code == 2 and "thesis 1 has no text" in result.output
+    good = tmp_path / "theses.yaml"
+    good.write_text(f"theses:\n  - text: {THESIS}\n  - Brenn is repairing its bridges\n", encoding="utf-8")
+    result = runner.invoke(main, ["analyze", "--db", db, "--theses", str(good), "--thesis", THESIS])
+    assert result.exit_code == 0, result.output
+    assert "narratives: 2 new thesis(es), 6 stance(s) computed" in result.output
+    out = tmp_path / "e.json"
+    assert runner.invoke(main, ["export", "--db", db, "-o", str(out)]).exit_code == 0
+    import json
+
+    data = json.loads(out.read_text(encoding="utf-8"))
+    (norland,) = [t for t in data["theses"] if t["text"] == THESIS]
+    labels = {s["article"]: s["label"] for s in norland["stances"]["articles"]}
+    assert sorted(labels.values()).count("oppose") >= 1 and len(labels) == 3
+    assert data["techniques"] and all(t["text"] for t in data["techniques"])
