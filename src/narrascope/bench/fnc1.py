@@ -28,14 +28,16 @@ from . import dataset_dir
 @click.option("--split", "how", type=click.Choice(["bodies", "claims"]), default="bodies", show_default=True,
               help="what is held out: bodies, or whole claims (implies --retrain)")
 @click.option("--cache/--no-cache", default=True, help="keep embeddings in ~/.cache/narrascope between runs")
-def command(data: str | None, retrain: bool, how: str, cache: bool) -> None:
+@click.option("--threads", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="threads of the sentence encoder (1 on a busy machine)")
+def command(data: str | None, retrain: bool, how: str, cache: bool, threads: int) -> None:
     """Stance: FNC-1 relative score, macro-F1 and confusion on held-out bodies."""
     from ..narratives import stance_train as st
     from ..narratives.stance import StanceModel
 
     root = dataset_dir("fnc-1", data)
     fnc = st.load_fnc(root)
-    embedder = USEEmbedder()
+    embedder = USEEmbedder(threads=threads)
     train, held = st.split(fnc, how)
     rows = np.flatnonzero(held)
     click.echo(f"fnc-1: {len(fnc.y):,} pairs, {len(fnc.bodies):,} bodies from {root}")

@@ -11,11 +11,16 @@ with numpy and an :class:`~narrascope.embeddings.Embedder` only. Three models, s
 2. a **text model** (a small MLP) reads the text's mean vector and the mean of its closest
    sentences, alone and multiplied by the claim vector: the stance of the article as a whole;
 3. a **pair model** (gradient-boosted trees, evaluated by :mod:`.small_models`) decides from the
-   similarity, overlap and cue features of :mod:`.stance_features` plus the two models' outputs.
+   similarity, overlap and cue features of :mod:`.stance_features`, the two models' outputs, and
+   the claim's *familiarity*: its highest cosine to the claims the first two models learned from.
 
-The sentence and text models that trained the pair model were fitted out of fold (by body), so
-the pair model learned how far to trust them on texts they had not seen. models/README.md has the
-training command and the held-out figures.
+The first two models learn the claims they were trained on as much as stance itself: on new
+bodies of a known claim they are strong, on a new claim they are weak (and never find "oppose").
+So the pair model was trained on their out-of-fold outputs twice: once with folds by body (the
+claim was known to them; familiarity near 1) and once with folds by claim (it was not), and it
+learned from familiarity how far to trust them. A user's thesis is a new claim: the pair model
+then leans on the similarity and cue features. models/README.md has the training command and the
+figures for both cases.
 """
 
 from __future__ import annotations
@@ -55,9 +60,10 @@ SENTENCE_LABELS = LABELS[:3]
 FNC_LABELS = {"agree": "support", "disagree": "oppose", "discuss": "discuss", "unrelated": "unrelated"}
 CANDIDATES = 5  # sentences closest to the claim that get their own stance (evidence candidates)
 MAX_EVIDENCE = 3
+FAMILIARITY = "claim_familiarity"
 AGGREGATES = tuple(f"sentence_{label}_{how}" for how in ("max", "mean", "closest") for label in SENTENCE_LABELS)
 TEXT_OUTPUTS = tuple(f"text_{label}" for label in SENTENCE_LABELS)
-FEATURES = (*PAIR_FEATURES, *AGGREGATES, *TEXT_OUTPUTS)
+FEATURES = (*PAIR_FEATURES, *AGGREGATES, *TEXT_OUTPUTS, FAMILIARITY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +93,14 @@ class PairInputs:
     cos: np.ndarray  # cosine of every sentence to the claim
     sentences: np.ndarray  # sentence-model inputs of ``rows``
     text: np.ndarray  # text-model input
+    claim: np.ndarray  # the claim's vector, for its familiarity
 
 
 def pair_inputs(claim: PreparedClaim, text: PreparedText) -> PairInputs:
     cos = cosines(claim, text)
     rows = top_sentences(cos, CANDIDATES)
     return PairInputs(pair_features(claim, text, cos), rows, cos, sentence_inputs(claim, text, rows, cos),
-                      text_inputs(claim, text, cos))
+                      text_inputs(claim, text, cos), claim.vector)
 
 
 def aggregate(sentence_probs: np.ndarray) -> np.ndarray:
@@ -104,10 +111,21 @@ def aggregate(sentence_probs: np.ndarray) -> np.ndarray:
     return np.concatenate([p.max(axis=0), p.mean(axis=0), p[0]])
 
 
+def familiarity(claims: np.ndarray, memory: np.ndarray) -> np.ndarray:
+    """Highest cosine of each claim vector to the remembered training claims (0 with none)."""
+    claims = np.atleast_2d(np.asarray(claims, dtype=np.float32))
+    if not len(memory):
+        return np.zeros(len(claims), dtype=np.float32)
+    return (claims @ np.asarray(memory, dtype=np.float32).T).max(axis=1)
+
+
 class StanceModel:
-    def __init__(self, sentence: DenseNet, text: DenseNet, pair: TreeEnsemble, embedder: str, dim: int,
-                 metadata: Mapping[str, Any] | None = None) -> None:
+    """``memory`` holds the vectors of the claims the sentence and text models were trained on."""
+
+    def __init__(self, sentence: DenseNet, text: DenseNet, pair: TreeEnsemble, memory: np.ndarray, embedder: str,
+                 dim: int, metadata: Mapping[str, Any] | None = None) -> None:
         self.sentence, self.text, self.pair = sentence, text, pair
+        self.memory = np.asarray(memory, dtype=np.float32).reshape(-1, int(dim))
         self.embedder, self.dim = embedder, int(dim)
         self.metadata = dict(metadata or {})
         self._texts: dict[tuple, PreparedText] = {}
@@ -137,7 +155,8 @@ class StanceModel:
                 if tuple(str(x) for x in data["features"]) != FEATURES:
                     raise ConfigError("stance model was trained on other features; retrain it", source=source)
                 return cls(DenseNet.from_arrays(data, "sentence_"), DenseNet.from_arrays(data, "text_"),
-                           TreeEnsemble.from_arrays(data, "pair_"), str(data["embedder"]), int(data["dim"]),
+                           TreeEnsemble.from_arrays(data, "pair_"), data["memory"], str(data["embedder"]),
+                           int(data["dim"]),
                            json.loads(str(data["metadata"])))
         except ConfigError as exc:
             exc.source = exc.source or source
@@ -151,6 +170,7 @@ class StanceModel:
             np.savez_compressed(
                 fh, format=np.int64(FORMAT), features=np.array(FEATURES), embedder=np.str_(self.embedder),
                 dim=np.int64(self.dim), metadata=np.str_(json.dumps(self.metadata, sort_keys=True)),
+                memory=self.memory.astype(np.float16),  # training rounds it so too (stance_train.fit)
                 **self.sentence.arrays("sentence_"), **self.text.arrays("text_"), **self.pair.arrays("pair_"),
             )
 
@@ -215,7 +235,9 @@ class StanceModel:
         sentence_p = self.sentence.proba(stacked) if len(stacked) else np.zeros((0, 3), np.float32)
         per_pair = np.split(sentence_p, np.cumsum(counts)[:-1])
         text_p = self.text.proba(np.vstack([x.text for x in inputs]))
-        x = np.hstack([np.vstack([i.features for i in inputs]), np.vstack([aggregate(p) for p in per_pair]), text_p])
+        known = familiarity(np.vstack([i.claim for i in inputs]), self.memory)
+        x = np.hstack([np.vstack([i.features for i in inputs]), np.vstack([aggregate(p) for p in per_pair]), text_p,
+                       known[:, None]])
         label_p = self.pair.proba(x)
         for i, n in enumerate(counts):
             if n == 0:  # no sentence at all: nothing in the text can bear on the claim

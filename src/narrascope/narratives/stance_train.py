@@ -8,7 +8,8 @@ related, with every pair whose headline or body falls on the other side dropped,
 the competition's test set of new stories.
 
 :func:`fit` trains the three models of :mod:`.stance`: the sentence and text models out of fold
-(5 folds by body) to make the pair model's training inputs, then once more on all training rows.
+to make the pair model's training inputs, twice (5 folds by body: the claim is known to them; 5
+folds by claim group: it is new), then once more on all training rows.
 """
 
 from __future__ import annotations
@@ -29,7 +30,18 @@ import numpy as np
 from ..embeddings import Embedder
 from ..errors import ConfigError
 from .small_models import dense_from_sklearn, trees_from_sklearn
-from .stance import FNC_LABELS, LABELS, TOP, PairInputs, StanceModel, aggregate, pair_inputs
+from .stance import (
+    AGGREGATES,
+    FNC_LABELS,
+    LABELS,
+    TEXT_OUTPUTS,
+    TOP,
+    PairInputs,
+    StanceModel,
+    aggregate,
+    familiarity,
+    pair_inputs,
+)
 from .stance_features import prepare_claim, prepare_text
 from .techniques_candidates import split_sentences
 
@@ -43,8 +55,8 @@ RECIPE = {
     "sentence_C": 0.01,  # logistic regression over 1,035 inputs: strong regularisation
     "text_hidden": 64,  # MLP over 2,048 inputs
     "text_alpha": 1.0,
-    "trees_learning_rate": 0.05,
-    "trees_iterations": 600,
+    "trees_learning_rate": 0.1,
+    "trees_iterations": 300,
     "trees_leaves": 31,
     "class_weight": "balanced",  # the only way disagree (1.7% of pairs) gets found
     "folds": 5,
@@ -92,6 +104,17 @@ def split(data: FncData, how: str = "bodies") -> tuple[np.ndarray, np.ndarray]:
         return ~held, held
     if how != "claims":
         raise ValueError(f"unknown split {how!r}")
+    body_group, head_group = claim_groups(data)
+    held_group = {g: _hashed(f"fnc1-claim-{g}") for g in set(body_group.tolist())}
+    body_held = np.array([held_group[g] for g in body_group])
+    head_held = np.array([held_group.get(g, False) for g in head_group])
+    return ~body_held & ~head_held, body_held & head_held
+
+
+def claim_groups(data: FncData) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair, the claim group of its body and of its headline: the connected parts of the
+    graph whose edges are FNC's related pairs, each named by its smallest body id (-1: a headline
+    with no related body)."""
     parent: dict[str, str] = {}
 
     def find(a: str) -> str:
@@ -103,13 +126,11 @@ def split(data: FncData, how: str = "bodies") -> tuple[np.ndarray, np.ndarray]:
     for h, b, y in zip(data.head, data.body, data.y, strict=True):
         if y != UNRELATED:
             parent[find(f"h{h}")] = find(f"b{b}")
-    groups: dict[str, list[int]] = {}
-    for b in data.bodies:
-        groups.setdefault(find(f"b{b}"), []).append(b)
-    held_group = {g: _hashed(f"fnc1-claim-{min(bs)}") for g, bs in groups.items()}
-    body_held = np.array([held_group[find(f"b{b}")] for b in data.body])
-    head_held = np.array([held_group.get(find(f"h{h}"), body) for h, body in zip(data.head, body_held, strict=True)])
-    return ~body_held & ~head_held, body_held & head_held
+    name: dict[str, int] = {}
+    for b in sorted(data.bodies):
+        name.setdefault(find(f"b{b}"), b)
+    return (np.array([name[find(f"b{b}")] for b in data.body]),
+            np.array([name.get(find(f"h{h}"), -1) for h in data.head]))
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -146,10 +167,13 @@ class Inputs:
     sentences: np.ndarray  # (n, TOP, sentence inputs), zero rows past ``counts``
     counts: np.ndarray  # (n,) sentences kept per pair (TOP, or fewer for a short body)
     text: np.ndarray  # (n, text inputs)
+    heads: np.ndarray  # (n,) index into head_vectors
+    head_vectors: np.ndarray  # (headlines, dim); rows of headlines not built are zero
 
     def pair(self, i: int) -> PairInputs:
         n = int(self.counts[i])
-        return PairInputs(self.features[i], np.arange(n), np.zeros(n), self.sentences[i, :n], self.text[i])
+        return PairInputs(self.features[i], np.arange(n), np.zeros(n), self.sentences[i, :n], self.text[i],
+                          self.head_vectors[self.heads[i]])
 
 
 def build_inputs(data: FncData, embedder: Embedder, rows: np.ndarray | None = None, use_cache: bool = True,
@@ -172,19 +196,18 @@ def build_inputs(data: FncData, embedder: Embedder, rows: np.ndarray | None = No
     claims = {h: prepare_claim(data.headlines[h], v) for h, v in zip(heads, head_vectors, strict=True)}
     say(f"embedded and prepared in {time.perf_counter() - start:.0f}s; computing pair inputs")
     first = pair_inputs(claims[int(data.head[rows[0]])], texts[int(data.body[rows[0]])])
+    all_heads = np.zeros((len(data.headlines), embedder.dim), np.float32)
+    all_heads[heads] = head_vectors
     out = Inputs(np.zeros((len(rows), len(first.features)), np.float32),
                  np.zeros((len(rows), TOP, first.sentences.shape[1]), np.float32),
-                 np.zeros(len(rows), np.int64), np.zeros((len(rows), len(first.text)), np.float32))
+                 np.zeros(len(rows), np.int64), np.zeros((len(rows), len(first.text)), np.float32),
+                 data.head[rows].copy(), all_heads)
     for j, i in enumerate(rows):
         x = pair_inputs(claims[int(data.head[i])], texts[int(data.body[i])])
         n = min(len(x.rows), TOP)
         out.features[j], out.text[j], out.counts[j] = x.features, x.text, n
         out.sentences[j, :n] = x.sentences[:n]
     return out
-
-
-def take(inputs: Inputs, rows: np.ndarray) -> Inputs:
-    return Inputs(inputs.features[rows], inputs.sentences[rows], inputs.counts[rows], inputs.text[rows])
 
 
 # -- fitting ------------------------------------------------------------------------------------
@@ -225,14 +248,23 @@ def _fit_text(inputs: Inputs, y: np.ndarray, rows: np.ndarray, recipe: dict):
     return dense_from_sklearn(fit.fit((x - mean) / scale, y[rows]), mean, scale)
 
 
-def stacked(inputs: Inputs, rows: np.ndarray, sentence, text) -> np.ndarray:
-    """The pair model's input for ``rows``: pair features, sentence aggregates, text model output."""
+def memory_of(inputs: Inputs, y: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The claim vectors the sentence and text models learn from when trained on ``rows``: those
+    of related pairs, rounded as the model file stores them."""
+    heads = np.unique(inputs.heads[rows[y[rows] != UNRELATED]])
+    return inputs.head_vectors[heads].astype(np.float16).astype(np.float32)
+
+
+def stacked(inputs: Inputs, rows: np.ndarray, sentence, text, memory: np.ndarray) -> np.ndarray:
+    """The pair model's input for ``rows``: pair features, sentence aggregates, text model output,
+    familiarity of the claim to ``memory``."""
     counts = inputs.counts[rows]
     mask = np.arange(TOP)[None, :] < counts[:, None]
     flat = sentence.proba(inputs.sentences[rows][mask])
     per_pair = np.split(flat, np.cumsum(counts)[:-1])
+    known = familiarity(inputs.head_vectors[inputs.heads[rows]], memory)
     return np.hstack([inputs.features[rows], np.vstack([aggregate(p) for p in per_pair]),
-                      text.proba(inputs.text[rows])]).astype(np.float32)
+                      text.proba(inputs.text[rows]), known[:, None]]).astype(np.float32)
 
 
 def fit(data: FncData, inputs: Inputs, train: np.ndarray, embedder: Embedder, recipe: dict | None = None,
@@ -245,17 +277,22 @@ def fit(data: FncData, inputs: Inputs, train: np.ndarray, embedder: Embedder, re
     rows = np.flatnonzero(train)
     y = data.y
     start = time.perf_counter()
-    x = np.zeros((len(rows), inputs.features.shape[1] + 12), np.float32)
-    for k, (a, b) in enumerate(GroupKFold(recipe["folds"]).split(rows, groups=data.body[rows])):
-        sentence = _fit_sentence(inputs, y, rows[a], recipe)
-        text = _fit_text(inputs, y, rows[a], recipe)
-        x[b] = stacked(inputs, rows[b], sentence, text)
-        say(f"  fold {k + 1}/{recipe['folds']}: {time.perf_counter() - start:.0f}s")
+    # The pair model sees the first two models' out-of-fold outputs twice: with folds by body the
+    # claim was among those they learned (familiarity near 1), with folds by claim group it was not.
+    parts = []
+    for name, groups in (("bodies", data.body), ("claims", claim_groups(data)[0])):
+        x = np.zeros((len(rows), inputs.features.shape[1] + len(AGGREGATES) + len(TEXT_OUTPUTS) + 1), np.float32)
+        for k, (a, b) in enumerate(GroupKFold(recipe["folds"]).split(rows, groups=groups[rows])):
+            sentence = _fit_sentence(inputs, y, rows[a], recipe)
+            text = _fit_text(inputs, y, rows[a], recipe)
+            x[b] = stacked(inputs, rows[b], sentence, text, memory_of(inputs, y, rows[a]))
+            say(f"  folds by {name} {k + 1}/{recipe['folds']}: {time.perf_counter() - start:.0f}s")
+        parts.append(x)
     trees = HistGradientBoostingClassifier(
         learning_rate=recipe["trees_learning_rate"], max_iter=recipe["trees_iterations"],
         max_leaf_nodes=recipe["trees_leaves"], class_weight=recipe["class_weight"], early_stopping=False,
         random_state=0,
-    ).fit(x, y[rows])
+    ).fit(np.vstack(parts), np.tile(y[rows], len(parts)))
     sentence = _fit_sentence(inputs, y, rows, recipe)
     text = _fit_text(inputs, y, rows, recipe)
     say(f"  trained in {time.perf_counter() - start:.0f}s")
@@ -263,7 +300,8 @@ def fit(data: FncData, inputs: Inputs, train: np.ndarray, embedder: Embedder, re
     meta = {"trained": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "recipe": recipe,
             "rows": {"pairs": len(rows), "bodies": len(set(data.body[rows].tolist())), "labels": counts},
             "training_seconds": round(time.perf_counter() - start, 1)}
-    return StanceModel(sentence, text, trees_from_sklearn(trees), embedder.name, embedder.dim, meta)
+    memory = memory_of(inputs, y, rows)
+    return StanceModel(sentence, text, trees_from_sklearn(trees), memory, embedder.name, embedder.dim, meta)
 
 
 # -- scoring ------------------------------------------------------------------------------------
