@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"ptc: {len(articles)} articles, {sum(len(a.gold) for a in articles)} technique spans")
+    began = time.perf_counter()
     embedder = CachedEmbedder(USEEmbedder(), use_cache=not args.no_cache)
     routes, figures = {}, {}
     for route, params in RECIPES.items():
@@ -102,7 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     args.output.parent.mkdir(parents=True, exist_ok=True)
     detector.save(args.output)
-    print(f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KiB)")
+    print(
+        f"wrote {args.output} ({args.output.stat().st_size / 1024:.0f} KiB) "
+        f"in {(time.perf_counter() - began) / 60:.0f} minutes"
+    )
     for route, f in figures.items():
         print(f"{route}: span_f1={f['span_f1']:.4f} typed_f1={f['typed_f1']:.4f}")
     return 0

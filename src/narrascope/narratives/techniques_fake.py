@@ -96,11 +96,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # modifier may come before the label; "fake" again only after a statement or quotation.
     (
         "predicate",
-        re.compile(rf"\s[—–-]\s+{_DETERMINERS_EN}(?:[\w-]+\s+)?(?P<label>{_STRONG_EN})(?![\w-]){_THEN_EN}", re.I),
+        re.compile(
+            rf"\s[—–-]\s+{_DETERMINERS_EN}(?:[\w-]+\s+)?(?P<label>{_STRONG_EN})(?![\w-]){_THEN_EN}", re.I
+        ),
     ),
     (
         "weak_predicate",
-        re.compile(rf"\s[—–-]\s+{_DETERMINERS_EN}(?:[\w-]+\s+)?(?P<label>{_WEAK_EN})(?![\w-]){_THEN_EN}", re.I),
+        re.compile(
+            rf"\s[—–-]\s+{_DETERMINERS_EN}(?:[\w-]+\s+)?(?P<label>{_WEAK_EN})(?![\w-]){_THEN_EN}", re.I
+        ),
     ),
     # "the myth that ...", "the lie about ...", "hoax claiming ...". A myth or a fairy tale "about"
     # something may be a story ("the myth about Prometheus"); "that" makes it a claim.

@@ -175,6 +175,22 @@ def build_corpus(
     )
 
 
+def coverage(corpus: Corpus, at: float = 0.5) -> float:
+    """Share of gold spans with a candidate whose intersection-over-union with it reaches ``at``:
+    the most the detector could find, since it only ever returns candidates."""
+    hits = total = 0
+    for p, article in zip(corpus.prepared, corpus.articles, strict=True):
+        starts = np.array([c.start for c in p.candidates])
+        ends = np.array([c.end for c in p.candidates])
+        for s, e, _ in article.gold:
+            total += 1
+            if len(starts):
+                overlap = np.minimum(ends, e) - np.maximum(starts, s)
+                union = np.maximum(ends, e) - np.minimum(starts, s)
+                hits += int((np.where(overlap > 0, overlap / union, 0.0) >= at).any())
+    return hits / total if total else 0.0
+
+
 def fold_of(n_articles: int, folds: int) -> np.ndarray:
     """Article i (in id order) goes to fold i mod ``folds``."""
     return np.arange(n_articles) % folds
