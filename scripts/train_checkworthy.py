@@ -21,7 +21,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # run from a checkout without installing
 
-from narrascope.bench.checkworthy import RECIPE, evaluate, fit, load_corpus  # noqa: E402
+from narrascope.bench.checkworthy import RECIPE, VARIANTS, evaluate, fit, load_corpus  # noqa: E402
 from narrascope.embeddings import USEEmbedder  # noqa: E402
 from narrascope.errors import NarrascopeError  # noqa: E402
 
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         f"clef2019: {len(corpus.debates)} debates, {len(corpus.clef_texts)} lines, "
         f"{int(corpus.clef_labels.sum())} check-worthy"
     )
-    figures = {} if args.no_eval else evaluate(corpus, embedder, compare=args.compare)
+    figures = {} if args.no_eval else evaluate(corpus, RECIPE, variants=VARIANTS if args.compare else None)
 
     start = time.perf_counter()
     model = fit(
@@ -63,7 +63,6 @@ def main(argv: list[str] | None = None) -> int:
         np.ones(corpus.n_cb, dtype=bool),
         np.ones(len(corpus.clef_texts), dtype=bool),
         RECIPE,
-        embedder,
     )
     model.metadata.update(
         {

