@@ -23,7 +23,8 @@ from .doc import Doc
 STAGE = "enrich"
 # Bumped when a component changes what it finds, so `analyze` redoes old articles.
 # 2: English claims scored by the spaCy-parse check-worthiness model.
-VERSION = "2"
+# 3: the USE model scores every claim again by default (the parse model is the fast option).
+VERSION = "3"
 DEFAULT_COMPONENTS = (
     "nlp",
     "quantities",

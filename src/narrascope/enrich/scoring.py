@@ -1,10 +1,13 @@
-"""The check-worthiness component: every candidate claim scored by a shipped model.
+"""The check-worthiness components: every candidate claim scored by a shipped model.
 
-English claims are scored from the spaCy parse the ``nlp`` component already made
-(:mod:`.checkworthy_parse`: token vectors, parts of speech, entities, words), which costs
-microseconds a claim. Claims in other languages, or any claim when the installed spaCy pipeline
-is not the one the parse model was trained on, go through the USE sentence-embedding model
-(:mod:`.checkworthy`) in one pass for the batch. models/README.md compares the two models.
+``checkworthiness`` (the default) scores every claim with the USE sentence-embedding model
+(:mod:`.checkworthy`) in one pass for the batch. ``checkworthiness_parse`` (the fast choice, set
+in ``[enrich] components``) scores English claims from the spaCy parse the ``nlp`` component
+already made (:mod:`.checkworthy_parse`: token vectors, parts of speech, entities, words), which
+costs microseconds a claim; claims in other languages, or any claim when the installed spaCy
+pipeline is not the one the parse model was trained on, still go through USE. The parse model's
+ranking figures are close to USE's (models/README.md) but it scores some plainly check-worthy
+statements without figures very low, so it is not the default.
 """
 
 from __future__ import annotations
@@ -44,7 +47,13 @@ def _parse_model():
     return (None, reason) if reason else (model, None)
 
 
-@component("checkworthiness", requires=("claims", "parse"), provides=("checkworthiness",), per_doc=False)
+@component("checkworthiness", requires=("claims",), provides=("checkworthiness",), per_doc=False)
+def score_claims_use(docs: list[Doc]) -> None:
+    """Score every claim with the USE model, in every language (the default: the better model)."""
+    _score_with_use(docs)
+
+
+@component("checkworthiness_parse", requires=("claims", "parse"), provides=("checkworthiness",), per_doc=False)
 def score_claims(docs: list[Doc]) -> None:
     """Score every claim: from the spaCy parse where there is one, else with the USE embedder."""
     rest = []
@@ -62,9 +71,13 @@ def score_claims(docs: list[Doc]) -> None:
         scores = model.score_spans(doc.parsed, [(c.start, c.end) for c in doc.claims], doc.text)
         for claim, score in zip(doc.claims, scores, strict=True):
             claim.checkworthiness = round(float(score), 4)
-    claims = [c for doc in rest for c in doc.claims]
+    _score_with_use(rest)
+
+
+def _score_with_use(docs: list[Doc]) -> None:
+    claims = [c for doc in docs for c in doc.claims]
     if not claims:
         return
-    texts = [doc.text[c.start : c.end] for doc in rest for c in doc.claims]
+    texts = [doc.text[c.start : c.end] for doc in docs for c in doc.claims]
     for claim, score in zip(claims, _model().score(texts, _embedder()), strict=True):
         claim.checkworthiness = round(float(score), 4)
