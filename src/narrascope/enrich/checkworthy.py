@@ -24,7 +24,6 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..errors import ConfigError
+from ..models import ShippedModel
 
 FORMAT = 1
 MODEL_FILE = "checkworthy.npz"
@@ -128,7 +128,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
 
-class CheckworthinessModel:
+class CheckworthinessModel(ShippedModel):
     """sigmoid(((x - mean) / scale) · weights + bias) over :func:`features`."""
 
     def __init__(
@@ -155,14 +155,8 @@ class CheckworthinessModel:
                 f"embedder plus {len(HAND_FEATURES)} hand features"
             )
 
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> CheckworthinessModel:
-        """The model at ``path``, or the one shipped with narrascope."""
-        if path is None:
-            ref = resources.files("narrascope.models") / MODEL_FILE
-            with resources.as_file(ref) as real:
-                return cls._read(real, "shipped check-worthiness model")
-        return cls._read(Path(path), str(path))
+    _model_file = MODEL_FILE
+    _shipped = "shipped check-worthiness model"
 
     @classmethod
     def _read(cls, path: Path, source: str) -> CheckworthinessModel:

@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import ConfigError
+from ..models import ShippedModel
 from .checkworthy import HAND_FEATURES, fit_linear, hand_features, sigmoid
 
 FORMAT = 1
@@ -173,7 +173,7 @@ def text_features(texts: Iterable[str], nlp, batch_size: int = 256) -> tuple[np.
     return (np.vstack(dense) if dense else np.zeros((0, width), dtype=np.float32)), bags
 
 
-class ParseCheckworthinessModel:
+class ParseCheckworthinessModel(ShippedModel):
     """sigmoid(dense · weights + Σ word_weights[buckets] + bias) over :func:`span_features`.
 
     The weights apply to the raw features (standardisation is folded in at training), so
@@ -203,14 +203,8 @@ class ParseCheckworthinessModel:
                 f"word weights for {self.width}-wide token vectors"
             )
 
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> ParseCheckworthinessModel:
-        """The model at ``path``, or the one shipped with narrascope."""
-        if path is None:
-            ref = resources.files("narrascope.models") / MODEL_FILE
-            with resources.as_file(ref) as real:
-                return cls._read(real, "shipped parse check-worthiness model")
-        return cls._read(Path(path), str(path))
+    _model_file = MODEL_FILE
+    _shipped = "shipped parse check-worthiness model"
 
     @classmethod
     def _read(cls, path: Path, source: str) -> ParseCheckworthinessModel:

@@ -20,13 +20,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..errors import ConfigError
+from ..models import ShippedModel
 from .relate import _ANTONYM_OF, DEFAULT_PARAMS, ClaimView, RelateParams, _content, _dates, _quantities
 
 MODEL_FILE = "relate.npz"
@@ -121,7 +121,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(z, -40.0, 40.0)))
 
 
-class RelationScorer:
+class RelationScorer(ShippedModel):
     """Per task: sigmoid(((x - mean) / scale) · weights + bias) over :func:`pair_features`.
 
     ``thresholds`` holds, per task, the probability at which the scorer's F1 peaked on the data it
@@ -155,14 +155,8 @@ class RelationScorer:
     def uses_nli(self) -> bool:
         return self.features[len(FEATURES) :] == NLI_FEATURES
 
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> RelationScorer:
-        """The scorer at ``path``, or the one shipped with narrascope."""
-        if path is None:
-            ref = resources.files("narrascope.models") / MODEL_FILE
-            with resources.as_file(ref) as real:
-                return cls._read(real, "shipped relation scorer")
-        return cls._read(Path(path), str(path))
+    _model_file = MODEL_FILE
+    _shipped = "shipped relation scorer"
 
     @classmethod
     def _read(cls, path: Path, source: str) -> RelationScorer:

@@ -1,0 +1,30 @@
+"""The small trained models narrascope ships (README.md here says how each was built).
+
+:class:`ShippedModel` is what the model classes share: ``load()`` reads the packaged file, or the
+file at ``path``, through the class's own ``_read(path, source)``; ``source`` names the file in
+error messages ("shipped stance model", or the path given).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Self
+
+
+class ShippedModel:
+    """Mixin: a model class sets ``_model_file`` (a file of this package) and ``_shipped`` (how
+    errors name that file), and defines ``_read(path, source)``."""
+
+    __slots__ = ()
+    _model_file = ""
+    _shipped = "shipped model"
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Self:
+        """The model at ``path``, or the one shipped with narrascope."""
+        if path is None:
+            ref = resources.files(__name__) / cls._model_file
+            with resources.as_file(ref) as real:
+                return cls._read(Path(real), cls._shipped)
+        return cls._read(Path(path), str(path))

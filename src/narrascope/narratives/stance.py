@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +35,7 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..errors import ConfigError
+from ..models import ShippedModel
 from .small_models import DenseNet, TreeEnsemble
 from .stance_features import (
     CUE_NAMES,
@@ -119,7 +119,7 @@ def familiarity(claims: np.ndarray, memory: np.ndarray) -> np.ndarray:
     return (claims @ np.asarray(memory, dtype=np.float32).T).max(axis=1)
 
 
-class StanceModel:
+class StanceModel(ShippedModel):
     """``memory`` holds the vectors of the claims the sentence and text models were trained on."""
 
     def __init__(self, sentence: DenseNet, text: DenseNet, pair: TreeEnsemble, memory: np.ndarray, embedder: str,
@@ -137,14 +137,8 @@ class StanceModel:
 
     # -- files ---------------------------------------------------------------------------------
 
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> StanceModel:
-        """The model at ``path``, or the one shipped with narrascope."""
-        if path is None:
-            ref = resources.files("narrascope.models") / MODEL_FILE
-            with resources.as_file(ref) as real:
-                return cls._read(Path(real), "shipped stance model")
-        return cls._read(Path(path), str(path))
+    _model_file = MODEL_FILE
+    _shipped = "shipped stance model"
 
     @classmethod
     def _read(cls, path: Path, source: str) -> StanceModel:

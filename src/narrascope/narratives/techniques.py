@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..errors import ConfigError
+from ..models import ShippedModel
 from .techniques_candidates import Candidate, parsed_candidates, plain_candidates, split_sentences
 from .techniques_fake import RULE_SCORE, find_fake_labels
 from .techniques_fake import TECHNIQUE as LABELLING_FAKE
@@ -193,20 +193,14 @@ def decode(
 
 
 @dataclass
-class TechniqueDetector:
+class TechniqueDetector(ShippedModel):
     routes: dict[str, RouteModel]
     embedder: str
     dim: int
     metadata: dict[str, Any] = field(default_factory=dict)
 
-    @classmethod
-    def load(cls, path: str | Path | None = None) -> TechniqueDetector:
-        """The detector at ``path``, or the one shipped with narrascope."""
-        if path is None:
-            ref = resources.files("narrascope.models") / MODEL_FILE
-            with resources.as_file(ref) as real:
-                return cls._read(real, "shipped technique model")
-        return cls._read(Path(path), str(path))
+    _model_file = MODEL_FILE
+    _shipped = "shipped technique model"
 
     @classmethod
     def _read(cls, path: Path, source: str) -> TechniqueDetector:
