@@ -15,21 +15,35 @@ from .common import (
 )
 
 
+def _jsonl_options(fields: str, results: str):
+    """--input and --output of a batch command: ``fields`` in, ``results`` out, one record a line."""
+
+    def wrap(fn):
+        fn = click.option("--output", "output_path", required=True, metavar="FILE",
+                          help=f"JSONL: {results} per line")(fn)
+        return click.option("--input", "input_path", required=True, metavar="FILE",
+                            help=f"JSONL: {fields} per line (- for stdin)")(fn)
+
+    return wrap
+
+
+def _run_batch(ctx: Context, input_path: str, output_path: str, fields: tuple[str, ...], score, done: str) -> int:
+    """Score the records of ``input_path`` in batches into ``output_path``; one error line per bad record."""
+    from ..batch import read_records, run_jsonl
+
+    with _open_output(output_path) as out:
+        report = run_jsonl(read_records(input_path, fields), out, score)
+    for err in report.errors:
+        _error(str(err))
+    _batch_summary(ctx, output_path, f"{done.format(report.written)}, {len(report.errors)} error(s)")
+    return EXIT_PARTIAL if report.errors else 0
+
+
 @main.command()
-@click.option(
-    "--input",
-    "input_path",
-    required=True,
-    metavar="FILE",
-    help='JSONL: {"id", "text"} per line (- for stdin)',
-)
-@click.option(
-    "--output", "output_path", required=True, metavar="FILE", help='JSONL: {"id", "checkworthiness"} per line'
-)
+@_jsonl_options('{"id", "text"}', '{"id", "checkworthiness"}')
 @_common
 def checkworthy(ctx: Context, input_path: str, output_path: str) -> int:
     """Score sentences for check-worthiness (0..1) with the shipped model."""
-    from ..batch import read_records, run_jsonl
     from ..embeddings import USEEmbedder
     from ..enrich.checkworthy import CheckworthinessModel
 
@@ -39,33 +53,14 @@ def checkworthy(ctx: Context, input_path: str, output_path: str) -> int:
         values = model.score([r["text"] for r in batch], embedder)
         return [{"checkworthiness": round(float(v), 4)} for v in values]
 
-    with _open_output(output_path) as out:
-        report = run_jsonl(read_records(input_path, ("text",)), out, score)
-    for err in report.errors:
-        _error(str(err))
-    _batch_summary(ctx, output_path, f"scored {report.written} record(s), {len(report.errors)} error(s)")
-    return EXIT_PARTIAL if report.errors else 0
+    return _run_batch(ctx, input_path, output_path, ("text",), score, "scored {} record(s)")
 
 
 @main.command()
-@click.option(
-    "--input",
-    "input_path",
-    required=True,
-    metavar="FILE",
-    help='JSONL: {"id", "a", "b"} per line (- for stdin)',
-)
-@click.option(
-    "--output",
-    "output_path",
-    required=True,
-    metavar="FILE",
-    help='JSONL: {"id", "relation", "score", "reason"} per line',
-)
+@_jsonl_options('{"id", "a", "b"}', '{"id", "relation", "score", "reason"}')
 @_common
 def relate(ctx: Context, input_path: str, output_path: str) -> int:
     """How claim b bears on claim a: same, supports, contradicts, related or unrelated, and why."""
-    from ..batch import read_records, run_jsonl
     from ..embeddings import get_embedder
     from ..link.learned import RelationScorer
     from ..link.relate import relate as relation_of
@@ -85,40 +80,17 @@ def relate(ctx: Context, input_path: str, output_path: str) -> int:
             out.append({"relation": rel.relation, "score": round(rel.score, 4), "reason": rel.reason})
         return out
 
-    with _open_output(output_path) as out:
-        report = run_jsonl(read_records(input_path, ("a", "b")), out, score)
-    for err in report.errors:
-        _error(str(err))
-    _batch_summary(ctx, output_path, f"related {report.written} pair(s), {len(report.errors)} error(s)")
-    return EXIT_PARTIAL if report.errors else 0
+    return _run_batch(ctx, input_path, output_path, ("a", "b"), score, "related {} pair(s)")
 
 
 @main.command()
-@click.option(
-    "--input",
-    "input_path",
-    required=True,
-    metavar="FILE",
-    help='JSONL: {"id", "claim", "text"} per line (- for stdin)',
-)
-@click.option(
-    "--output", "output_path", required=True, metavar="FILE", help='JSONL: {"id", "label", "score"} per line'
-)
+@_jsonl_options('{"id", "claim", "text"}', '{"id", "label", "score"}')
 @_common
 def stance(ctx: Context, input_path: str, output_path: str) -> int:
     """Stance of each text toward its claim: support, oppose, discuss or unrelated."""
-    from ..batch import read_records, run_jsonl
     from ..embeddings import get_embedder
     from ..narratives.stance import StanceModel, stance_records
 
     model, embedder = StanceModel.load(), get_embedder(ctx.settings.link.embedder)
-    with _open_output(output_path) as out:
-        report = run_jsonl(
-            read_records(input_path, ("claim", "text")),
-            out,
-            lambda batch: stance_records(batch, model, embedder),
-        )
-    for err in report.errors:
-        _error(str(err))
-    _batch_summary(ctx, output_path, f"placed {report.written} text(s), {len(report.errors)} error(s)")
-    return EXIT_PARTIAL if report.errors else 0
+    return _run_batch(ctx, input_path, output_path, ("claim", "text"),
+                      lambda batch: stance_records(batch, model, embedder), "placed {} text(s)")

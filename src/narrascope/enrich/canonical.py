@@ -1,8 +1,8 @@
 """Entity canonicalisation: one entity for every way the corpus writes the same name.
 
-Spellings differ across outlets and scripts — transliterations ("Kasim"/"Kassym", "Tokayev"/
-"Токаев"), inflection ("Каравии" is "Каравия"), a surname for a full name, an acronym for its
-expansion, "Alma Ata" for "Almaty". No table of names is involved; each merge comes from one of
+Spellings differ across outlets and scripts — transliterations ("Daniyar"/"Daniar", "Sultanbekov"/
+"Султанбеков"), inflection ("Каравии" is "Каравия"), a surname for a full name, an acronym for its
+expansion, "Byelo Gor" for "Byelogor". No table of names is involved; each merge comes from one of
 these general rules, applied over all mentions with a union-find:
 
 1. the same *phonetic key*: transliterated to ASCII, spelling variants of transliteration folded
@@ -194,7 +194,7 @@ def _fuzzy(nodes: list[tuple[str, str]], uf: _Union) -> None:
 
 def _surnames(refs, names, groups, mention_node, nodes, uf) -> None:
     """A one-word name joins the full name ending with it, same article first: a surname for a
-    person ("Tokayev"), the distinctive last word for an organisation ("the Ledger")."""
+    person ("Sultanbekov"), the distinctive last word for an organisation ("the Ledger")."""
     full_by_last: dict[tuple[str, str], set[int]] = defaultdict(set)
     full_in_article: dict[tuple[str, str, str], set[int]] = defaultdict(set)
     for i, ref in enumerate(refs):
@@ -252,7 +252,7 @@ def _significant(name: str) -> list[str]:
 
 def abbreviates(acronym: str, name: str) -> bool:
     """True when each significant word of ``name`` gives the acronym its first letter and
-    possibly more of its letters in order: "FT" Financial Times, "EAEU" EurAsian Economic Union."""
+    possibly more of its letters in order: "NTC" Northern Trade Council, "BL" Baltic Ledger, "KARSTAT" KARavian STATistics."""
     words = [w.upper() for w in _significant(name)]
     if not 2 <= len(words) <= len(acronym):
         return False

@@ -1,7 +1,7 @@
 """Cited sources: the outlets, agencies and documents an article says its information comes from.
 
-A citation is a reporting cue next to a source name: "as reported by the Financial Times",
-"..., reports Orda.kz", "in an interview with RIA Novosti", "according to Reuters", "obtained by
+A citation is a reporting cue next to a source name: "as reported by the Baltic Ledger",
+"..., reports steppecourier.example", "in an interview with Vostok Vestnik", "according to a wire agency", "obtained by
 the Ledger", "the Ledger reported", "сообщает ТАСС", "по данным Интерфакса". The source must
 look like an organisation: an ORG entity, a web address, or a capitalised name that is not a
 person or a place. People are speakers (see :mod:`attribution`), not citations.

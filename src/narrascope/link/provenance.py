@@ -3,9 +3,9 @@
 Claims linked as ``same`` or ``supports`` form a claim group. Each appearance of a claim has an
 *origin*, decided in this order:
 
-1. a source the claim's own sentence cites ("as reported by the Financial Times");
-2. the speaker the claim is attributed to ("Peskov said ...": two outlets quoting Peskov rely
-   on one origin, Peskov);
+1. a source the claim's own sentence cites ("as reported by the Baltic Ledger");
+2. the speaker the claim is attributed to ("Temirkhanov said ...": two outlets quoting him rely
+   on one origin, Temirkhanov);
 3. the source the article relays, when its lead cites one (the first it names: an article
    relaying a newspaper's report) and the claim is not attributed to anyone else;
 4. the original, when the article is a syndicated copy of another (a copy adds no source);
@@ -31,7 +31,7 @@ from .stories import as_utc
 # Per article: (start, end, canonical entity name) of each mention.
 SpanNames = dict[str, list[tuple[int, int, str]]]
 # An article relays a source when it names it in its first sentences, as relays do ("...,
-# reports Orda.kz", "as reported by the Financial Times" in the lead).
+# reports steppecourier.example", "as reported by the Baltic Ledger" in the lead).
 LEAD_SENTENCES = 3
 
 
