@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from narrascope.link.provenance import build_groups, origin_of
+from narrascope.link.groups import build_groups
+from narrascope.link.provenance import is_proper_name, origin_of
 from narrascope.model import Annotations, Article, Attribution, Citation, Claim, ClaimLink, Sentence
 
 TEXT = "Moscow fears losing Karavia, as reported by the Baltic Ledger. Trade fell to $17 billion."
@@ -87,3 +88,54 @@ def test_origins_speaker_copy_and_outlet():
     assert (got.kind, got.name) == ("copy-of", "Steppe Courier")
     got = origin_of(Claim("s", "o1", 0, 20, 0.9), original, Annotations("o1"), {})
     assert (got.kind, got.name) == ("outlet", "Steppe Courier")
+
+
+def own(aid, outlet, day, text):
+    return Claim(f"c-{aid}", aid, 0, len(text), 0.9), article(aid, outlet, day, text), Annotations(aid)
+
+
+def test_groups_do_not_chain_through_a_middle_claim():
+    texts = ["Trade fell to $17 billion.", "Trade dropped to $17 billion.", "Trade dropped sharply this year."]
+    claims = {c.id: (c, a, ann) for c, a, ann in (own(f"g{i}", f"Outlet {i}", i + 1, t) for i, t in enumerate(texts))}
+    links = [ClaimLink("c-g0", "c-g1", "same", 0.9, "same"), ClaimLink("c-g1", "c-g2", "supports", 0.9, "agrees")]
+    groups = sorted(g.claims for g in build_groups(links, claims, {}))
+    # c-g1 is the representative (two links); both its neighbours join it directly ...
+    assert groups == [["c-g0", "c-g1", "c-g2"]]
+    # ... but two claims that agree only through a third never share a group without it
+    links = [ClaimLink("c-g0", "c-g1", "same", 0.9, "same"), ClaimLink("c-g0", "c-g2", "supports", 0.9, "x"),
+             ClaimLink("c-g1", "c-g2", "related", 0.5, "x")]
+    assert sorted(g.claims for g in build_groups(links, claims, {})) == [["c-g0", "c-g1", "c-g2"]]
+    chain = [ClaimLink("c-g0", "c-g1", "same", 0.9, "same")]
+    extra = {**claims}
+    text = "Trade dropped sharply."
+    extra["c-g3"] = (Claim("c-g3", "g3", 0, len(text), 0.9), article("g3", "Outlet 3", 4, text), Annotations("g3"))
+    chain += [ClaimLink("c-g1", "c-g2", "same", 0.9, "x"), ClaimLink("c-g2", "c-g3", "same", 0.9, "x")]
+    groups = build_groups(chain, extra, {})
+    assert max(len(g.claims) for g in groups) == 3  # a representative and its two direct links, no more
+    assert sum(len(g.claims) for g in groups) == 4
+
+
+def test_pronouns_and_fragments_are_never_origins():
+    text = "Her comments said that relations are close."
+    said = Attribution("p1", 25, len(text) - 1, "Her comments", 0, 12, "said", "reported")
+    got = origin_of(Claim("q", "p1", 0, len(text), 0.9, attribution=said), article("p1", "Nord Review", 2, text),
+                    Annotations("p1"), {})
+    assert (got.kind, got.name) == ("outlet", "Nord Review")
+    assert not is_proper_name("who") and not is_proper_name("returns") and is_proper_name("Leigh Corfman")
+    anonymous = Article(id="x9", text=text, title="Relations are close")
+    got = origin_of(Claim("r", "x9", 0, 10, 0.9), anonymous, Annotations("x9"), {})
+    assert (got.kind, got.name) == ("article", "Relations are close")
+
+
+def test_a_person_quoted_through_one_outlet_is_one_chain():
+    quote = "Corfman told the Baltic Ledger that she was 14."
+    relay_text = "Corfman was 14 at the time, according to the Baltic Ledger."
+    said = Attribution("m1", 30, len(quote) - 1, "Corfman", 0, 7, "told", "reported")
+    cite = relay_text.index("Baltic Ledger")
+    first = (Claim("m1c", "m1", 0, len(quote), 0.9, attribution=said), article("m1", "Daily One", 1, quote),
+             Annotations("m1", citations=[Citation("m1", 8, 29, "Baltic Ledger", "told", 17, 30)]))
+    second = (Claim("m2c", "m2", 0, len(relay_text), 0.9), article("m2", "Daily Two", 2, relay_text),
+              Annotations("m2", citations=[Citation("m2", cite - 17, cite + 13, "Baltic Ledger", "according to",
+                                                    cite, cite + 13)]))
+    [group] = build_groups([ClaimLink("m1c", "m2c", "same", 0.9, "same")], {"m1c": first, "m2c": second}, {})
+    assert group.status == "single-origin" and len(group.origins) == 1

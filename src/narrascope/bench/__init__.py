@@ -18,7 +18,7 @@ BENCHMARKS = {
     "enrich": "narrascope.bench.enrich_speed",
     "stories": "narrascope.bench.stories",
     "link": "narrascope.bench.link_scale",
-    "relate": "narrascope.bench.relate",
+    "relations": "narrascope.bench.relations",
     "fnc1": "narrascope.bench.fnc1",
     "techniques": "narrascope.bench.techniques",
     "serve": "narrascope.bench.serve",

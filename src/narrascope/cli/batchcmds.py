@@ -62,23 +62,16 @@ def checkworthy(ctx: Context, input_path: str, output_path: str) -> int:
 def relate(ctx: Context, input_path: str, output_path: str) -> int:
     """How claim b bears on claim a: same, supports, contradicts, related or unrelated, and why."""
     from ..embeddings import get_embedder
-    from ..link.learned import RelationScorer
-    from ..link.relate import relate as relation_of
+    from ..link.pairmodel import load_relation_model
     from ..link.runner import relate_params
-    from ..link.views import claim_views
+    from ..link.views import relate_texts
 
     embedder, params = get_embedder(ctx.settings.link.embedder), relate_params(ctx.settings)
-    scorer = RelationScorer.load() if ctx.settings.link.learned_relations else None
+    model = load_relation_model(ctx.settings.link.relation_model)
 
     def score(batch: list[dict]) -> list[dict]:
-        views = claim_views([r["a"] for r in batch] + [r["b"] for r in batch])
-        vectors = embedder.embed([v.text for v in views])
-        n = len(batch)
-        out = []
-        for i in range(n):
-            rel = relation_of(views[i], views[n + i], float(vectors[i] @ vectors[n + i]), params, scorer)
-            out.append({"relation": rel.relation, "score": round(rel.score, 4), "reason": rel.reason})
-        return out
+        found = relate_texts([(str(r["a"]), str(r["b"])) for r in batch], model, embedder.embed, params)
+        return [{"relation": rel.relation, "score": round(rel.score, 4), "reason": rel.reason} for rel in found]
 
     return _run_batch(ctx, input_path, output_path, ("a", "b"), score, "related {} pair(s)")
 

@@ -2,26 +2,35 @@
 
 Every check-worthy claim is embedded (cached), each claim's ``k`` nearest claims from *other*
 articles become candidate pairs, and :func:`~narrascope.link.relate.relate` names the relation.
-A pair is stored once, oriented from the earlier claim (``a``) to the later one (``b``): how the
-later report bears on the earlier.
+The relation model reads only the candidates that pass the gate (same story, a shared name or
+close meaning, compatible dates: :func:`~narrascope.link.relate.about_same_thing`), at most
+``model_neighbours`` per claim, in batches; a pair is read the other way round too only when the
+first reading leans to entailment or contradiction. A pair is stored once, oriented from the
+earlier claim (``a``) to the later one (``b``): how the later report bears on the earlier.
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
 from ..model import Annotations, Article, Claim, ClaimLink
-from .learned import RelationScorer
 from .neighbors import knn
-from .relate import DEFAULT_PARAMS, ClaimView, RelateParams, relate
+from .pairmodel import PairInput, RelationModel
+from .relate import DEFAULT_PARAMS, Judgement, RelateParams, about_same_thing, relate
 from .stories import as_utc
+from .text import ClaimView
 
 # Neighbours looked at per claim: the claims a story repeats across outlets are few.
 NEIGHBOURS = 10
+# Of those, how many the relation model reads per claim (the closest ones that pass the gate).
+MODEL_NEIGHBOURS = 4
+# A first reading below this for both entailment and contradiction is not read the other way.
+SECOND_READING = 0.25
 
 
 @dataclass(slots=True)
@@ -29,12 +38,15 @@ class ClaimItem:
     claim: Claim
     article: Article
     view: ClaimView
+    story: str | None = None
 
 
 def claim_items(
-    pairs: list[tuple[Article, Annotations]], threshold: float, entity_names: dict[str, str]
+    pairs: list[tuple[Article, Annotations]], threshold: float, entity_names: dict[str, str],
+    stories: dict[str, str] | None = None,
 ) -> list[ClaimItem]:
     out = []
+    stories = stories or {}
     for article, ann in pairs:
         for claim in ann.claims:
             if claim.checkworthiness < threshold:
@@ -48,8 +60,9 @@ def claim_items(
                 names=frozenset(entity_names[e] for e in claim.entity_ids if e in entity_names),
                 hedged=claim.hedged,
                 offset=start,
+                language=article.language or "en",
             )
-            out.append(ClaimItem(claim, article, view))
+            out.append(ClaimItem(claim, article, view, stories.get(article.id)))
     return out
 
 
@@ -68,36 +81,93 @@ def link_claims(
     params: RelateParams = DEFAULT_PARAMS,
     k: int = NEIGHBOURS,
     threads: int | None = None,
-    scorer: RelationScorer | None = None,
+    model: RelationModel | None = None,
     timings: dict[str, float] | None = None,
+    model_neighbours: int = MODEL_NEIGHBOURS,
+    screen: float = 0.0,
 ) -> list[ClaimLink]:
     """Links between each claim and its nearest claims in other articles; ``timings``, when
-    given, receives the seconds of each step (index build, search, relations)."""
+    given, receives the seconds of each step (index build, search, model, relations) and the
+    number of pairs the model read (``model_pairs``). With ``screen`` > 0, a model that can screen
+    (:meth:`~narrascope.link.pairmodel.RoutedRelationModel.screen`) first drops the pairs its cheap
+    part calls plainly neutral."""
     if len(items) < 2:
         return []
     sims, idx = knn(vectors, k, threads=threads, timings=timings)
     started = time.perf_counter()
-    seen: set[tuple[int, int]] = set()
-    links = []
+    candidates: dict[tuple[int, int], float] = {}
     for i in range(len(items)):
         for sim, j in zip(sims[i], idx[i], strict=True):
-            if j < 0 or sim < params.related:
+            if j < 0 or j == i or items[i].article.id == items[j].article.id:
                 continue
-            pair = (min(i, j), max(i, j))
-            if pair in seen or items[i].article.id == items[j].article.id:
-                continue
-            seen.add(pair)
-            a, b = sorted(pair, key=lambda n: (_when(items[n].article), items[n].claim.id))
-            rel = relate(items[a].view, items[b].view, float(sim), params, scorer)
-            if rel.relation != "unrelated":
-                links.append(
-                    ClaimLink(
-                        items[a].claim.id, items[b].claim.id, rel.relation, round(rel.score, 4), rel.reason
-                    )
-                )
+            a, b = sorted((i, int(j)), key=lambda n: (_when(items[n].article), items[n].claim.id))
+            candidates.setdefault((a, b), float(sim))
+    to_read = _model_pairs(items, candidates, params, model_neighbours) if model is not None else []
+    judged = _read(items, vectors, to_read, model, timings, screen) if to_read else {}
+    model_done = time.perf_counter()
+    links = []
+    for (a, b), sim in candidates.items():
+        if sim < params.related and not _same_story(items[a], items[b]):
+            continue
+        rel = relate(items[a].view, items[b].view, sim, judged.get((a, b)), params,
+                     _same_story(items[a], items[b]))
+        if rel.relation != "unrelated":
+            links.append(ClaimLink(items[a].claim.id, items[b].claim.id, rel.relation, rel.score, rel.reason))
     if timings is not None:
-        timings["relations"] = timings.get("relations", 0.0) + time.perf_counter() - started
+        timings["model"] = timings.get("model", 0.0) + model_done - started
+        timings["relations"] = timings.get("relations", 0.0) + time.perf_counter() - model_done
     return links
+
+
+def _model_pairs(items, candidates, params: RelateParams, per_claim: int) -> list[tuple[int, int]]:
+    gated = [
+        (sim, pair) for pair, sim in candidates.items()
+        if sim >= params.related
+        and about_same_thing(items[pair[0]].view, items[pair[1]].view, sim, params,
+                             _same_story(items[pair[0]], items[pair[1]]))
+    ]
+    gated.sort(key=lambda x: -x[0])
+    used: Counter[int] = Counter()
+    out = []
+    for _, (a, b) in gated:
+        if used[a] < per_claim or used[b] < per_claim:
+            used[a] += 1
+            used[b] += 1
+            out.append((a, b))
+    return out
+
+
+def _read(items, vectors, pairs, model: RelationModel, timings, screen: float) -> dict[tuple[int, int], Judgement]:
+    def inputs(order):
+        return [PairInput(items[x].view.text, items[y].view.text, items[x].view.language,
+                          items[y].view.language, vectors[x], vectors[y]) for x, y in order]
+
+    screening = getattr(model, "screen", None)
+    if screen > 0 and screening is not None:
+        keep = screening(inputs(pairs), screen)
+        if timings is not None:
+            timings["screened_out"] = timings.get("screened_out", 0) + int((~keep).sum())
+        pairs = [p for p, k in zip(pairs, keep, strict=True) if k]
+        if not pairs:
+            return {}
+
+    forward = model.probabilities(inputs(pairs))
+    again = [n for n, p in enumerate(forward) if max(p[0], p[2]) >= SECOND_READING]
+    backward = forward.copy()
+    if again:
+        backward[again] = model.probabilities(inputs([(pairs[n][1], pairs[n][0]) for n in again]))
+    if timings is not None:
+        timings["model_pairs"] = timings.get("model_pairs", 0) + len(pairs) + len(again)
+    return {
+        pair: Judgement(tuple(map(float, f)), tuple(map(float, r)))
+        for pair, f, r in zip(pairs, forward, backward, strict=True)
+    }
+
+
+def _same_story(x: ClaimItem, y: ClaimItem) -> bool | None:
+    if x.story is None or y.story is None:
+        return None
+    return x.story == y.story
 
 
 def _when(article: Article) -> datetime:

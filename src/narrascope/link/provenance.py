@@ -1,45 +1,54 @@
-"""Provenance: where each claim came from, and whether its confirmations are independent.
+"""Provenance: where each appearance of a claim came from.
 
-Claims linked as ``same`` or ``supports`` form a claim group. Each appearance of a claim has an
-*origin*, decided in this order:
+An appearance of a claim has one or more *origin keys*, the sources it rests on, and one
+*origin* shown for it, chosen in this order:
 
 1. a source the claim's own sentence cites ("as reported by the Baltic Ledger");
-2. the speaker the claim is attributed to ("Temirkhanov said ...": two outlets quoting him rely
+2. the source the article relays, when its lead cites one (an article relaying a newspaper's
+   report) and the claim's sentence cites nothing else;
+3. the speaker the claim is attributed to ("Temirkhanov said ...": two outlets quoting him rely
    on one origin, Temirkhanov);
-3. the source the article relays, when its lead cites one (the first it names: an article
-   relaying a newspaper's report) and the claim is not attributed to anyone else;
 4. the original, when the article is a syndicated copy of another (a copy adds no source);
-5. otherwise the outlet itself (its own reporting).
+5. otherwise the outlet itself (its own reporting); an article with no known outlet stands for
+   itself, by its title.
 
-Names are read through the canonical entities, then compared by name key (transliterated,
-spelling-folded), so "the Ledger" and "The Baltic Ledger", in Russian or English, are one origin. A group's status:
-*contradicted* if any claim in it is contradicted by a claim elsewhere; *unverified* if every
-appearance is hedged; *corroborated* with two or more independent origins; otherwise
-*single-origin*.
+Only names count as origins: a cited source or a speaker must be one of the corpus's canonical
+entities (a mention inside the phrase) or read as a proper name; pronouns, fragments ("who",
+"Her comments") and ids never do. Names are compared by name key (transliterated,
+spelling-folded), so "the Ledger" and "The Baltic Ledger", in Russian or English, are one
+origin. Every source an appearance names (the cited outlet *and* the quoted person) is kept in
+its keys, so that :mod:`~narrascope.link.groups` can join the two into one chain: a person quoted
+through one outlet is one origin, not two.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from ..enrich.canonical import clean_name, phonetic_key
-from ..model import Annotations, Article, Claim, ClaimGroup, ClaimLink, content_id
-from .stories import as_utc
+from ..model import Annotations, Article, Claim
 
 # Per article: (start, end, canonical entity name) of each mention.
 SpanNames = dict[str, list[tuple[int, int, str]]]
 # An article relays a source when it names it in its first sentences, as relays do ("...,
 # reports steppecourier.example", "as reported by the Baltic Ledger" in the lead).
 LEAD_SENTENCES = 3
+# Words that open a phrase that is no name: pronouns, determiners, question words.
+_NOT_A_NAME = frozenset(
+    """he she it they we you i who whom which that this these those his her its their our your my
+    one some someone somebody people officials official sources source critics experts analysts
+    он она оно они мы вы я кто который которая эти этот его ее их""".split()
+)
+_CAPITALISED = re.compile(r"^[A-ZА-ЯЁ0-9]")
 
 
 @dataclass(frozen=True, slots=True)
 class Origin:
     key: str
     name: str
-    kind: str  # copy-of, cited, speaker, article-source, outlet
+    kind: str  # cited, article-source, speaker, copy-of, outlet, article
+    keys: frozenset[str] = frozenset()  # every source this appearance names (its chain)
 
 
 def origin_of(
@@ -50,41 +59,58 @@ def origin_of(
     names: SpanNames | None = None,
 ) -> Origin:
     names = names or {}
-    own = [
-        c
-        for c in ann.citations
-        if claim.start <= c.start < claim.end or claim.start <= c.source_start < claim.end
-    ]
-    if own:
-        name = _canonical(names, article.id, own[0].source_start, own[0].source_end, own[0].source)
-        return Origin(_key(name), name, "cited")
-    if claim.attribution is not None and not _self_reference(claim.attribution.speaker):
-        a = claim.attribution
-        name = _canonical(names, article.id, a.speaker_start, a.speaker_end, clean_name(a.speaker))
-        return Origin(_key(name), name, "speaker")
+    found: list[tuple[str, str]] = []  # (kind, name), in the order of precedence
+    own = [c for c in ann.citations
+           if claim.start <= c.start < claim.end or claim.start <= c.source_start < claim.end]
+    for c in own[:1]:
+        if name := _source_name(names, article.id, c.source_start, c.source_end, c.source):
+            found.append(("cited", name))
     lead_end = (
         ann.sentences[LEAD_SENTENCES - 1].end if len(ann.sentences) >= LEAD_SENTENCES else len(article.text)
     )
     lead = [c for c in ann.citations if c.start < lead_end]
-    if lead:  # the source a relay names first is the one it relays
-        name = _canonical(names, article.id, lead[0].source_start, lead[0].source_end, lead[0].source)
-        return Origin(_key(name), name, "article-source")
+    if not found:
+        for c in lead[:1]:  # the source a relay names first is the one it relays
+            if name := _source_name(names, article.id, c.source_start, c.source_end, c.source):
+                found.append(("article-source", name))
+    a = claim.attribution
+    if (a is not None and not _self_reference(a.speaker)
+            and (name := _source_name(names, article.id, a.speaker_start, a.speaker_end, a.speaker))):
+        found.append(("speaker", name))
+    if found:
+        kind, name = found[0]
+        return Origin(_key(name), name, kind, frozenset(_key(n) for _, n in found))
     if article.duplicate_of and article.duplicate_of in originals:
         source = originals[article.duplicate_of]
-        name = source.outlet or source.title or source.id
-        return Origin(_key(name), name, "copy-of")
-    name = article.outlet or article.id
-    return Origin(_key(name), name, "outlet")
+        if source.outlet:
+            return Origin(_key(source.outlet), source.outlet, "copy-of", frozenset({_key(source.outlet)}))
+        title = source.title or "untitled article"
+        return Origin(f"article:{source.id}", title, "article", frozenset({f"article:{source.id}"}))
+    if article.outlet:
+        return Origin(_key(article.outlet), article.outlet, "outlet", frozenset({_key(article.outlet)}))
+    key = f"article:{article.id}"
+    return Origin(key, article.title or "untitled article", "article", frozenset({key}))
 
 
-def _canonical(names: SpanNames, article_id: str, start: int, end: int, fallback: str) -> str:
-    """The canonical entity name of the mention inside a span, so "the Ledger" and "The Baltic
-    Ledger" are one origin."""
+def _source_name(names: SpanNames, article_id: str, start: int, end: int, fallback: str) -> str | None:
+    """The canonical entity name of the mention inside a span (so "the Ledger" and "The Baltic
+    Ledger" are one origin), else the phrase itself when it reads as a proper name, else None."""
+    phrase = clean_name(fallback)
     for m_start, m_end, name in names.get(article_id, ()):
         # the mention must be the phrase, not a word inside it ("the administration in Tarsk")
-        if start <= m_start and m_end <= end and m_end - m_start >= 0.6 * len(clean_name(fallback)):
+        if start <= m_start and m_end <= end and m_end - m_start >= 0.6 * len(phrase):
             return name
-    return clean_name(fallback)
+    return phrase if is_proper_name(phrase) else None
+
+
+def is_proper_name(phrase: str) -> bool:
+    """Whether a phrase can stand as a source: capitalised words, none of them a pronoun."""
+    words = phrase.split()
+    if not words or len(words) > 6:
+        return False
+    if any(w.lower() in _NOT_A_NAME for w in words):
+        return False
+    return all(_CAPITALISED.match(w) or w.lower() in ("of", "the", "de", "von", "van", "al") for w in words)
 
 
 def _self_reference(speaker: str) -> bool:
@@ -100,83 +126,9 @@ def _self_reference(speaker: str) -> bool:
     )
 
 
+def origin_key(name: str) -> str:
+    return _key(name)
+
+
 def _key(name: str) -> str:
     return phonetic_key(clean_name(name)) or clean_name(name).casefold()
-
-
-def build_groups(
-    links: list[ClaimLink],
-    claims: dict[str, tuple[Claim, Article, Annotations]],
-    originals: dict[str, Article],
-    names: SpanNames | None = None,
-) -> list[ClaimGroup]:
-    parent = {cid: cid for cid in claims}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for link in links:
-        if link.relation in ("same", "supports") and link.a in parent and link.b in parent:
-            ra, rb = find(link.a), find(link.b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    members: dict[str, list[str]] = defaultdict(list)
-    for cid in claims:
-        members[find(cid)].append(cid)
-    contradicted = {cid for link in links if link.relation == "contradicts" for cid in (link.a, link.b)}
-
-    groups = []
-    for ids in members.values():
-        ids.sort()
-        appearances = []
-        for cid in ids:
-            claim, article, ann = claims[cid]
-            origin = origin_of(claim, article, ann, originals, names)
-            appearances.append((claim, article, origin))
-        origins: dict[str, dict] = {}
-        for claim, article, origin in sorted(appearances, key=lambda x: _date_key(x[1])):
-            record = origins.setdefault(
-                origin.key,
-                {
-                    "origin": origin.name,
-                    "kind": origin.kind,
-                    "claims": [],
-                    "outlets": [],
-                    "first_seen": _iso(article.published),
-                },
-            )
-            record["claims"].append(claim.id)
-            if article.outlet and article.outlet not in record["outlets"]:
-                record["outlets"].append(article.outlet)
-        first = min(appearances, key=lambda x: _date_key(x[1]))
-        if any(cid in contradicted for cid in ids):
-            status = "contradicted"
-        elif all(claim.hedged for claim, _, _ in appearances):
-            status = "unverified"
-        elif len(origins) >= 2:
-            status = "corroborated"
-        else:
-            status = "single-origin"
-        summary = first[1].text[first[0].start : first[0].end]
-        groups.append(
-            ClaimGroup(
-                content_id("claim-group", ids[0]),
-                ids,
-                status,
-                list(origins.values()),
-                first[1].published,
-                summary,
-            )
-        )
-    return groups
-
-
-def _date_key(article: Article) -> tuple:
-    return (article.published is None, as_utc(article.published) if article.published else datetime.min)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None

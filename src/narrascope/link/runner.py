@@ -17,8 +17,8 @@ from ..embeddings import Embedder, get_embedder
 from ..enrich.canonical import clean_name, phonetic_key
 from ..model import Annotations, Article
 from .claims import claim_items, link_claims
-from .learned import RelationScorer
-from .provenance import build_groups
+from .groups import build_groups
+from .pairmodel import RelationModel, load_relation_model
 from .relate import RelateParams
 from .stories import Item, StoryParams, assign
 from .vectors import VectorCache, span_key, unit
@@ -51,14 +51,16 @@ def relate_params(settings: Settings) -> RelateParams:
     return RelateParams(**settings.link.relate.to_dict())
 
 
-def link_all(store, settings: Settings, *, embedder: Embedder | None = None) -> LinkReport:
+def link_all(store, settings: Settings, *, embedder: Embedder | None = None,
+             model: RelationModel | None = None) -> LinkReport:
+    """Stories, claim links, groups. ``model`` defaults to the one ``link.relation_model`` names."""
     embedder = embedder or get_embedder(settings.link.embedder)
     cache = VectorCache(store, embedder)
     report = LinkReport()
     pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
     with store.transaction():
         report.new_articles, report.stories = _place_in_stories(store, cache, pairs, story_params(settings))
-        _link_and_group(store, cache, pairs, settings, report)
+        _link_and_group(store, cache, pairs, settings, report, model)
     return report
 
 
@@ -101,14 +103,15 @@ def _label(story_id: str, centroid: np.ndarray, placed: dict[str, str], by_id, c
     return best.title or best.text[:80]
 
 
-def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report: LinkReport) -> None:
+def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report: LinkReport,
+                    model: RelationModel | None) -> None:
     entities = list(store.iter_entities())
     names = {e.id: e.name for e, _ in entities}
     span_names: dict[str, list[tuple[int, int, str]]] = {}
     for entity, mentions in entities:
         for m in mentions:
             span_names.setdefault(m.article_id, []).append((m.start, m.end, entity.name))
-    items = claim_items(pairs, settings.enrich.min_checkworthiness, names)
+    items = claim_items(pairs, settings.enrich.min_checkworthiness, names, store.story_of_articles())
     vectors = cache.vectors(
         "span",
         [
@@ -116,8 +119,9 @@ def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report
             for i in items
         ],
     )
-    scorer = RelationScorer.load() if settings.link.learned_relations else None
-    links = link_claims(items, vectors, relate_params(settings), k=settings.link.neighbours, scorer=scorer)
+    model = model or load_relation_model(settings.link.relation_model)
+    links = link_claims(items, vectors, relate_params(settings), k=settings.link.neighbours, model=model,
+                        model_neighbours=settings.link.model_neighbours, screen=settings.link.screen)
     store.replace_claim_links(links)
     originals = {a.id: a for a, _ in pairs}
     annotations = {a.id: ann for a, ann in pairs}

@@ -2,10 +2,16 @@
 
 Each text goes through the enrich components that a relation check reads — sentences and
 entities, quantities, times, hedges, negation — as a one-sentence article in its detected
-language.
+language. :func:`relate_texts` relates loose pairs the way the link stage relates claims: the
+same gate, the same relation model read both ways, the same decision.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
 
 from ..enrich.canonical import clean_name
 from ..enrich.claims import _negated
@@ -13,7 +19,9 @@ from ..enrich.doc import Doc
 from ..ingest.language import detect_language
 from ..model import Article, content_id
 from ..pipeline import Pipeline
-from .relate import ClaimView
+from .pairmodel import PairInput, RelationModel
+from .relate import DEFAULT_PARAMS, Judgement, RelateParams, Relation, about_same_thing, relate
+from .text import ClaimView
 
 _COMPONENTS = ("nlp", "quantities", "times", "hedges")
 _LANGUAGES = ("en", "ru", "uk", "kk", "de", "fr", "es")
@@ -38,6 +46,59 @@ def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> li
                 times=doc.times,
                 names=names,
                 hedged=any(h.kind == "hedge" for h in doc.hedges),
+                language=doc.language or "en",
             )
         )
     return views
+
+
+@dataclass(slots=True)
+class JudgedPairs:
+    """Loose pairs read once: their views, similarities and the model's judgements (gated ones)."""
+
+    views: list[ClaimView]
+    similarity: np.ndarray
+    judged: dict[int, Judgement]
+
+    def relations(self, params: RelateParams = DEFAULT_PARAMS) -> list[Relation]:
+        n = len(self.similarity)
+        return [relate(self.views[i], self.views[n + i], float(self.similarity[i]), self.judged.get(i), params)
+                for i in range(n)]
+
+
+def judge_texts(
+    pairs: Sequence[tuple[str, str]],
+    model: RelationModel | None,
+    embed,
+    params: RelateParams = DEFAULT_PARAMS,
+) -> JudgedPairs:
+    """Views and vectors of each text, and the model read both ways round on the pairs that pass
+    the gate (stories are unknown here, so the gate is names, meaning and dates)."""
+    n = len(pairs)
+    views = claim_views([a for a, _ in pairs] + [b for _, b in pairs]) if n else []
+    vectors = np.asarray(embed([v.text for v in views]), dtype=np.float32) if n else np.zeros((0, 1))
+    sims = (vectors[:n] * vectors[n:]).sum(axis=1) if n else np.zeros(0)
+    gated = [i for i in range(n)
+             if model is not None and about_same_thing(views[i], views[n + i], float(sims[i]), params)]
+
+    def read(order: list[tuple[int, int]]) -> np.ndarray:
+        return model.probabilities([PairInput(views[x].text, views[y].text, views[x].language, views[y].language,
+                                              vectors[x], vectors[y]) for x, y in order])
+
+    judged: dict[int, Judgement] = {}
+    if gated:
+        forward = read([(i, n + i) for i in gated])
+        backward = read([(n + i, i) for i in gated])
+        judged = {i: Judgement(tuple(map(float, f)), tuple(map(float, r)))
+                  for i, f, r in zip(gated, forward, backward, strict=True)}
+    return JudgedPairs(views, sims, judged)
+
+
+def relate_texts(
+    pairs: Sequence[tuple[str, str]],
+    model: RelationModel | None,
+    embed,
+    params: RelateParams = DEFAULT_PARAMS,
+) -> list[Relation]:
+    """The relation of b to a for each (a, b) text pair, as ``narrascope relate`` gives it."""
+    return judge_texts(pairs, model, embed, params).relations(params)

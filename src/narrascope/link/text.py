@@ -1,0 +1,84 @@
+"""What relation checks read of a claim (:class:`ClaimView`), and the word helpers they share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Quantity, TimeExpression
+
+WORD = re.compile(r"\w+", re.UNICODE)
+# Function words and reporting verbs: they say nothing about the measure or the predicate.
+STOP = frozenset(
+    """a an the of to in on at by for with from and or but as is are was were be been being has have had it its
+    this that these those their his her our your they he she we you i not no never than then there which who
+    whom whose what when where why how also only just about over under more most less least very so such
+    said says say according told reported reports claims claimed will would could should may might can must
+    do does did done up down out into onto per year years last first new one two three between among
+    against within during after before since until while because them him us me my mr mrs ms
+    и в во на с со по к из за от до не ни что это как а но или же бы ли то его ее их он она они мы вы""".split()
+)
+
+# A negation one side has and the other lacks is often the whole difference.
+NEGATIONS = frozenset("not no never none neither nor without не нет ни никогда без".split())
+
+
+@dataclass(slots=True)
+class ClaimView:
+    """What relation checks need of one claim."""
+
+    text: str
+    negated: bool = False
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeExpression] = field(default_factory=list)
+    names: frozenset[str] = frozenset()
+    hedged: bool = False
+    offset: int = 0  # where ``text`` starts in its article: quantities and times are article offsets
+    language: str = "en"
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in WORD.findall(text.lower()) if w not in STOP and not w.isdigit() and len(w) > 2}
+
+
+def span_text(view: ClaimView, span: Quantity | TimeExpression) -> str:
+    return view.text[span.start - view.offset : span.end - view.offset]
+
+
+def short(text: str, limit: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def stem(word: str) -> str:
+    """A crude common stem, so "sanctions" and "sanction", "complies" and "comply" meet."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def shared_terms(a: str, b: str, limit: int = 4) -> list[str]:
+    """Content words both texts use (by stem), in a's order."""
+    stems_b = {stem(w) for w in content_words(b)}
+    out: list[str] = []
+    for w in WORD.findall(a.lower()):
+        if w in STOP or len(w) <= 2 or w.isdigit() or stem(w) not in stems_b or w in out:
+            continue
+        out.append(w)
+    return out[:limit]
+
+
+def differing_span(a: str, b: str, max_words: int = 9) -> str:
+    """The stretch of ``a`` that holds the content words ``b`` lacks: what a says that b does not,
+    quoted from a ("complies with Western sanctions in practice")."""
+    stems_b = {stem(w) for w in content_words(b)}
+    negations_b = {w.lower() for w in WORD.findall(b)} & NEGATIONS
+    tokens = list(WORD.finditer(a))
+    own = [i for i, m in enumerate(tokens)
+           if ((w := m.group(0).lower()) not in STOP and len(w) > 2 and stem(w) not in stems_b)
+           or (w in NEGATIONS and w not in negations_b)]
+    if not own:
+        return short(a, 60)
+    first, last = own[0], min(own[-1], own[0] + max_words - 1)
+    return a[tokens[first].start() : tokens[last].end()]

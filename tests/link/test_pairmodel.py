@@ -1,0 +1,73 @@
+"""The relation models: routing, the doubles, the shipped files read as they must be."""
+
+import numpy as np
+import pytest
+
+from narrascope.errors import ConfigError
+from narrascope.link.crossencoder import CrossEncoderNLI
+from narrascope.link.pairmodel import (
+    FixedRelationModel,
+    PairInput,
+    RoutedRelationModel,
+    USEPairHead,
+    load_relation_model,
+    pair_features,
+)
+
+
+def test_routing_sends_english_pairs_to_the_first_model_and_the_rest_to_the_second():
+    english = FixedRelationModel(default=(1.0, 0.0, 0.0))
+    other = FixedRelationModel(default=(0.0, 0.0, 1.0))
+    routed = RoutedRelationModel(english, other)
+    pairs = [PairInput("a", "b"), PairInput("а", "б", "ru", "ru"), PairInput("a", "б", "en", "ru")]
+    got = routed.probabilities(pairs)
+    assert got.argmax(axis=1).tolist() == [0, 2, 2]
+    assert english.calls == [("a", "b")] and len(other.calls) == 2
+
+
+def test_pair_features_are_symmetric_but_for_nothing():
+    u = np.array([[1.0, 0.0]], dtype=np.float32)
+    v = np.array([[0.6, 0.8]], dtype=np.float32)
+    assert np.allclose(pair_features(u, v), pair_features(v, u))
+    assert pair_features(u, v).shape == (1, 5)
+
+
+def test_unknown_model_and_bad_files_are_one_line_errors(tmp_path):
+    with pytest.raises(ConfigError, match="unknown model 'nope'"):
+        load_relation_model("nope")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a model")
+    for cls in (USEPairHead, CrossEncoderNLI):
+        with pytest.raises(ConfigError, match="not a relation model file"):
+            cls.load(bad)
+        with pytest.raises(ConfigError, match="no such file"):
+            cls.load(tmp_path / "absent.npz")
+
+
+@pytest.fixture(scope="module")
+def english():
+    return CrossEncoderNLI.load()
+
+
+def test_the_shipped_cross_encoder_reads_meaning(english):
+    pairs = [
+        ("The company reported a profit of $3 million in 2024.", "The company made money in 2024."),
+        ("The minister resigned on Friday.", "The minister did not resign and remains in office."),
+        ("The minister resigned on Friday.", "Heavy rain flooded the old town."),
+    ]
+    p = english.probabilities(pairs)
+    assert p.shape == (3, 3) and np.allclose(p.sum(axis=1), 1.0, atol=1e-5)
+    assert p.argmax(axis=1).tolist() == [0, 2, 1]
+
+
+def test_batches_do_not_change_the_answer(english):
+    pairs = [("A man plays a guitar.", "A person plays music."), ("Short.", "A much longer sentence that pads.")]
+    together = english.probabilities(pairs)
+    alone = np.vstack([english.probabilities([p]) for p in pairs])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_the_shipped_use_head_covers_russian():
+    head = USEPairHead.load()
+    p = head.probabilities([PairInput("Министр ушёл в отставку в пятницу.", "Министр подал в отставку.", "ru", "ru")])
+    assert p.shape == (1, 3) and abs(float(p.sum()) - 1.0) < 1e-5
