@@ -101,3 +101,67 @@ def demo_db(tmp_path_factory) -> str:
     db = str(tmp_path_factory.mktemp("webdemo") / "demo.db")
     build_demo_store(db).close()
     return db
+
+
+# -- a small store with contradictions of known confidence, built by hand (no pipeline) --------------
+# Three outlets; two confident contradictions (0.97, 0.91) and two candidates (0.62, 0.55), one
+# of them with a claim group stored as "contradicted", as the link stage may mark it.
+
+CONTRA_ARTICLES = {
+    "art-alpha": ("Alpha Daily", "Karavia's trade",
+                  ["Trade turnover of Karavia reached $17.4 billion last year.",
+                   "Karavia complies with Western sanctions in practice."]),
+    "art-beta": ("Beta News", "Karavia and its port",
+                 ["Trade turnover of Karavia reached $27.1 billion last year.",
+                  "The port of Tarsk stayed closed all spring."]),
+    "art-gamma": ("Gamma Post", "Sanctions and the port",
+                  ["Karavia never joined the sanctions.",
+                   "The port of Tarsk reopened in March.",
+                   "Tarsk's port handled record cargo in April."]),
+}
+# (a, b, score, reason): claim ids are "<article>-<sentence index>"
+CONTRA_LINKS = [
+    ("art-gamma-1", "art-beta-1", 0.62, "at odds about the port: \"reopened in March\" vs \"stayed closed\""),
+    ("art-alpha-0", "art-beta-0", 0.97, "$17.4 billion vs $27.1 billion for trade turnover of Karavia"),
+    ("art-gamma-2", "art-beta-1", 0.55, "at odds about the port's cargo"),
+    ("art-alpha-1", "art-gamma-0", 0.91,
+     'at odds about sanctions: "complies with Western sanctions" vs "never joined the sanctions"'),
+]
+
+
+def build_contradiction_store(db: str) -> SQLStore:
+    from datetime import UTC, datetime
+
+    import numpy as np
+
+    from narrascope.link.stories import Story
+    from narrascope.model import Annotations, Article, Claim, ClaimGroup, ClaimLink
+
+    store = SQLStore(db)
+    when = datetime(2025, 3, 1, tzinfo=UTC)
+    for aid, (outlet, title, sentences) in CONTRA_ARTICLES.items():
+        text = "\n\n".join(sentences)
+        store.add_article(Article(aid, text, title=title, outlet=outlet, published=when, language="en"))
+        claims, pos = [], 0
+        for i, sentence in enumerate(sentences):
+            claims.append(Claim(f"{aid}-{i}", aid, pos, pos + len(sentence), 0.9))
+            pos += len(sentence) + 2
+        store.save_annotations(Annotations(aid, claims=claims))
+    store.replace_claim_links([ClaimLink(a, b, "contradicts", score, reason) for a, b, score, reason in CONTRA_LINKS]
+                              + [ClaimLink("art-alpha-0", "art-gamma-2", "related", 0.5, "both about Karavia")])
+    contradicted = {c for a, b, _, _ in CONTRA_LINKS for c in (a, b)}
+    store.replace_claim_groups([
+        ClaimGroup(f"g-{cid}", [cid], "contradicted" if cid in contradicted else "single-origin",
+                   [{"origin": CONTRA_ARTICLES[cid.rsplit("-", 1)[0]][0], "kind": "outlet", "claims": [cid]}],
+                   when, f"claim {cid}")
+        for cid in (f"{aid}-{i}" for aid, (_, _, s) in CONTRA_ARTICLES.items() for i in range(len(s)))])
+    store.save_stories([Story("story-1", np.zeros(4, dtype=np.float32), 3, when, when, label="Karavia")],
+                       [(aid, "story-1", 1.0) for aid in CONTRA_ARTICLES])
+    return store
+
+
+@pytest.fixture(scope="session")
+def contradiction_db(tmp_path_factory) -> str:
+    db = str(tmp_path_factory.mktemp("contra") / "contra.db")
+    build_contradiction_store(db).close()
+    return db

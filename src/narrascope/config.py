@@ -99,6 +99,7 @@ RANGES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("ingest.dedup.num_perm", _positive, "at least 1"),
     ("ingest.dedup.bands", _positive, "at least 1"),
     ("ingest.dedup.shingle", _positive, "at least 1"),
+    ("report.confident_contradiction", _fraction, "between 0 and 1"),
 )
 
 

@@ -66,10 +66,13 @@ def test_sections_and_what_they_hold(report):
     for section in ("overview", "contradictions", "matrix", "groups", "stories", "theses", "outlets", "articles"):
         assert section in parsed.ids
     contras = view.contradictions()
-    assert contras, "the demo corpus has contradictions"
+    assert contras, "the demo corpus has confident contradictions"
     body = html[html.index('id="contradictions"') : html.index('id="matrix"')]
-    for c in contras:
-        assert _escaped(c["reason"]) in body
+    shown, _, collapsed = body.partition("<details")
+    for c in contras:  # the findings, then the candidates collapsed under them
+        assert _escaped(c["reason"]) in shown
+    for c in view.contradiction_candidates():
+        assert _escaped(c["reason"]) in collapsed
     # single-origin claims are plainly marked, and each group lists its origins
     statuses = {g.status for g in view.recurring_groups()}
     assert "single-origin" in statuses

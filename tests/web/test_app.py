@@ -8,6 +8,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from narrascope.cli import main
 from narrascope.web import create_app
@@ -56,7 +57,7 @@ def test_every_page_answers_on_the_demo_store(client, dash):
 def test_overview_shows_theses_contradictions_and_stories(client, dash):
     html = client.get("/").text
     top = dash.contradictions[0]
-    assert top["reason"] in html
+    assert str(escape(top["reason"])) in html
     assert f'href="/claims/{top["a"]}"' in html
     assert f'href="/theses/{dash.view.theses[0].id}"' in html
     assert all(f'href="/stories/{s.id}"' in html for s in dash.view.stories)
@@ -79,7 +80,7 @@ def test_article_page_highlights_claims_entities_and_techniques(client, dash):
 def test_claim_page_shows_appearances_links_and_provenance(client, dash):
     contra = dash.contradictions[0]
     html = client.get(f"/claims/{contra['a']}").text
-    assert contra["reason"] in html
+    assert str(escape(contra["reason"])) in html
     assert "Every appearance" in html and "Origins" in html
     graph_json = html.split('id="provenance-data">', 1)[1].split("</script>", 1)[0]
     graph = json.loads(graph_json)

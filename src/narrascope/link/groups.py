@@ -10,7 +10,8 @@ claim belongs to one group.
 Independence: each appearance names its sources (:func:`~narrascope.link.provenance.origin_of`);
 sources named together in one appearance are one chain (a person quoted through an outlet, an
 outlet relaying another), so two appearances are independent only when their chains differ.
-Status: *contradicted* if a member is contradicted by a claim elsewhere; *unverified* if every
+Status: *contradicted* if a member is contradicted by a claim elsewhere (confidently: at or above
+``report.confident_contradiction``); *unverified* if every
 appearance is hedged; *corroborated* with two or more independent chains; else *single-origin*.
 """
 
@@ -30,8 +31,12 @@ def build_groups(
     claims: dict[str, tuple[Claim, Article, Annotations]],
     originals: dict[str, Article],
     names: SpanNames | None = None,
+    confident: float = 0.0,
 ) -> list[ClaimGroup]:
-    contradicted = {cid for link in links if link.relation == "contradicts" for cid in (link.a, link.b)}
+    """``confident``: the least score of a contradiction that makes a group *contradicted* (a
+    lower one is a candidate the report shows collapsed, not a finding)."""
+    contradicted = {cid for link in links if link.relation == "contradicts" and link.score >= confident
+                    for cid in (link.a, link.b)}
     return [_group(ids, claims, originals, names, contradicted) for ids in stars(links, claims)]
 
 

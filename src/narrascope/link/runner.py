@@ -126,7 +126,7 @@ def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report
     originals = {a.id: a for a, _ in pairs}
     annotations = {a.id: ann for a, ann in pairs}
     by_claim = {i.claim.id: (i.claim, i.article, annotations[i.article.id]) for i in items}
-    groups = build_groups(links, by_claim, originals, span_names)
+    groups = build_groups(links, by_claim, originals, span_names, settings.report.confident_contradiction)
     store.replace_claim_groups(groups)
     report.claims, report.links, report.groups = len(items), len(links), len(groups)
     report.contradictions = sum(1 for link in links if link.relation == "contradicts")

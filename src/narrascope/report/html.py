@@ -27,7 +27,8 @@ def write_report(store: SQLStore, out: TextIO, settings: Settings | None = None)
     from ..narratives.profiles import outlet_profiles
     from ..narratives.theses import outlet_stances
 
-    view = CorpusView(store, (settings or default_settings()).enrich.min_checkworthiness)
+    settings = settings or default_settings()
+    view = CorpusView(store, settings.enrich.min_checkworthiness, settings.report.confident_contradiction)
     articles = sorted(view.articles.values(), key=lambda a: (a.outlet or "", a.title or a.id))
     pairs = [(a, view.annotations[a.id]) for a in articles]
     stances = outlet_stances(view.stances, view.articles)

@@ -4,12 +4,17 @@
 overview counts, each story's outlets and timeline, the claim matrix (claim groups × outlets),
 contradictions with their reasons, stances by outlet, and each article's text cut into segments
 that carry the spans covering them (entities, claims, techniques) for highlighting.
+
+Contradictions are split once, by :func:`split_contradictions`, at ``report.confident_contradiction``:
+the confident ones are the findings (counted, listed, marked in the matrix); the rest are
+unconfirmed candidates, which both front ends show collapsed and never count.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,6 +31,18 @@ from ..model import (
 )
 
 STATUS_ORDER = {"contradicted": 0, "corroborated": 1, "single-origin": 2, "unverified": 3}
+
+
+def split_contradictions(links: Iterable[ClaimLink], confident: float) -> tuple[list[ClaimLink], list[ClaimLink]]:
+    """The ``contradicts`` links among ``links`` as (confident, candidates).
+
+    A link is confident when its score (the confidence of the contradiction) is at least
+    ``confident``; the others are unconfirmed candidates. Each list is most confident first, ties
+    by reason, then by claim ids. Links of other relations are left out.
+    """
+    found = sorted((link for link in links if link.relation == "contradicts"),
+                   key=lambda link: (-link.score, link.reason, link.a, link.b))
+    return [k for k in found if k.score >= confident], [k for k in found if k.score < confident]
 
 
 @dataclass(slots=True)
@@ -55,8 +72,14 @@ class MatrixCell:
 
 
 class CorpusView:
-    def __init__(self, store, min_checkworthiness: float = 0.5) -> None:
+    def __init__(self, store, min_checkworthiness: float = 0.5, confident_contradiction: float | None = None) -> None:
+        """``confident_contradiction``: None takes ``report.confident_contradiction`` from the defaults."""
+        if confident_contradiction is None:
+            from ..config import default_settings
+
+            confident_contradiction = default_settings().report.confident_contradiction
         self.store = store
+        self.confident_contradiction = confident_contradiction
         pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
         self.articles: dict[str, Article] = {a.id: a for a, _ in pairs}
         self.annotations: dict[str, Annotations] = {a.id: ann for a, ann in pairs}
@@ -66,6 +89,10 @@ class CorpusView:
         self.stories: list[StoryRecord] = store.stories_with_articles()
         self.groups: list[ClaimGroup] = store.claim_groups()
         self.links: list[ClaimLink] = store.claim_links()
+        # the one split of contradictions both front ends show: findings, and candidates shown collapsed
+        self.confident_links, self.candidate_links = split_contradictions(self.links, confident_contradiction)
+        self._candidate_ids = {id(link) for link in self.candidate_links}
+        self._rows: dict[bool, list[dict]] = {}
         self.theses: list[Thesis] = store.list_theses()
         self.stances: list[Stance] = store.list_stances()
         self.techniques: dict[str, list[TechniqueSpan]] = defaultdict(list)
@@ -98,7 +125,8 @@ class CorpusView:
             "claims": len(self.claims),
             "claim_groups": len(self.groups),
             "statuses": dict(statuses),
-            "contradictions": sum(1 for link in self.links if link.relation == "contradicts"),
+            "contradictions": len(self.contradictions()),  # confident ones only: candidates are no findings
+            "contradiction_candidates": len(self.contradiction_candidates()),
             "theses": len(self.theses),
             "techniques": sum(len(v) for v in self.techniques.values()),
             "copies": sum(1 for a in self.articles.values() if a.duplicate_of),
@@ -120,12 +148,14 @@ class CorpusView:
         return sorted(rows, key=lambda g: (STATUS_ORDER.get(g.status, 9), -len(g.claims), g.id))
 
     def matrix(self, groups: list[ClaimGroup]) -> dict[str, dict[str, MatrixCell]]:
-        """For each group and outlet: the outlet's claim agreeing with it, contradicting it, or none."""
+        """For each group and outlet: the outlet's claim agreeing with it, contradicting it, or none.
+
+        Only confident contradictions mark a cell: a candidate never shows as "contradicts it".
+        """
         contra: dict[str, list[str]] = defaultdict(list)
-        for link in self.links:
-            if link.relation == "contradicts":
-                contra[link.a].append(link.b)
-                contra[link.b].append(link.a)
+        for link in self.confident_links:
+            contra[link.a].append(link.b)
+            contra[link.b].append(link.a)
         out: dict[str, dict[str, MatrixCell]] = {}
         for g in groups:
             row = {o: MatrixCell("silent") for o in self.outlets}
@@ -141,16 +171,32 @@ class CorpusView:
         return out
 
     def contradictions(self) -> list[dict]:
-        out = []
-        for link in self.links:
-            if link.relation != "contradicts" or link.a not in self.claims or link.b not in self.claims:
-                continue
-            a, b = self.claims[link.a], self.claims[link.b]
-            out.append({"a": link.a, "b": link.b, "reason": link.reason, "score": link.score,
-                        "a_text": self.claim_text(link.a), "b_text": self.claim_text(link.b),
-                        "a_article": a.article_id, "b_article": b.article_id,
-                        "a_outlet": self.outlet(a.article_id), "b_outlet": self.outlet(b.article_id)})
-        return sorted(out, key=lambda c: -c["score"])
+        """The confident contradictions (the findings) as rows to show, most confident first."""
+        return self._contradiction_rows(confident=True)
+
+    def contradiction_candidates(self) -> list[dict]:
+        """The unconfirmed candidates, most confident first: shown collapsed, never as findings."""
+        return self._contradiction_rows(confident=False)
+
+    def is_candidate(self, link: ClaimLink) -> bool:
+        """Whether ``link`` (one of :attr:`links`) is a contradiction below the confident level."""
+        return id(link) in self._candidate_ids
+
+    def _contradiction_rows(self, confident: bool) -> list[dict]:
+        if confident not in self._rows:
+            out = []
+            for link in self.confident_links if confident else self.candidate_links:
+                if link.a not in self.claims or link.b not in self.claims:
+                    continue
+                a, b = self.claims[link.a], self.claims[link.b]
+                out.append({"a": link.a, "b": link.b, "reason": link.reason, "score": link.score,
+                            "a_text": self.claim_text(link.a), "b_text": self.claim_text(link.b),
+                            "a_article": a.article_id, "b_article": b.article_id,
+                            "a_title": self.articles[a.article_id].title or a.article_id,
+                            "b_title": self.articles[b.article_id].title or b.article_id,
+                            "a_outlet": self.outlet(a.article_id), "b_outlet": self.outlet(b.article_id)})
+            self._rows[confident] = out
+        return self._rows[confident]
 
     def links_of(self, claim_id: str) -> list[ClaimLink]:
         return [link for link in self.links if claim_id in (link.a, link.b)]

@@ -202,8 +202,9 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
             timeline = dash.view.story_timeline(s)
             points = [{"t": a.published.isoformat(), "outlet": a.outlet or "(unknown outlet)", "title": a.title or a.id,
                        "href": f"/articles/{a.id}", "copy": bool(a.duplicate_of)} for a in timeline if a.published]
-            return "story.html.j2", {"s": s, "timeline": timeline, "timeline_json": points,
-                                     "groups": dash.story_groups(s), "contradictions": dash.story_contradictions(s)}
+            contradictions, candidates = dash.story_contradictions(s)
+            return "story.html.j2", {"s": s, "timeline": timeline, "timeline_json": points, "groups": dash.story_groups(s),
+                                     "contradictions": contradictions, "candidates": candidates}
 
         return page(request, make)
 

@@ -45,7 +45,8 @@ class Dashboard:
     def __init__(self, store: SQLStore, settings: Settings, signature: object = None) -> None:
         started = time.perf_counter()
         self.signature = signature
-        self.view = view = CorpusView(store, settings.enrich.min_checkworthiness)
+        self.view = view = CorpusView(store, settings.enrich.min_checkworthiness,
+                                      settings.report.confident_contradiction)
         self.group_by_id: dict[str, ClaimGroup] = {g.id: g for g in view.groups}
         self.story_by_id: dict[str, StoryRecord] = {s.id: s for s in view.stories}
         self.thesis_by_id = {t.id: t for t in view.theses}
@@ -73,12 +74,13 @@ class Dashboard:
             for cid in group.claims:
                 if cid in view.claims:
                     self.groups_of_article[view.claims[cid].article_id].add(group.id)
+        # the findings and the unconfirmed candidates, each most confident first (report.views.split_contradictions)
         self.contradictions = view.contradictions()
-        self.contradictions_of_article: dict[str, list[dict]] = defaultdict(list)
-        for c in self.contradictions:
-            self.contradictions_of_article[c["a_article"]].append(c)
-            if c["b_article"] != c["a_article"]:
-                self.contradictions_of_article[c["b_article"]].append(c)
+        self.contradiction_candidates = view.contradiction_candidates()
+        self.contradictions_of_article: dict[str, set[int]] = defaultdict(set)
+        for c in self.contradictions + self.contradiction_candidates:
+            self.contradictions_of_article[c["a_article"]].add(id(c))
+            self.contradictions_of_article[c["b_article"]].add(id(c))
         self._evidence: dict[str, dict] = {}
         self.recurring = view.recurring_groups()
         self.overview = view.overview()
@@ -121,9 +123,11 @@ class Dashboard:
         groups = [g for g in groups if len(g.claims) > 1 or g.status == "contradicted"]
         return sorted(groups, key=lambda g: (g.status != "contradicted", -len(g.claims), g.id))
 
-    def story_contradictions(self, story: StoryRecord) -> list[dict]:
-        found = {id(c): c for a in story.articles for c in self.contradictions_of_article.get(a, [])}
-        return sorted(found.values(), key=lambda c: -c["score"])
+    def story_contradictions(self, story: StoryRecord) -> tuple[list[dict], list[dict]]:
+        """The story's (confident contradictions, unconfirmed candidates), in the view's order."""
+        found = set().union(*(self.contradictions_of_article.get(a, set()) for a in story.articles))
+        return ([c for c in self.contradictions if id(c) in found],
+                [c for c in self.contradiction_candidates if id(c) in found])
 
     def thesis_evidence(self, thesis_id: str) -> dict[str, tuple[int, list[tuple[Article, Stance]]]]:
         """Per outlet: how many of its articles take a position on the thesis, and the first five."""

@@ -8,7 +8,7 @@ rest on and the claims elsewhere that contradict them. Edges say why two nodes a
   source named in its lead, or it is a syndicated copy of the origin's article);
 - ``cites`` / ``quotes``: claim → origin, when the claim's own sentence cites a source or is
   attributed to a speaker;
-- ``contradicts``: claim → claim from another group.
+- ``contradicts``: claim → claim from another group, for confident contradictions only.
 
 An origin that is itself an outlet in the graph is the same node (an outlet's own reporting, the
 original of a copy), so "two outlets relaying one newspaper" shows as two arrows into one node.
@@ -77,8 +77,8 @@ def provenance_graph(dash: Dashboard, group: ClaimGroup | None, claim_id: str) -
             else:
                 edge(f"claim:{cid}", key, relation, kind)
     for link in dash.group_links(members):
-        if link.relation != "contradicts":
-            continue
+        if link.relation != "contradicts" or view.is_candidate(link):
+            continue  # an unconfirmed candidate is no finding: the links table lists it, labelled
         a, b = link.a, link.b
         edge(claim_node(a, a == claim_id), claim_node(b, b == claim_id), "contradicts", link.reason)
     return {"nodes": list(nodes.values()), "edges": list(edges.values())}
