@@ -217,6 +217,36 @@ def test_status_counts(tmp_path, corpus):
     assert lines[-2:] == ["outlets:", "      1  (unknown)"]
 
 
+def test_ingest_names_outlets_from_a_sources_file_or_the_folder(tmp_path, article_text):
+    (tmp_path / "scrape" / "tass").mkdir(parents=True)
+    (tmp_path / "scrape" / "tass" / "a.txt").write_text("Council approves road budget\n" + article_text)
+    sources = tmp_path / "sources.csv"
+    sources.write_text("pattern,outlet\n*/tass/*,TASS\n")
+    db = tmp_path / "n.db"
+    first = run("ingest", "--db", db, "--sources", sources, tmp_path / "scrape")
+    assert first.exit_code == 0 and "1 article(s) added" in first.stdout
+    assert run("status", "--db", db).stdout.splitlines()[-1] == "      1  TASS"
+    again = run("ingest", "--db", db, "--outlet-from-folder", tmp_path / "scrape")
+    assert again.exit_code == 0 and "0 article(s) added, 1 updated" in again.stdout
+    assert run("status", "--db", db).stdout.splitlines()[-1] == "      1  tass"
+
+
+def test_a_bad_sources_file_is_one_line_and_nothing_is_ingested(tmp_path, corpus):
+    sources = tmp_path / "sources.csv"
+    sources.write_text("pattern,outlet\n*/tass/*,TASS\nria.ru\n")
+    db = tmp_path / "n.db"
+    result = run("ingest", "--db", db, "--sources", sources, corpus / "good.txt")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: {sources}:3: expected two cells, a pattern and an outlet name; found one\n"
+    )
+    assert not db.exists()
+    missing = run("ingest", "--db", db, "--sources", tmp_path / "none.csv", corpus / "good.txt")
+    assert missing.exit_code == 2 and missing.stderr.count("\n") == 1
+    assert "none.csv: cannot read the sources file" in missing.stderr
+    assert not db.exists()
+
+
 # -- errors stay one line ----------------------------------------------------------------------
 
 

@@ -81,6 +81,15 @@ def test_outlet_stance_tallies_articles_over_time():
     assert result["Vostok"].label == "mixed"
 
 
+def test_articles_without_an_outlet_are_never_pooled_into_one():
+    arts = {"a": Article("a", "x", outlet="Vostok"), "b": Article("b", "x"),
+            "c": Article("c", "x", outlet="")}
+    stances = [Stance("t1", "a", "oppose", 0.9), Stance("t1", "b", "support", 0.9),
+               Stance("t1", "c", "support", 0.9)]
+    result = [(o.outlet, o.label, o.articles) for o in outlet_stances(stances, arts)]
+    assert result == [("Vostok", "oppose", ["a"])]
+
+
 def test_thesis_similarities():
     vectors = np.eye(3, dtype=np.float32)
     sims = thesis_similarities(vectors[1], [(0, 5), (6, 9), (10, 12)], vectors)

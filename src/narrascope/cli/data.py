@@ -26,9 +26,28 @@ from .common import (
 @click.option(
     "--outlet", default=None, help="outlet name for every article read (overrides what the text says)"
 )
+@click.option(
+    "--sources",
+    default=None,
+    metavar="FILE",
+    help="CSV of pattern,outlet rows: a glob on the file path or a domain of the article's URL; "
+    "the first row that matches names the outlet",
+)
+@click.option(
+    "--outlet-from-folder",
+    is_flag=True,
+    help="the folder a file sits in names its outlet (scrape/tass/a.txt: tass) unless the input names one",
+)
 @click.option("--language", default=None, help="language code for every article read (skips detection)")
 @_common
-def ingest(ctx: Context, paths: tuple[str, ...], outlet: str | None, language: str | None) -> int:
+def ingest(
+    ctx: Context,
+    paths: tuple[str, ...],
+    outlet: str | None,
+    sources: str | None,
+    outlet_from_folder: bool,
+    language: str | None,
+) -> int:
     """Read articles from files and folders: txt, html, json/jsonl, warc(.gz), rss/atom.
 
     Files already stored are recognised by their content and skipped; syndicated copies are
@@ -36,11 +55,22 @@ def ingest(ctx: Context, paths: tuple[str, ...], outlet: str | None, language: s
     the rest still go in.
     """
     from ..ingest import ingest_paths
-    from ..ingest.runner import one_line
+    from ..ingest.outlets import read_sources
+    from ..ingest.runner import one_line, options_from
 
+    # Settings checked before the store is opened: a bad sources file leaves no database behind.
+    rules = read_sources(sources) if sources is not None else None
+    options_from(ctx.settings, language=language)
     with _progress(ctx, "ingesting") as progress:
         report = ingest_paths(
-            list(paths), ctx.store, ctx.settings, outlet=outlet, language=language, progress=progress
+            list(paths),
+            ctx.store,
+            ctx.settings,
+            outlet=outlet,
+            language=language,
+            sources=rules,
+            outlet_from_folder=outlet_from_folder,
+            progress=progress,
         )
     for line in report.error_lines():
         _error(line)

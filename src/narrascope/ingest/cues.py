@@ -127,6 +127,12 @@ COPYRIGHT = re.compile(
     r"|tous droits r[ée]serv[ée]s|(?:todos los )?derechos reservados|riproduzione riservata)",
     re.I,
 )
+# What makes a copyright line the site's footer rather than a picture's credit ("© Jane Doe").
+FOOTER_NOTICE = re.compile(
+    r"(?:19|20)\d\d|all rights reserved|все права защищены|всі права захищені|alle rechte vorbehalten"
+    r"|tous droits r[ée]serv[ée]s|derechos reservados|riproduzione riservata",
+    re.I,
+)
 
 # A line made of nothing but these words is a menu or a button row ("Share Tweet Email").
 NAV_WORDS = frozenset(
@@ -176,9 +182,53 @@ DASH_SEPARATORS = re.compile(r"\s+[-–—]\s+")
 # "Discover more from X", "Subscribe to X": X is the site when it is a capitalised name. Not
 # "More from X", which names a section of the site.
 SITE_FROM = re.compile(
-    rf"^\W*(?:discover more from|subscribe to|follow)\s+(?!(?:us|me)\b)(?P<site>{CAP_NAME})[\W\d]*$", re.I
+    rf"^\W*(?:discover more from|subscribe to|follow)\s+(?!(?:us|me|our|your|my|the|this|a|an)\b)"
+    rf"(?P<site>{CAP_NAME})[\W\d]*$",
+    re.I,
+)
+# What one subscribes to that is not a site ("Subscribe to RSS", "Subscribe to Blog Via Email").
+SUBSCRIPTION = re.compile(
+    r"\b(?:newsletters?|e-?mails?|rss|feeds?|updates|notifications|alerts|comments|posts|blog|podcasts?|push"
+    r"|рассылк\w*|новостную рассылку)\b",
+    re.I,
 )
 DOMAIN = re.compile(r"^\W*(?P<domain>(?:[a-z0-9-]+\.)+[a-z]{2,12})\W*$", re.I)
+# The page's address on a line of its own, bare or labelled the way scrapers and export tools
+# write it above the text ("URL: https://...", trafilatura's "url: ...", "URL Source: ..."). Not
+# "Source: ...": under a relayed story that names the story's origin, not the page.
+URL_LINE = re.compile(
+    r"^\W*(?:(?P<label>url|page url|article url|source url|url source|permalink|canonical(?: url)?|canonical link"
+    r"|адрес страницы|адрес статьи|ссылка на статью)\s*:\s*)?<?(?P<url>https?://[^\s<>\"]+)>?\s*$",
+    re.I,
+)
+# The site's name labelled as such in such a header ("sitename: Example News", "hostname: ...").
+SITE_LABEL = re.compile(
+    r"^\W*(?:sitename|site name|site|hostname|publisher|publication|outlet|издание|видання)\s*:\s*(?P<site>\S.*)$",
+    re.I,
+)
+
+# Words that name a kind of publication. A short capitalised line that ends with one is a
+# masthead ("Eurasia News", "The Harbour Times"), and so is one that starts with one and ends in a
+# number ("Channel 24"); a name alone ("Kommersant") is too like a section label to be told apart.
+MEDIA_WORDS = frozenset(
+    """news times post daily herald gazette tribune journal channel tv radio press agency media observer
+    telegraph today weekly review courier chronicle mirror express insider standard monitor reporter online
+    magazine network wire digest bulletin dispatch register newspaper newswire broadcasting television
+    новости новини вести вісті газета правда известия ведомости канал тв радио радіо агентство медиа медіа
+    журнал вестник вісник телеграф курьер кур'єр экспресс zeitung nachrichten rundschau anzeiger kurier
+    tagblatt presse rundfunk fernsehen magazin quotidien hebdo actualités nouvelles télé noticias diario
+    periódico prensa semanario televisión canal crónica heraldo gaceta""".split()
+)
+# ... unless a word of it makes it a section, a list label or a headline instead ("World News",
+# "Latest News", "Press Release", "Fake News").
+SECTION_WORDS = frozenset(
+    """latest breaking top world local national international business sport sports tech technology science
+    health politics political economy economic finance financial culture entertainment opinion opinions
+    regional trending recent popular featured more other related all our your my live video videos photo
+    photos fake good bad today's this week's main home release releases conference service office secretary
+    freedom social free daily's weekly's last new this that these those about on in of for with""".split()
+)
+_MASTHEAD_WORD = re.compile(rf"(?:(?-i:[{_UPPER}])[\w&'’.-]*|\d{{1,4}})")
 BULLET = re.compile(r"^\s*(?:[-–—•·*▪►●◦]|\d{1,2}[.)])\s+")
 
 
@@ -205,7 +255,11 @@ def outlet_from_crumbs(text: str) -> str | None:
     first = parts[0] if parts else ""
     if not first or GENERIC_CRUMBS.match(first) or len(first.split()) > 4:
         return None
-    return site_name(first)
+    # Only a first crumb shaped like a site's name: "Eurasia News - Central Asia - ..." names the
+    # site, "Wellness / Fitness" or "Rentenpolitik | Blog" name sections.
+    if domain := DOMAIN.match(first):
+        return domain.group("domain").lower()
+    return site_name(first) if is_masthead(first) else None
 
 
 def outlet_from_copyright(text: str) -> str | None:
@@ -221,8 +275,75 @@ def outlet_from_copyright(text: str) -> str | None:
     return site_name(name)
 
 
+def is_masthead(text: str) -> bool:
+    """A site's name on a line of its own: two to five capitalised words with a media word at the end
+    ("Eurasia News", "EURASIA NEWS", "The Harbour Times"), or a media word and a number ("Channel 24").
+
+    Where the line sits decides whether it is the site's (see the cleaner): a headline can look
+    like this too ("Kazakhstan Bans Foreign Media").
+    """
+    words = text.strip(" \"'«»“”").split()
+    if not 2 <= len(words) <= 5 or not all(_MASTHEAD_WORD.fullmatch(w) for w in words):
+        return False
+    lower = [w.casefold().strip(".") for w in words]
+    if any(w in SECTION_WORDS for w in lower[1:] if w != "the") or lower[0] in SECTION_WORDS:
+        return False
+    if lower[-1] in MEDIA_WORDS:
+        return not all(w in MEDIA_WORDS for w in lower)  # "News Radio" is a label, not a name
+    return len(words) == 2 and lower[0] in MEDIA_WORDS and lower[1].isdigit()
+
+
+# "Headline | Example News", "Headline - example.com": a page title with the site's name after it.
+SITE_SUFFIX = re.compile(r"^(?P<head>.+)\s(?:\||[-–—]|::|•|·)\s+(?P<site>[^|–—•·]+?)\s*$")
+
+
+def site_suffix(text: str, *, known: str | None = None) -> tuple[str, str, str] | None:
+    """(headline, site, the cut-off end) when ``text`` ends with the site's name, else None.
+
+    The end must be a domain, a masthead or the outlet already known: "Putin in Astana - Live
+    Updates" keeps its end.
+    """
+    found = SITE_SUFFIX.match(text)
+    if not found:
+        return None
+    head, site = found.group("head").strip(), found.group("site").strip()
+    cut = text[len(found.group("head")) :].strip()
+    if len(WORD.findall(head)) < 2:
+        return None
+    if domain := DOMAIN.match(site):
+        return head, domain.group("domain").lower(), cut
+    if is_masthead(site) or (known and site.casefold() == known.casefold()):
+        return head, site_name(site), cut
+    return None
+
+
+def site_from_label(value: str) -> str | None:
+    """The site named after a "sitename:" label: a short name or a domain, never a sentence."""
+    value = value.strip()
+    if domain := DOMAIN.match(value):
+        return domain.group("domain").lower()
+    if not 1 <= len(value.split()) <= 6 or _ends_sentence(value) or not WORD.search(value):
+        return None
+    return site_name(value)
+
+
+def _ends_sentence(text: str) -> bool:
+    return bool(re.search(r"[.!?…;:]\W*$", text)) and not re.search(r"\b[A-Z][a-z]?\.$", text)
+
+
+# A company's legal form after (or before) its name in a footer ("Example News LLC", "ООО «Новости»"):
+# the outlet is the name. Only forms that are never part of a name ("Corporation" is, in "British
+# Broadcasting Corporation").
+LEGAL_FORM = re.compile(
+    r"(?:^|(?<=[\s,]))(?:llc|l\.l\.c\.|ltd\.?|inc\.|plc|gmbh|jsc|ojsc|ооо|оао|зао|пао|ао|тоо|тов)(?=$|[\s,])",
+    re.I,
+)
+
+
 def site_name(name: str) -> str:
-    name = name.strip(" .,:;-–—«»\"'")
+    bare = " ".join(LEGAL_FORM.sub(" ", name.replace("«", " ").replace("»", " ")).split())
+    name = bare.strip(" .,:;-–—\"'“”") or name  # a name that is all legal form ("Inc.") stays
+    name = name.strip(" .,:;-–—«»\"'“”")
     letters = [c for c in name if c.isalpha()]
     # Shouted names ("THE DAILY EXAMPLE") read better in title case; short acronyms stay as they are.
     if len(letters) > 4 and all(c.isupper() for c in letters):

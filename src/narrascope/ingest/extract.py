@@ -1,9 +1,10 @@
 """Raw document to :class:`~narrascope.model.Article`: extraction, cleaning, metadata, language.
 
 Metadata a record states outright (a JSON field, a feed item's date) wins over what the
-cleaner lifts from the text, which wins over what trafilatura guesses from a page. The article
-id comes from the raw document and the URL and outlet it states (see ``model.article_id``);
-the cleaned text only decides what counts as an exact copy (``Article.content_hash``).
+cleaner lifts from the text, which wins over what trafilatura guesses from a page. The outlet
+has an order of its own (see :mod:`narrascope.ingest.outlets`). The article id comes from the
+raw document and the URL and outlet it states or the user gives (see ``model.article_id``); the
+cleaned text only decides what counts as an exact copy (``Article.content_hash``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from .dates import parse_iso
 from .dedup import MinHasher
 from .html import extract_article, html_to_lines
 from .language import detect_language
+from .outlets import OutletOptions, domain_of
 from .raw import RawDoc
 from .textclean import CleanOptions, TextCleaner
 
@@ -30,7 +31,7 @@ class ExtractOptions:
     languages: tuple[str, ...]
     clean: CleanOptions = field(default_factory=CleanOptions)
     hasher: MinHasher = field(default_factory=MinHasher)
-    outlet: str | None = None  # given on the command line: applies to every document
+    outlets: OutletOptions = field(default_factory=OutletOptions)  # what the command line says
     language: str | None = None
 
 
@@ -40,8 +41,8 @@ class Prepared:
     minhash: np.ndarray
     source: str
     warnings: list[str] = field(default_factory=list)
-    # Title, author, published and language where the input (or the command line) states them:
-    # re-ingesting the same document with other values updates the stored article.
+    # Title, author, published, language and outlet where the input (or the command line) states
+    # them: re-ingesting the same document with other values updates the stored article.
     stated: dict[str, Any] = field(default_factory=dict)
 
 
@@ -58,7 +59,7 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
     meta = raw.meta
     warnings = list(raw.warnings)
     cleaner = TextCleaner(opts.clean)
-    lifted_title = lifted_author = lifted_outlet = None
+    lifted_title = lifted_author = lifted_outlet = page_outlet = None
     lifted_date: datetime | None = None
     lifted_url: str | None = None
     removed: list[RemovedLine] = []
@@ -66,7 +67,7 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
         found = extract_article(raw.body, url=meta.get("url"), source=raw.source)
         if found is not None:
             text, lifted_title, lifted_author = found.text, found.title, found.author
-            lifted_date, lifted_outlet, lifted_url = found.published, found.sitename, found.url
+            lifted_date, page_outlet, lifted_url = found.published, found.sitename, found.url
         else:  # trafilatura found nothing: read the page as lines and clean those
             cleaned = cleaner.clean("\n".join(html_to_lines(raw.body, source=raw.source)))
             text, removed = cleaned.text, cleaned.removed
@@ -76,6 +77,7 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
                 cleaned.published,
                 cleaned.outlet,
             )
+            page_outlet, lifted_url = cleaned.site, cleaned.url
     else:
         body = "\n".join(html_to_lines(raw.body, source=raw.source)) if raw.kind == "fragment" else raw.body
         cleaned = cleaner.clean(body, repeated=repeated)
@@ -86,6 +88,7 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
             cleaned.published,
             cleaned.outlet,
         )
+        page_outlet, lifted_url = cleaned.site, cleaned.url
 
     if not text.strip():
         raise EmptyInput("no article text left after removing page furniture", source=raw.source)
@@ -107,13 +110,24 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
     if title and not text.startswith(title):
         text = f"{title}\n\n{text}"
     given_url = _clean_str(meta.get("url"))
-    given_outlet = opts.outlet or _clean_str(meta.get("outlet"))
     url = given_url or lifted_url
-    outlet = given_outlet or lifted_outlet or _domain(url)
+    # The outlet, in the order of narrascope.ingest.outlets: what the user says, what the input
+    # states, the folder (when asked), the URL's domain, what the text says.
+    domain = domain_of(url)
+    if page_outlet and page_outlet.casefold() == domain:
+        page_outlet = None  # trafilatura names a page with no site name after its address
+    stated_outlet = (
+        _clean_str(opts.outlets.named(raw.path, url))
+        or _clean_str(meta.get("outlet"))
+        or (None if page_outlet else _clean_str(opts.outlets.folder(raw.path)))
+    )
+    outlet = stated_outlet or page_outlet or domain or lifted_outlet
+    if stated_outlet:
+        stated["outlet"] = stated_outlet
     language = stated.get("language") or detect_language(text, opts.languages)
 
     article = Article(
-        id=article_id(raw.body, given_url, given_outlet),
+        id=article_id(raw.body, given_url, stated_outlet),
         text=text,
         title=title,
         author=stated.get("author") or lifted_author,
@@ -134,10 +148,3 @@ def _clean_str(value: object) -> str | None:
         return None
     text = " ".join(str(value).split())
     return text or None
-
-
-def _domain(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-    return host.removeprefix("www.") or None

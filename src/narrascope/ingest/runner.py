@@ -10,6 +10,7 @@ and an interrupted run keeps every finished batch and nothing half written.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +26,7 @@ from .decode import decode_bytes
 from .dedup import MinHasher, earlier, find_duplicate, relink
 from .extract import ExtractOptions, Prepared, prepare
 from .language import language_code
+from .outlets import OutletOptions, Sources, read_sources
 from .raw import RawDoc, read_bytes
 from .sources import InputFile, discover, read_file
 from .textclean import CleanOptions, repeated_lines
@@ -88,18 +90,27 @@ class _FileDone:
 
 
 def options_from(
-    settings: Settings, *, outlet: str | None = None, language: str | None = None
+    settings: Settings,
+    *,
+    outlet: str | None = None,
+    language: str | None = None,
+    sources: Sources | str | os.PathLike[str] | None = None,
+    outlet_from_folder: bool = False,
 ) -> ExtractOptions:
+    """The extraction options of a run; a bad ``--language`` or sources file raises ConfigError."""
     ing = settings.ingest
     if language is not None:
         code = language_code(language)
         if code is None:
             raise ConfigError(f"--language {language!r} is not a language code (such as en, ru, kk)")
         language = code
+    if sources is not None and not isinstance(sources, Sources):
+        sources = read_sources(sources)
+    outlets = OutletOptions(" ".join((outlet or "").split()) or None, sources, outlet_from_folder)
     clean = CleanOptions(**ing.clean.to_dict())
     hasher = MinHasher(num_perm=ing.dedup.num_perm, bands=ing.dedup.bands, shingle=ing.dedup.shingle)
     return ExtractOptions(
-        languages=tuple(ing.languages), clean=clean, hasher=hasher, outlet=outlet, language=language
+        languages=tuple(ing.languages), clean=clean, hasher=hasher, outlets=outlets, language=language
     )
 
 
@@ -110,12 +121,22 @@ def ingest_paths(
     *,
     outlet: str | None = None,
     language: str | None = None,
+    sources: Sources | str | os.PathLike[str] | None = None,
+    outlet_from_folder: bool = False,
     engine: Engine | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest ``paths``. Bad inputs, and a store failing mid-run, end up on the report, not raised."""
+    """Ingest ``paths``. Bad inputs, and a store failing mid-run, end up on the report, not raised.
+
+    ``outlet`` names the outlet of every article; ``sources`` (a CSV of pattern,outlet rows, or
+    the :class:`Sources` read from one) names them by path or domain; ``outlet_from_folder``
+    takes the name of each file's folder. A bad ``language`` or sources file raises
+    :class:`~narrascope.errors.ConfigError` before anything is read.
+    """
     ing = settings.ingest
-    opts = options_from(settings, outlet=outlet, language=language)
+    opts = options_from(
+        settings, outlet=outlet, language=language, sources=sources, outlet_from_folder=outlet_from_folder
+    )
     max_bytes = int(ing.max_article_mb * 2**20)
     report = IngestReport()
     files: list[InputFile] = []
@@ -275,6 +296,13 @@ def _texts(files: Iterable[InputFile], max_bytes: int) -> Iterator[str]:
             continue  # the real read reports it
 
 
+def _same_place(a: str | None, b: str | None) -> bool:
+    """Whether two articles' paths name the same file (or the same record of one file)."""
+    if not a or not b:
+        return False
+    return a == b or os.path.abspath(a) == os.path.abspath(b)
+
+
 class _BatchWriter:
     """Writes batches of extracted articles, each one transaction, and counts what happened."""
 
@@ -288,8 +316,11 @@ class _BatchWriter:
         with self.store.transaction():
             for item in batch:
                 keys = self.hasher.band_keys(item.minhash)
-                if not self.store.add_article(item.article, minhash=item.minhash, band_keys=keys):
-                    changed = self._restated(item)
+                stored = self._stored(item)
+                if stored is not None or not self.store.add_article(
+                    item.article, minhash=item.minhash, band_keys=keys
+                ):
+                    changed = self._restated(item, stored)
                     if changed:
                         self.store.update_article(item.article, minhash=item.minhash, band_keys=keys)
                     counts["updated" if changed else "unchanged"] += 1
@@ -306,7 +337,27 @@ class _BatchWriter:
             one_line(InputError(w, source=item.source)) for item in batch for w in item.warnings
         )
 
-    def _restated(self, item: Prepared) -> bool:
+    def _stored(self, item: Prepared) -> Article | None:
+        """The stored reading of this document, when one is stored under another id.
+
+        The id holds the outlet the input states or the user gives, so that one text published by
+        two outlets is two articles. The same file at the same place, read again with an outlet
+        given for the first time (or another one, or none), is still the same article: it is
+        found by its path and content and updated in place, never stored twice.
+        """
+        article = item.article
+        if not article.path or self.store.article_dates([article.id]):
+            return None
+        same = [
+            aid for aid, _ in self.store.articles_with_content_hash(article.content_hash) if aid != article.id
+        ]
+        for stored in self.store.get_articles(same) if same else ():
+            if _same_place(stored.path, article.path):
+                article.id = stored.id
+                return stored
+        return None
+
+    def _restated(self, item: Prepared, stored: Article | None = None) -> bool:
         """True when the input states metadata other than what is stored for the same document.
 
         Only what the input states counts: what the cleaner lifts from a text file depends on the
@@ -314,8 +365,11 @@ class _BatchWriter:
         """
         if not item.stated:
             return False
-        stored = self.store.stated_metadata(item.article.id)
-        return any(stored.get(key) != value for key, value in item.stated.items())
+        if stored is None:
+            stored = self.store.get_article(item.article.id)
+        if stored is None:
+            return False
+        return any(getattr(stored, key) != value for key, value in item.stated.items())
 
     def _link(self, item: Prepared) -> int:
         """Link a new article to the article it copies; returns how many articles were re-linked."""

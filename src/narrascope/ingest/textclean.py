@@ -33,6 +33,14 @@ _WORD = cues.WORD
 _TERMINAL = re.compile(r"""[.!?…;:。！？]["'”»“)\]」』]*$|[.!?…]\s*\[\d+\]$""")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _DIGITS = re.compile(r"\d+")
+_URL = re.compile(r"https?://\S+")
+# Lines of a header (above the article, not page furniture) in which a masthead is looked for:
+# the masthead, the headline, a standfirst.
+MASTHEAD_HEADER_LINES = 3
+# The footer: the page's last lines. On the trafilatura evaluation pages (judged by hand) a "©"
+# without a year in the last 10 lines names the site or its publisher in 49 of 52 pages; further
+# up, in 7 of 20: there it is mostly a picture's credit in a list of other articles.
+FOOTER_LINES = 10
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
@@ -69,7 +77,9 @@ class Cleaned:
     title: str | None = None
     author: str | None = None
     published: datetime | None = None
-    outlet: str | None = None
+    outlet: str | None = None  # what the text says of its site (a footer, a masthead, a crumb)
+    site: str | None = None  # a site name the text states under a label ("sitename: ...")
+    url: str | None = None  # the page's address on a line of its own at the top
 
     @property
     def text(self) -> str:
@@ -94,6 +104,11 @@ class _Line:
     date: datetime | None = None
     outlet: str | None = None
     outlet_stated: bool = False  # a footer or "Discover more from X" says it; a crumb only suggests
+    site: str | None = None  # "sitename: X" in a metadata header
+    url: str | None = None
+    masthead: bool = False  # shaped like a site's name; where it sits decides (see _mark_masthead)
+    credit_like: bool = False  # a "©" line that names no year: a footer below the article, else a credit
+    cut: str | None = None  # the site's name cut off the end of the title line
 
 
 def normalize_line(line: str) -> str:
@@ -138,6 +153,8 @@ class TextCleaner:
         self._mark_tails(lines)
         start, end = self._main_block(lines)
         self._mark_after(lines, end)
+        self._mark_credits(lines, start, end)
+        self._mark_masthead(lines, start, end)
         self._lift_metadata(lines, start, out)
         self._mark_header(lines, start, out)
         self._mark_repeats_within(lines)
@@ -147,6 +164,8 @@ class TextCleaner:
                 out.removed.append(RemovedLine(line.text, line.reason, line.no))
             else:
                 out.paragraphs.append(line.text)
+                if line.cut:
+                    out.removed.append(RemovedLine(line.cut, "navigation", line.no))
         if out.title and out.paragraphs and out.paragraphs[0] != out.title and out.title in out.paragraphs:
             out.paragraphs.remove(out.title)
             out.paragraphs.insert(0, out.title)
@@ -174,6 +193,9 @@ class TextCleaner:
             cues.COPYRIGHT_START.match(text) or (not prose and cues.COPYRIGHT.search(text))
         ):
             line.outlet, line.outlet_stated = cues.outlet_from_copyright(text), True
+            # "© Jane Doe", with neither a year nor "all rights reserved", may be a picture's
+            # credit: decided once the article's place is known (see _mark_credits).
+            line.credit_like = not cues.FOOTER_NOTICE.search(text)
             return "prompt"
         if line.words <= 20 and _is_prompt(text, prose=prose, short=short, near_end=near_end):
             _offer_site(line)
@@ -190,14 +212,26 @@ class TextCleaner:
             return "dateline"
         if not prose and cues.TAGS_LINE.match(text):
             return "navigation"
-        if not prose and cues.is_breadcrumb(text):
+        if not prose and cues.is_breadcrumb(text) and not _titled_with_site(text):
             line.outlet = cues.outlet_from_crumbs(text)
             return "navigation"
-        if in_header and (domain := cues.DOMAIN.match(text)):
-            line.outlet = domain.group("domain").lower()
+        if in_header and cues.DOMAIN.match(text):
+            # A domain alone on a line above the article is the site's only where a masthead would
+            # be (see _mark_masthead): menus and adverts print other sites' domains too.
+            line.masthead = True
+            return None
+        # A bare address only above the article: below it, a link is a reference.
+        address = cues.URL_LINE.match(text) if in_header or near_end else None
+        if address and (in_header or address.group("label")):
+            line.url = address.group("url")
+            return "navigation"
+        label = cues.SITE_LABEL.match(text) if in_header and not prose else None
+        if label and (site := cues.site_from_label(label.group("site"))):
+            line.site = site
             return "navigation"
         if not prose and repeated and line_key(text) in repeated:
             return "repeated"
+        line.masthead = not prose and not line.bullet and cues.is_masthead(text)
         return None
 
     # -- zones -----------------------------------------------------------------------------
@@ -310,6 +344,43 @@ class TextCleaner:
         stated = (line.outlet for line in lines if line.outlet and line.outlet_stated)
         suggested = (line.outlet for line in article if line.outlet)
         out.outlet = next(stated, None) or next(suggested, None)
+        out.site = next((line.site for line in lines[:start] if line.site), None)
+        out.url = next((line.url for line in article if line.url), None)
+
+    def _mark_credits(self, lines: list[_Line], start: int, end: int) -> None:
+        """A "©" line without a year credits a picture unless it is in the page's footer."""
+        footer = max(end, len(lines) - FOOTER_LINES)
+        for line in lines[:footer]:
+            if line.credit_like:
+                line.reason, line.outlet, line.outlet_stated = "photo-credit", None, False
+
+    def _mark_masthead(self, lines: list[_Line], start: int, end: int) -> None:
+        """The site's name printed on a line of its own: at the top of the page, or as its last line.
+
+        At the top only when it is the first line not already page furniture and a headline
+        follows it, so that a short headline ("Kazakhstan Bans Foreign Media") is never taken
+        for a masthead; at the foot only when no list or comment section holds it.
+        """
+        header = [line for line in lines[:start] if not line.reason]
+        # The masthead, then the headline (and perhaps a standfirst): a page whose header holds
+        # more is a whole page with its menus, where a first line such as "Formel 1 News" is one.
+        if (
+            2 <= len(header) <= MASTHEAD_HEADER_LINES
+            and header[0].masthead
+            and any(self._title_like(line) for line in header[1:])
+        ):
+            header[0].outlet = _site_of(header[0].text)
+        last = lines[-1] if lines else None
+        if last is not None and last.masthead and len(lines) - 1 >= end and last.zone is None:
+            last.outlet = _site_of(last.text)
+
+    def _title_like(self, line: _Line) -> bool:
+        opts = self.opts
+        return (
+            not line.masthead
+            and opts.title_min_words <= line.words <= opts.title_max_words
+            and not _is_credit(line, opts, any_length=True)
+        )
 
     def _mark_header(self, lines: list[_Line], start: int, out: Cleaned) -> None:
         """Before the body: the headline is the nearest non-sentence above it; other non-sentences go."""
@@ -319,12 +390,18 @@ class TextCleaner:
         masthead = re.compile(rf"(?<!\w){re.escape(out.outlet)}(?!\w)", re.I) if out.outlet else None
         title_line = None
         for line in reversed(header):
-            if masthead and masthead.search(line.text):
+            # "Headline | Example News": the site's name after the headline is not part of it.
+            split = cues.site_suffix(line.text, known=out.outlet)
+            text = split[0] if split else line.text
+            if masthead and masthead.search(text):
                 continue  # the site's name or tagline printed above the headline
             if line.zone in _PAGE_ZONES or _is_credit(line, opts, any_length=True):
                 continue  # a caption or a listed headline is never the article's title
             if opts.title_min_words <= line.words <= opts.title_max_words:
                 title_line = line
+                if split:
+                    line.text, line.cut = split[0], split[2]
+                    out.outlet = out.outlet or split[1]
                 break
         for line in header:
             if line is not title_line:
@@ -363,7 +440,7 @@ def _make_line(no: int, text: str) -> _Line:
 
 
 def _count_words(text: str) -> int:
-    words = len(_WORD.findall(text))
+    words = len(_WORD.findall(_URL.sub("url", text)))  # an address is one word, however long
     if _CJK.search(text):  # no spaces between words: about two characters make a word
         words = max(words, len(_CJK.findall(text)) // 2)
     return words
@@ -409,6 +486,18 @@ def _credit_end(line: _Line, opts: CleanOptions, *, any_length: bool = False) ->
     return credit is not None and _count_words(line.text[: credit.start()].split(" / ")[0]) >= 4
 
 
+def _site_of(text: str) -> str:
+    domain = cues.DOMAIN.match(text)
+    return domain.group("domain").lower() if domain else cues.site_name(text)
+
+
+def _titled_with_site(text: str) -> bool:
+    """A headline with the site's name after it ("Talks resume | The Harbour Times"), not a crumb."""
+    split = cues.site_suffix(text)
+    return split is not None and not cues.is_breadcrumb(split[0]) and len(split[0].split()) >= 3
+
+
 def _offer_site(line: _Line) -> None:
-    if site := cues.SITE_FROM.match(line.text):
+    site = cues.SITE_FROM.match(line.text)
+    if site and not cues.SUBSCRIPTION.search(site.group("site")):
         line.outlet, line.outlet_stated = cues.site_name(site.group("site")), True

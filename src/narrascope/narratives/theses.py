@@ -104,12 +104,16 @@ def _unique(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def outlet_stances(stances: list[Stance], articles: dict[str, Article]) -> list[OutletStance]:
-    """Per outlet and thesis: the tally of its articles' stances, overall and per month."""
+    """Per outlet and thesis: the tally of its articles' stances, overall and per month.
+
+    Articles with no known outlet are left out: pooled, they would make a pseudo-outlet whose
+    "stance" mixes unrelated sources. Their own stances stand, article by article.
+    """
     grouped: dict[tuple[str, str], list[Stance]] = defaultdict(list)
     for s in stances:
         article = articles.get(s.article_id)
-        if article is not None:
-            grouped[(article.outlet or "(unknown outlet)", s.thesis_id)].append(s)
+        if article is not None and article.outlet:
+            grouped[(article.outlet, s.thesis_id)].append(s)
     out = []
     for (outlet, thesis_id), items in sorted(grouped.items()):
         counts = Counter(s.label for s in items)
