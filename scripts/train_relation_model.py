@@ -31,7 +31,22 @@ import numpy as np
 LABELS = ("entailment", "neutral", "contradiction")
 
 
-def training_pairs(root: Path, seed: int) -> list[tuple[str, str, int]]:
+def training_pairs(root: Path, seed: int, replay: int = 0, same_body: int = 0) -> list[tuple[str, str, int]]:
+    """The training mix; with ``replay``, a sample of that many pairs of it plus ``same_body``
+    same-article neutral pairs (the second phase: teach "same topic, different fact")."""
+    from narrascope.bench import pairs_data as pd
+
+    rows = _base_mix(root, seed)
+    rng = random.Random(seed + 1)
+    if replay:
+        rows = rng.sample(rows, min(replay, len(rows)))
+    if same_body:
+        rows += [(p.a, p.b, LABELS.index(p.label)) for p in pd.fnc_same_body(root, limit=same_body, seed=seed)]
+        rng.shuffle(rows)
+    return rows
+
+
+def _base_mix(root: Path, seed: int) -> list[tuple[str, str, int]]:
     from narrascope.bench import pairs_data as pd
 
     pairs_root = root / "pairs"
@@ -80,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkpoint-every", type=int, default=200)
     ap.add_argument("--resume", action="store_true")
     ap.add_argument("--limit", type=int, default=0, help="train on this many pairs only (smoke runs)")
+    ap.add_argument("--init", type=Path, default=None,
+                    help="start from this checkpoint's weights (the second phase; optimiser state is fresh)")
+    ap.add_argument("--replay", type=int, default=0, help="second phase: pairs of the first mix to replay")
+    ap.add_argument("--same-body", type=int, default=0,
+                    help="second phase: FNC-1 same-article sentence pairs added as neutral")
     args = ap.parse_args(argv)
 
     import torch
@@ -92,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     root = args.data or datasets_root()
-    train = training_pairs(root, args.seed)
+    train = training_pairs(root, args.seed, args.replay, args.same_body)
     if args.limit:
         train = train[: args.limit]
     held = eval_pairs(root)
@@ -114,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
         opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, (steps_total - s) / max(1, steps_total - warmup))
     )
     step = 0
+    if args.init is not None:
+        model.load_state_dict(torch.load(args.init, weights_only=False)["model"], strict=False)
+        print(f"weights from {args.init}", flush=True)
     if args.resume and args.checkpoint.exists():
         state = torch.load(args.checkpoint, weights_only=False)
         model.load_state_dict(state["model"], strict=False)

@@ -139,3 +139,14 @@ def test_a_person_quoted_through_one_outlet_is_one_chain():
                                                     cite, cite + 13)]))
     [group] = build_groups([ClaimLink("m1c", "m2c", "same", 0.9, "same")], {"m1c": first, "m2c": second}, {})
     assert group.status == "single-origin" and len(group.origins) == 1
+
+
+def test_only_a_confident_contradiction_makes_a_group_contradicted():
+    own_text = "Trade fell to $17 billion this year."
+    a = article("k1", "Steppe Courier", 1, own_text)
+    c = article("k2", "Vostok Vestnik", 2, "Trade rose to $27 billion.")
+    claims = {"z1": (Claim("z1", "k1", 0, len(own_text), 0.9), a, Annotations("k1")),
+              "z2": (Claim("z2", "k2", 0, 26, 0.9), c, Annotations("k2"))}
+    weak = [ClaimLink("z1", "z2", "contradicts", 0.82, "at odds")]
+    assert {g.status for g in build_groups(weak, claims, {}, confident=0.9)} == {"single-origin"}
+    assert {g.status for g in build_groups(weak, claims, {}, confident=0.8)} == {"contradicted"}

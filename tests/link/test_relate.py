@@ -105,3 +105,14 @@ def test_without_a_judgement_only_similarity_speaks(sim, expected):
 def test_word_helpers():
     assert shared_terms("Karavia complies with sanctions", "sanction compliance in Karavia") == ["karavia", "sanctions"]
     assert differing_span("Karavia complies with Western sanctions", "Karavia and sanctions") == "complies with Western"
+
+
+def test_a_model_contradiction_needs_a_shared_term_beyond_the_names():
+    a = view("Karavia is quietly loosening its ties with Moscow.", names={"Karavia", "Moscow"})
+    b = view("Karavia has never joined the anti-Russian sanctions.", names={"Karavia"})
+    assert relate(a, b, 0.6, CONTRA).relation == "related"
+
+
+def test_figure_conflict_stands_unless_the_model_reads_a_paraphrase():
+    assert relate(TRADE_A, TRADE_B, 0.8, Judgement((0.6, 0.3, 0.1), (0.6, 0.3, 0.1))).relation == "contradicts"
+    assert relate(TRADE_A, TRADE_B, 0.8, ENTAIL_BOTH).relation != "contradicts"

@@ -208,3 +208,27 @@ def claimdiff(root: Path) -> list[ClaimDiffPair]:
             labels.setdefault(r["pair_id"], {})[task] = int(r["relation"])
     return [ClaimDiffPair(r["claim_a"], r["claim_b"], r["topic"], labels[pid]["strengthen"], labels[pid]["weaken"])
             for pid, r in records.items() if len(labels[pid]) == len(files)]
+
+
+def fnc_same_body(root: Path, limit: int = 2500, seed: int = 13) -> list[LabeledPair]:
+    """Two sentences of one FNC-1 article body, two or more sentences apart: ``neutral`` pairs
+    about one topic that state different facts (a report rarely contradicts itself) — the pairs a
+    model trained on image captions is most tempted to call contradictions."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    with open(root / "fnc-1" / "train_bodies.csv", encoding="utf-8") as f:
+        bodies = [(row["Body ID"], row["articleBody"]) for row in csv.DictReader(f)]
+    rng.shuffle(bodies)
+    for body_id, text in bodies:
+        # whole sentences only: a capital first, no split after an initial ("U.S.", "J.J.")
+        sentences = [s.strip() for s in re.split(r"(?<=[a-z0-9][.!?])\s+(?=[A-Z])", text)
+                     if 8 <= len(s.split()) <= 40 and s.strip()[:1].isupper()]
+        for _ in range(2 if len(sentences) >= 6 else 1 if len(sentences) >= 4 else 0):
+            i = rng.randrange(len(sentences) - 2)
+            j = rng.randrange(i + 2, len(sentences))
+            out.append(LabeledPair(sentences[i], sentences[j], "neutral", f"fnc-body:{body_id}"))
+        if len(out) >= limit:
+            break
+    return out

@@ -64,6 +64,8 @@ def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03) -> Figu
         for qb in b.quantities:
             if qa.kind != qb.kind or (qa.unit or "") != (qb.unit or ""):
                 continue
+            if qa.kind == "count" and min(qa.value, qb.value) < 2:
+                continue  # "one partner at the expense of another" counts nothing
             agree = _close(qa.value, qb.value, tolerance)
             if not agree and (_states(a, qb.value, qa.kind, tolerance) or _states(b, qa.value, qb.kind, tolerance)):
                 continue  # one claim holds both values: a change over time, a comparison
@@ -89,7 +91,7 @@ def _shared_measure(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> s
     names = {w for name in a.names | b.names for w in content_words(name)}
     near_a, near_b = _near(a, qa, names), _near(b, qb, names)
     shared = [w for w in near_a if w in near_b]
-    return " ".join(dict.fromkeys(shared).keys()) if shared else None
+    return " ".join(list(dict.fromkeys(shared))[:3]) if shared else None
 
 
 def _near(view: ClaimView, q: Quantity, names: set[str]) -> list[str]:

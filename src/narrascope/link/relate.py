@@ -43,6 +43,9 @@ class RelateParams:
     same_topic: float = 0.60
     # Values differing by less than this share are the same figure, rounded.
     value_tolerance: float = 0.03
+    # The confidence given to two aligned figures that differ (same measure, subject and period):
+    # a checkable conflict, shown as a finding unless the model reads a paraphrase both ways.
+    figures: float = 0.95
 
 
 DEFAULT_PARAMS = RelateParams()
@@ -96,10 +99,15 @@ def relate(a: ClaimView, b: ClaimView, similarity: float, judgement: Judgement |
 
 def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams) -> Relation | None:
     figures = aligned_figures(a, b, params.value_tolerance)
-    if figures is not None and not figures.agree and j.entails_either < 0.5:
-        return Relation("contradicts", round(max(j.contradiction, 1.0 - j.entails_either), 4), figures.reason())
-    if j.contradiction >= params.contradicts and not (figures is not None and figures.agree):
-        what = shared_terms(a.text, b.text) or sorted(a.names & b.names)
+    if figures is not None and not figures.agree and j.entails_both < params.same:
+        return Relation("contradicts", round(max(j.contradiction, params.figures), 4), figures.reason())
+    # The model's contradiction counts only between claims that share a term beyond the names
+    # (in one language): "loosening ties with Moscow" and "never joined the sanctions" share only
+    # the country, and are two facts, not one fact told two ways.
+    terms = shared_terms(a.text, b.text, names=a.names | b.names)
+    if (j.contradiction >= params.contradicts and not (figures is not None and figures.agree)
+            and (terms or a.language != b.language)):
+        what = terms or sorted(a.names & b.names)
         about = f" about {', '.join(what)}" if what else ""
         return Relation(
             "contradicts", round(j.contradiction, 4),

@@ -58,12 +58,13 @@ def stem(word: str) -> str:
     return word
 
 
-def shared_terms(a: str, b: str, limit: int = 4) -> list[str]:
-    """Content words both texts use (by stem), in a's order."""
+def shared_terms(a: str, b: str, limit: int = 4, names: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Content words both texts use (by stem), in a's order; words of ``names`` left out."""
     stems_b = {stem(w) for w in content_words(b)}
+    skip = {w for name in names for w in content_words(name)}
     out: list[str] = []
     for w in WORD.findall(a.lower()):
-        if w in STOP or len(w) <= 2 or w.isdigit() or stem(w) not in stems_b or w in out:
+        if w in STOP or len(w) <= 2 or w.isdigit() or stem(w) not in stems_b or w in out or w in skip:
             continue
         out.append(w)
     return out[:limit]

@@ -30,13 +30,14 @@ _LANGUAGES = ("en", "ru", "uk", "kk", "de", "fr", "es")
 def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> list[ClaimView]:
     from ..enrich import runner  # noqa: F401  (registers the enrich components)
 
-    docs = []
+    docs, langs = [], []
     for text in texts:
         lang = detect_language(text, languages) or "en"
+        langs.append(lang)
         docs.append(Doc.of(Article(id=content_id("view", text), text=text, language=lang)))
     Pipeline(list(_COMPONENTS), given=("text", "language", "published"))(docs)
     views = []
-    for doc in docs:
+    for doc, lang in zip(docs, langs, strict=True):
         names = frozenset(clean_name(m.normal or doc.text[m.start : m.end]) for m in doc.mentions)
         views.append(
             ClaimView(
@@ -46,7 +47,7 @@ def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> li
                 times=doc.times,
                 names=names,
                 hedged=any(h.kind == "hedge" for h in doc.hedges),
-                language=doc.language or "en",
+                language=lang,
             )
         )
     return views
