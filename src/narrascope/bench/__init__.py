@@ -19,6 +19,7 @@ BENCHMARKS = {
     "stories": "narrascope.bench.stories",
     "link": "narrascope.bench.link_scale",
     "relations": "narrascope.bench.relations",
+    "entities": "narrascope.bench.entities",
     "fnc1": "narrascope.bench.fnc1",
     "techniques": "narrascope.bench.techniques",
     "serve": "narrascope.bench.serve",

@@ -1,19 +1,26 @@
-"""Entity canonicalisation: one entity for every way the corpus writes the same name.
+"""Entity canonicalisation: one entity for every way the corpus writes the same name, and never one
+entity for two.
 
 Spellings differ across outlets and scripts — transliterations ("Daniyar"/"Daniar", "Sultanbekov"/
 "Султанбеков"), inflection ("Каравии" is "Каравия"), a surname for a full name, an acronym for its
-expansion, "Byelo Gor" for "Byelogor". No table of names is involved; each merge comes from one of
-these general rules, applied over all mentions with a union-find:
+expansion. No table of names is involved; every merge comes from one of these general rules:
 
-1. the same *phonetic key*: transliterated to ASCII, spelling variants of transliteration folded
-   (y/i, kh/h, doubled letters, ...), spaces and hyphens dropped, final vowels (case endings) cut;
-2. nearly the same key (rapidfuzz ratio), for longer names only;
-3. a surname alone joins the full name with that surname: in its own article first, across the
-   corpus when only one full name fits;
-4. an acronym joins the name whose initials it spells, when exactly one name fits or the text
-   defines it ("Northern Trade Council (NTC)");
-and only between mentions whose types agree (a person never merges with a place), except that
-a name tagged one way in most mentions absorbs the few mentions a model tagged otherwise.
+1. the same *key* (``keys``): one name spelled two ways, in any script; a group name in the plural
+   is the same group ("Democrats"/"Democrat");
+2. nearly the same key (rapidfuzz ratio), for longer names that are not people;
+3. two full names of people are one person when their surnames agree and nothing tells them apart:
+   no different given names, middle initials or generational suffix (``names``);
+4. a short name — surname, given name, the last words of a name, "the Ledger" — is resolved
+   mention by mention in its own article, then its story, and stays apart when either leaves it
+   ambiguous (``short_names``); a one-word name that stands on its own elsewhere ("House",
+   "State") is never read as a short form of a longer name ("White House", "Islamic State");
+5. an acronym joins the name the text defines it for ("Northern Trade Council (NTC)"), or the one
+   name of its own type whose initials spell it, or whose words give its letters beside it.
+
+Mentions are matched within a type group, decided by a vote over all mentions of a name (a title
+before a mention votes for a person); a group name (NORP) is not folded into the place or
+organisation it is named after ("Kazakhstani" is not "Kazakhstan"). The result does not depend on
+the order of the mentions.
 """
 
 from __future__ import annotations
@@ -21,42 +28,36 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, replace
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from ..model import Entity, content_id
+from .keys import clean_name, phonetic_key
+from .name_graph import Corpus
+from .names import Title, find_title, parse_person, read_title, split_title
+from .persons import place_people, resolve_short_names
+from .stories_near import bags_of, neighbours
+
+__all__ = ["MentionRef", "abbreviates", "canonicalize", "clean_name", "find_definitions", "find_title",
+           "initials", "phonetic_key"]
 
 TYPE_GROUP = {"GPE": "place", "LOC": "place", "FAC": "place", "PERSON": "person", "ORG": "org"}
-# A name tagged with one type in at least this share of its mentions takes the stragglers along.
-MAJORITY_TYPE_SHARE = 0.75
+# A title before a mention ("Kazakh leader Kasim-Jomart Tokayev") counts as this many votes for a
+# person: the model's tag is one guess, a title is the text saying so. 3 outvotes the three ORG
+# tags a model gave a name it tagged PERSON once after a title (the seeds' Tokayev).
+TITLE_VOTES = 3
 # Keys this similar (0-100) are one name written twice; below 8 letters only exact keys merge,
 # since short names differ by a letter ("Mali"/"Bali").
 FUZZY_MIN_RATIO = 90
 FUZZY_MIN_LENGTH = 8
 _STOP = frozenset("the of and for de del la le du von van und и в по для".split())
-_LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ACRONYM = re.compile(r"^[A-ZА-ЯЁ]{2,6}$")
+_DOTTED = re.compile(r"^(?:[A-ZА-ЯЁ]\.){1,5}[A-ZА-ЯЁ]\.?$")  # "U.S.", "N.Y" (cleaning drops the last dot)
 _DEFINED = re.compile(r"\s*\(\s*([A-ZА-ЯЁ]{2,6})\s*\)")
-_FOLD = [
-    (r"([a-z])\1+", r"\1"),
-    (r"kh", "h"),
-    (r"zh", "j"),
-    (r"ts", "c"),
-    (r"x", "ks"),
-    (r"w", "v"),
-    (r"ph", "f"),
-    (r"ck", "k"),
-    (r"y", "i"),
-    (r"ii+", "i"),
-    (r"ie", "e"),
-    (r"yo|io", "e"),
-]
-_FOLD_RE = [(re.compile(a), b) for a, b in _FOLD]
-_FINAL_VOWELS = re.compile(r"(?<=[a-z]{2})[aeiou]+$")
+_STATE_LIKE = frozenset({"place", "org"})
+_POSSESSIVE_INSIDE = re.compile(r"['’]s\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,27 +71,7 @@ class MentionRef:
     text: str
     normal: str | None = None
     defines: str | None = None  # an acronym given in parentheses right after it
-
-
-# Names repeat across a corpus far more than they vary: each spelling is cleaned and keyed once.
-@lru_cache(maxsize=1 << 16)
-def clean_name(text: str) -> str:
-    name = " ".join(text.replace("\n", " ").split()).strip(" \"'“”«».,:;()")
-    name = _LEADING.sub("", name)
-    return _POSSESSIVE.sub("", name).strip()
-
-
-@lru_cache(maxsize=1 << 16)
-def phonetic_key(name: str) -> str:
-    tokens = []
-    for token in re.split(r"[\s\-‐–]+", anyascii(name).lower()):
-        token = re.sub(r"[^a-z0-9]", "", token)
-        for pattern, repl in _FOLD_RE:
-            token = pattern.sub(repl, token)
-        token = _FINAL_VOWELS.sub("", token)
-        if token:
-            tokens.append(token)
-    return "".join(tokens)
+    title: str | None = None  # the title words right before it ("Vice President", "Mrs.")
 
 
 def find_definitions(text: str, end: int) -> str | None:
@@ -98,76 +79,61 @@ def find_definitions(text: str, end: int) -> str | None:
     return match.group(1) if match else None
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def canonicalize(mentions: Iterable[MentionRef]) -> tuple[list[Entity], list[str]]:
     """Entities, and for each mention (in the order given) the id of its entity."""
     refs = list(mentions)
-    names = [clean_name(m.normal or m.text) for m in refs]
+    names, titles = [], []
+    for ref in refs:
+        name = clean_name(ref.normal or ref.text)
+        if ref.label == "PERSON":
+            # the owner of a thing the model took for part of the name ("Mitt Romney’s Medicare")
+            name = _POSSESSIVE_INSIDE.split(name)[0]
+        # a title the model kept inside the span ("Sen. Tim Kaine", "Mr. Cantor" tagged ORG)
+        inner = None
+        if ref.label in ("PERSON", "ORG"):
+            inner, name = split_title(name, abbreviated_only=ref.label == "ORG")
+        names.append(name)
+        titles.append(read_title(ref.title or inner))
     keys = [phonetic_key(n) for n in names]
-    groups = _type_groups(refs, keys)
-    # Nodes: distinct (type group, key); every mention points at one.
-    node_of: dict[tuple[str, str], int] = {}
-    mention_node = []
-    for i in range(len(refs)):
-        node_key = (groups[i], keys[i] or names[i].casefold())
-        mention_node.append(node_of.setdefault(node_key, len(node_of)))
-    nodes = list(node_of)
-    uf = _Union()
-    for n in range(len(nodes)):
-        uf.find(n)
-    _fuzzy(nodes, uf)
-    _surnames(refs, names, groups, mention_node, nodes, uf)
-    _acronyms(refs, names, groups, mention_node, nodes, uf)
+    corpus = Corpus(refs, names, keys, titles, _type_groups(refs, names, keys, titles))
 
-    members: dict[int, list[int]] = defaultdict(list)
-    for i, node in enumerate(mention_node):
-        members[uf.find(node)].append(i)
-    entities: list[Entity] = []
-    entity_of_mention = [""] * len(refs)
-    for root, idx in members.items():
-        entity = _make_entity(root, idx, refs, names, nodes)
-        entities.append(entity)
-        for i in idx:
-            entity_of_mention[i] = entity.id
-    entities.sort(key=lambda e: (e.type, e.name))
-    return entities, entity_of_mention
+    people, shorts, words = place_people(corpus)
+    _fuzzy(corpus)
+    _acronyms(corpus)
+    people.story = neighbours(bags_of(_story_keys(corpus)))
+    resolve_short_names(corpus, people, shorts, words)
+    _resolve_words(corpus, words)
+    return _entities(corpus)
 
 
-def _type_groups(refs: list[MentionRef], keys: list[str]) -> list[str]:
-    """The type group each mention is matched in. Identical names tagged as a place by some
-    mentions and an organisation by others are one group (a state acting is tagged either way);
-    a group holding most of a name's mentions takes the stragglers a model tagged otherwise."""
+def _type_groups(refs: list[MentionRef], names: list[str], keys: list[str], titles: list[Title]) -> list[str]:
+    """The type group each mention is matched in: the group with most votes over every mention of
+    its key (a place and an organisation pooled, since a state acting is tagged either way); a tie
+    leaves each mention its own. A group name (NORP) joins the winner only when the winner's
+    mentions write it the same way ("Byelogor" tagged NORP by mistake), not when the key merely
+    folds together the group and its place ("Kazakhstani"/"Kazakhstan")."""
     by_key: dict[str, Counter[str]] = defaultdict(Counter)
-    for ref, key in zip(refs, keys, strict=True):
+    spelled: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for ref, name, key, title in zip(refs, names, keys, titles, strict=True):
         by_key[key][_group(ref.label)] += 1
+        spelled[key].add((_group(ref.label), name.casefold()))
+        if title.gender or title.role:
+            by_key[key]["person"] += TITLE_VOTES
     out = []
-    for ref, key in zip(refs, keys, strict=True):
-        counts = by_key[key]
-        pooled = counts
-        own = _group(ref.label)
-        if counts.get("place") and counts.get("org"):
-            pooled = Counter()
+    for ref, name, key in zip(refs, names, keys, strict=True):
+        counts, own = by_key[key], _group(ref.label)
+        pooled = bool(counts.get("place") and counts.get("org"))
+        if pooled:
+            merged: Counter[str] = Counter()
             for group, n in counts.items():
-                pooled["org" if group in _STATE_LIKE else group] += n
-            own = "org" if own in _STATE_LIKE else own
-        top, n = pooled.most_common(1)[0]
-        out.append(top if n >= MAJORITY_TYPE_SHARE * sum(pooled.values()) else own)
+                merged["org" if group in _STATE_LIKE else group] += n
+            counts, own = merged, ("org" if own in _STATE_LIKE else own)
+        (top, n), (_, second), *_ = [*counts.most_common(2), ("", 0)]
+        winner = top if n > second else own
+        if own == "NORP" and winner != "NORP":
+            same_spelling = any(g != "NORP" and form == name.casefold() for g, form in spelled[key])
+            winner = winner if same_spelling else own
+        out.append(winner)
     return out
 
 
@@ -175,70 +141,102 @@ def _group(label: str) -> str:
     return TYPE_GROUP.get(label, label)
 
 
-_STATE_LIKE = frozenset({"place", "org"})
-# Types whose full names are often shortened to their last word.
-_SHORT_FORMS = frozenset({"person", "org"})
-
-
-def _fuzzy(nodes: list[tuple[str, str]], uf: _Union) -> None:
+def _fuzzy(corpus: Corpus) -> None:
+    """Long keys a letter or two apart are one name, except people (``_join_people`` rules there)."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for n, (group, key) in enumerate(nodes):
-        if len(key) >= FUZZY_MIN_LENGTH:
+    for (group, key, *_), n in corpus.nodes.items():
+        if len(key) >= FUZZY_MIN_LENGTH and group != "person":
             blocks[(group, key[:2])].append(n)
+    keys = {n: k[1] for k, n in corpus.nodes.items()}
     for block in blocks.values():
         for i, a in enumerate(block):
             for b in block[i + 1 :]:
-                if fuzz.ratio(nodes[a][1], nodes[b][1]) >= FUZZY_MIN_RATIO:
-                    uf.union(a, b)
+                if fuzz.ratio(keys[a], keys[b]) >= FUZZY_MIN_RATIO:
+                    corpus.uf.union(a, b)
 
 
-def _surnames(refs, names, groups, mention_node, nodes, uf) -> None:
-    """A one-word name joins the full name ending with it, same article first: a surname for a
-    person ("Sultanbekov"), the distinctive last word for an organisation ("the Ledger")."""
-    full_by_last: dict[tuple[str, str], set[int]] = defaultdict(set)
-    full_in_article: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    for i, ref in enumerate(refs):
-        parts = re.split(r"\s+", names[i])
-        if groups[i] in _SHORT_FORMS and len(parts) >= 2:
-            last = phonetic_key(parts[-1])
-            full_by_last[(groups[i], last)].add(mention_node[i])
-            full_in_article[(groups[i], ref.article_id, last)].add(mention_node[i])
-    for i, ref in enumerate(refs):
-        if groups[i] not in _SHORT_FORMS or len(names[i].split()) != 1 or len(names[i]) < 4:
-            continue
-        key = phonetic_key(names[i])
-        local = full_in_article.get((groups[i], ref.article_id, key), set())
-        candidates = local or full_by_last.get((groups[i], key), set())
-        if len({uf.find(n) for n in candidates}) == 1:
-            uf.union(mention_node[i], next(iter(candidates)))
-
-
-def _acronyms(refs, names, groups, mention_node, nodes, uf) -> None:
-    """An acronym joins the name it abbreviates: defined in the text, or the only name that fits."""
-    full_names: dict[int, str] = {}
-    original: dict[int, str] = {}
+def _acronyms(corpus: Corpus) -> None:
+    """An acronym joins the name it abbreviates: the name the text defines it for; else the only
+    name of its own type whose initials spell it; else the only one in the acronym's own articles
+    whose words give its letters in order ("KARSTAT", KARavian STATistics). The type is the one most
+    of a name's mentions carry, so "NCAA" cannot become the place "North Carolina" nor "U.S." the
+    organisation "U.S. Senate"; and letters taken from inside words are trusted only beside the
+    acronym, since across a corpus "CNBC" fits "CoNgressional Black Caucus"."""
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for ref, key in zip(corpus.refs, corpus.keys, strict=True):
+        votes[key][ref.label] += 1
+    label = {key: max(c, key=lambda lab: (c[lab], lab)) for key, c in votes.items()}
+    full_names: dict[int, tuple[str, str]] = {}
+    articles: dict[int, set[str]] = defaultdict(set)
     acronym_nodes: dict[str, set[int]] = defaultdict(set)
-    acronym_forms: dict[str, str] = {}
-    for i, ref in enumerate(refs):
-        name = names[i]
-        if _ACRONYM.match(name):
-            acronym_nodes[anyascii(name).upper()].add(mention_node[i])
-            acronym_forms.setdefault(anyascii(name).upper(), name)
+    acronym_info: dict[str, tuple[str, str]] = {}
+    for i, ref in enumerate(corpus.refs):
+        node, name = corpus.node_of[i], corpus.names[i]
+        if node is None:
+            continue
+        articles[node].add(ref.article_id)
+        if _ACRONYM.match(name) or _DOTTED.match(name):
+            acronym = anyascii(name.replace(".", "")).upper()
+            acronym_nodes[acronym].add(node)
+            acronym_info[acronym] = min(acronym_info.get(acronym, (name, label[corpus.keys[i]])),
+                                        (name, label[corpus.keys[i]]))
         elif len(_significant(name)) >= 2:
-            full_names[mention_node[i]] = anyascii(name)
-            original[mention_node[i]] = name
+            full_names[node] = (name, label[corpus.keys[i]])
         if ref.defines:
-            acronym_nodes[anyascii(ref.defines).upper()].add(mention_node[i])
-            acronym_forms.setdefault(anyascii(ref.defines).upper(), ref.defines)
-    for acronym, acr_nodes in acronym_nodes.items():
-        defined = {n for n in acr_nodes if n in full_names}
-        script = _script(acronym_forms[acronym])
-        targets = defined or {n for n, name in full_names.items()
-                              if _script(original[n]) == script and abbreviates(acronym, name)}
-        if len({uf.find(n) for n in targets}) == 1:
+            acronym = anyascii(ref.defines).upper()
+            acronym_nodes[acronym].add(node)
+            acronym_info[acronym] = min(acronym_info.get(acronym, (ref.defines, label[corpus.keys[i]])),
+                                        (ref.defines, label[corpus.keys[i]]))
+    for acronym, nodes in sorted(acronym_nodes.items()):
+        form, kind = acronym_info[acronym]
+        fitting = {n: anyascii(name) for n, (name, k) in full_names.items() if k == kind and _script(name) == _script(form)}
+        beside = set().union(*(articles[n] for n in nodes))
+        targets = ({n for n in nodes if n in full_names}
+                   or {n for n, name in fitting.items() if initials(name) == acronym}
+                   or {n for n, name in fitting.items() if articles[n] & beside and abbreviates(acronym, name)})
+        if len({corpus.uf.find(n) for n in targets}) == 1:
             target = next(iter(targets))
-            for n in acr_nodes:
-                uf.union(n, target)
+            for n in nodes:
+                corpus.uf.union(n, target)
+
+
+def initials(name: str) -> str:
+    return "".join(w[0] for w in _significant(name)).upper()
+
+
+def _story_keys(corpus: Corpus):
+    for i, ref in enumerate(corpus.refs):
+        if corpus.groups[i] == "person":
+            yield ref.article_id, parse_person(corpus.names[i]).surname
+        else:
+            yield ref.article_id, corpus.keys[i]
+
+
+def _resolve_words(corpus: Corpus, words: list[int]) -> None:
+    """A one-word name that never stands alone — wherever it is used, a longer name that starts or
+    ends with it came first in the article ("The Baltic Ledger" ... "the Ledger", "Randolph-Macon
+    College" ... "Randolph-Macon") — joins that name in its article when only one fits. One that
+    stands alone anywhere, or comes before the longer name ("Ferguson" before "Ferguson Police"),
+    is a name of its own ("House" is not "White House")."""
+    longer: dict[tuple[str, str, str], dict[int, int]] = defaultdict(dict)
+    for i, ref in enumerate(corpus.refs):
+        words_of = corpus.names[i].split()
+        if corpus.node_of[i] is not None and len(words_of) > 1 and corpus.groups[i] != "person":
+            for word in {words_of[0], words_of[-1]}:
+                first = longer[(ref.article_id, corpus.groups[i], phonetic_key(word))]
+                first[corpus.node_of[i]] = min(ref.start, first.get(corpus.node_of[i], ref.start))
+    live = [i for i in words if corpus.groups[i] != "person"]
+
+    def after(i: int) -> dict[int, int]:
+        found = longer.get((corpus.refs[i].article_id, corpus.groups[i], corpus.keys[i]), {})
+        return {node: start for node, start in found.items() if start <= corpus.refs[i].start}
+
+    alone = {(corpus.groups[i], corpus.keys[i]) for i in live if not after(i)}
+    for i in live:
+        if (corpus.groups[i], corpus.keys[i]) not in alone:
+            roots = {corpus.uf.find(n) for n in after(i)}
+            if len(roots) == 1:
+                corpus.node_of[i] = roots.pop()
 
 
 def _script(text: str) -> str:
@@ -278,19 +276,50 @@ def abbreviates(acronym: str, name: str) -> bool:
     return fits(0, 0)
 
 
-def _make_entity(root: int, idx: list[int], refs, names, nodes) -> Entity:
-    forms = Counter(names[i] for i in idx)
-    labels = Counter(refs[i].label for i in idx)
+def _entities(corpus: Corpus) -> tuple[list[Entity], list[str]]:
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, node in enumerate(corpus.node_of):
+        members[corpus.uf.find(node)].append(i)
+    made = [_make_entity(corpus, idx) for idx in members.values()]
+    # Ids come from the name; names kept apart under one spelling (a short name read two ways,
+    # "Mr. Obama" and "Mrs. Obama") take their forms, titles and first mention into their ids.
+    shared = Counter(entity.id for entity, _, _ in made)
+    entities: list[Entity] = []
+    entity_of_mention = [""] * len(corpus.refs)
+    for entity, idx, extra in made:
+        if shared[entity.id] > 1:
+            entity = replace(entity, id=content_id("entity", entity.id, *extra))
+        entities.append(entity)
+        for i in idx:
+            entity_of_mention[i] = entity.id
+    entities.sort(key=lambda e: (e.type, e.name, e.id))
+    return entities, entity_of_mention
 
-    label = labels.most_common(1)[0][0]
+
+def _make_entity(corpus: Corpus, idx: list[int]) -> tuple[Entity, list[int], list[str]]:
+    refs, names = corpus.refs, corpus.names
+    forms = Counter(names[i] for i in idx)
+    # the type by vote over every mention, a title counting for a person
+    labels: Counter[str] = Counter()
+    for i in idx:
+        # a mention read as a person votes for a person, whatever the model tagged ("Sasha" GPE)
+        labels["PERSON" if corpus.groups[i] == "person" else refs[i].label] += 1
+        if corpus.titles[i].gender or corpus.titles[i].role:
+            labels["PERSON"] += TITLE_VOTES
+    label = max(labels, key=lambda lab: (labels[lab], lab))
 
     def preference(form: str) -> tuple:
         # A person is best named in full; anything else by its most used spelling; then the
         # Latin-script form, which most readers of an export can read.
         full = len(form.split()) > 1 if label == "PERSON" else not _ACRONYM.match(form)
-        return (full, forms[form], form.isascii(), len(form))
+        return (full, forms[form], form.isascii(), len(form), form)
 
     name = max(forms, key=preference)
-    aliases = sorted({" ".join(refs[i].text.split()) for i in idx} | set(forms) - {name})
-    group, _ = nodes[root]
-    return Entity(content_id("entity", group, phonetic_key(name) or name.casefold()), name, label, aliases)
+    defined = {refs[i].defines for i in idx if refs[i].defines}
+    aliases = sorted({" ".join(refs[i].text.split()) for i in idx} | defined | set(forms) - {name})
+    groups = Counter(corpus.groups[i] for i in idx)
+    group = max(groups, key=lambda g: (groups[g], g))
+    first = min((refs[i].article_id, refs[i].start) for i in idx)
+    extra = [*sorted(forms), *sorted({corpus.titles[i].gender or "" for i in idx}), first[0], str(first[1])]
+    entity_id = content_id("entity", group, phonetic_key(name) or name.casefold())
+    return Entity(entity_id, name, label, aliases), idx, extra

@@ -17,7 +17,7 @@ from ..model import Annotations, Article
 from ..pipeline import Pipeline
 from ..store import SQLStore
 from . import attribution, citations, claims, hedges, measures, nlp, scoring  # noqa: F401  (register components)
-from .canonical import MentionRef, canonicalize, find_definitions
+from .canonical import MentionRef, canonicalize, find_definitions, find_title
 from .doc import Doc
 
 STAGE = "enrich"
@@ -115,6 +115,7 @@ def canonicalize_store(store: SQLStore) -> int:
                 text[row["start"] : row["end"]],
                 row["normal"],
                 find_definitions(text, row["end"]),
+                find_title(text, row["start"]),
             )
         )
         where.append((row["article_id"], row["start"], row["end"]))
