@@ -62,10 +62,25 @@ def test_trade_figures_contradict_with_the_reason_in_words(demo):
     assert any("$17.4 billion vs $27.1 billion" in r for r in reasons), reasons
 
 
-def test_sanctions_contradiction_is_found(demo):
+def test_findings_stay_within_a_story_and_every_reason_shows_what_was_compared(demo):
     _, data = demo
-    pairs = _links(data, "contradicts")
-    assert any("sanctions" in a and "sanctions" in b for a, b, _ in pairs), pairs
+    story_of = {a: s["id"] for s in data["stories"] for a in s["articles"]}
+    article_of = {c["id"]: c["article"] for c in data["claims"]}
+    for link in data["claim_links"]:
+        if link["relation"] in ("same", "supports", "contradicts"):
+            assert story_of[article_of[link["a"]]] == story_of[article_of[link["b"]]], link
+            assert not link["reason"].startswith(("likely", "learned")), link
+            assert any(w in link["reason"] for w in (" vs ", "both", "says the same")), link["reason"]
+
+
+def test_groups_hold_claims_linked_to_their_representative(demo):
+    _, data = demo
+    agree = {frozenset((x["a"], x["b"])) for x in data["claim_links"] if x["relation"] in ("same", "supports")}
+    for group in data["claim_groups"]:
+        if len(group["claims"]) > 2:
+            hubs = [c for c in group["claims"]
+                    if all(frozenset((c, o)) in agree for o in group["claims"] if o != c)]
+            assert hubs, group["claims"]
 
 
 def test_relays_of_one_newspaper_are_one_origin(demo):

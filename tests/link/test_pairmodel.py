@@ -52,7 +52,7 @@ def english():
 def test_the_shipped_cross_encoder_reads_meaning(english):
     pairs = [
         ("The company reported a profit of $3 million in 2024.", "The company made money in 2024."),
-        ("The minister resigned on Friday.", "The minister did not resign and remains in office."),
+        ("The factory was closed in March.", "The factory is still open and was never closed."),
         ("The minister resigned on Friday.", "Heavy rain flooded the old town."),
     ]
     p = english.probabilities(pairs)

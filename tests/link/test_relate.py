@@ -116,3 +116,12 @@ def test_a_model_contradiction_needs_a_shared_term_beyond_the_names():
 def test_figure_conflict_stands_unless_the_model_reads_a_paraphrase():
     assert relate(TRADE_A, TRADE_B, 0.8, Judgement((0.6, 0.3, 0.1), (0.6, 0.3, 0.1))).relation == "contradicts"
     assert relate(TRADE_A, TRADE_B, 0.8, ENTAIL_BOTH).relation != "contradicts"
+
+
+def test_the_weak_model_needs_more_and_never_agrees_on_distant_claims():
+    a = view("Karavia never joined the sanctions.", names={"Karavia"})
+    b = view("Караvia language reform lists four trends.", names={"Karavia"})
+    weak_agree = Judgement((0.7, 0.25, 0.05), (0.7, 0.25, 0.05), weak=True)
+    assert relate(a, b, 0.5, weak_agree).relation == "related"
+    assert relate(a, b, 0.8, Judgement((0.95, 0.04, 0.01), (0.95, 0.04, 0.01), weak=True)).relation == "same"
+    assert relate(a, b, 0.5, Judgement((0.95, 0.04, 0.01), (0.95, 0.04, 0.01), weak=True)).relation == "related"

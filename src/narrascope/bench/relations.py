@@ -86,7 +86,7 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
                        ("ParaPhraser", every(pd.in_split(pd.paraphraser(pairs_root), split)))):
         found = relate_texts([(p.a, p.b) for p in rows], model, embed, params)
         pred = ["paraphrase" if r.relation in ("same", "supports") else "neutral" for r in found]
-        p, r, f = prf([x.label for x in rows], pred, "paraphrase")
+        p, r, f, _ = prf([x.label for x in rows], pred, "paraphrase")
         click.echo(f"{name:<11} narrascope relate n={len(rows):>4} paraphrase P {p:.3f} R {r:.3f} F1 {f:.3f}")
 
     claimdiff = [x for x in pd.claimdiff(dataset_dir("claimdiff", data and str(Path(data) / "claimdiff")))
@@ -100,17 +100,17 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
                f"R {s[1]:.3f} F1 {s[2]:.3f} | weaken->contradicts P {w[0]:.3f} R {w[1]:.3f} F1 {w[2]:.3f}")
 
     rows = audit_rows(audit_path, split)
-    headline = float("nan")
+    headline = (float("nan"), float("nan"), 0)
     if rows:
         judged = judge_texts([(x["a"], x["b"]) for x in rows], model, embed, params)
         gold = [x["label"] for x in rows]
         click.echo(f"audit       narrascope relate n={len(rows):>4} ({split} events; labels {dict(Counter(gold))})")
-        headline = _audit(rows, gold, [r.relation for r in judged.relations(params)], click.echo, True)[0]
+        headline = _audit(rows, gold, [r.relation for r in judged.relations(params)], click.echo, True)
         for name in ("contradicts", "same", "supports") if sweep else ():
             for value in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
                 tried = replace(params, **{name: value})
                 click.echo(f"  sweep {name}={value:.2f}: " + _audit(rows, gold, [r.relation for r in
-                           judged.relations(tried)], click.echo, False)[1])
+                           judged.relations(tried)], click.echo, False))
     if pipeline:
         group_purity(data, settings, click.echo)
 
@@ -119,10 +119,14 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
     model.probabilities(sample)
     rate = len(sample) / (time.perf_counter() - started)
     click.echo(f"speed: {rate:.1f} pairs/s ({model.name}, English pairs, {len(sample)} pairs)")
-    click.echo(f"relations: audit_contradicts_precision={headline:.4f}")
+    # Precision of nothing flagged is undefined: printed as nan, with the count beside it.
+    click.echo(f"relations: audit_agreement_precision={headline[1]:.4f} "
+               f"audit_contradicts_precision={headline[0]:.4f} contradicts_flagged={headline[2]}")
 
 
-def _audit(rows, gold, found, echo, verbose) -> tuple[float, str]:
+def _audit(rows, gold, found, echo, verbose):
+    """Prints the audit's figures (and, ``verbose``, every wrong contradiction); returns
+    (contradicts precision, agreement precision, contradictions flagged) or the line."""
     agree = {"same", "supports"}
     c = prf(gold, found, "contradicts")
     g = prf(["agree" if x in agree else x for x in gold], ["agree" if x in agree else x for x in found], "agree")
@@ -133,4 +137,5 @@ def _audit(rows, gold, found, echo, verbose) -> tuple[float, str]:
         for x, got in zip(rows, found, strict=True):
             if got == "contradicts" and x["label"] != "contradicts":
                 echo(f"            wrong contradicts [{x['label']}]: {x['a'][:70]!r} / {x['b'][:70]!r}")
-    return c[0], line
+        return (c[0] if c[3] else float("nan")), (g[0] if g[3] else float("nan")), c[3]
+    return line

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..model import Annotations, Article, Claim, ClaimLink
 from .neighbors import knn
-from .pairmodel import PairInput, RelationModel
+from .pairmodel import PairInput, RelationModel, weak_reader
 from .relate import DEFAULT_PARAMS, Judgement, RelateParams, about_same_thing, relate
 from .stories import as_utc
 from .text import ClaimView
@@ -151,7 +151,8 @@ def _read(items, vectors, pairs, model: RelationModel, timings, screen: float) -
         if not pairs:
             return {}
 
-    forward = model.probabilities(inputs(pairs))
+    given = inputs(pairs)
+    forward = model.probabilities(given)
     again = [n for n, p in enumerate(forward) if max(p[0], p[2]) >= SECOND_READING]
     backward = forward.copy()
     if again:
@@ -159,8 +160,8 @@ def _read(items, vectors, pairs, model: RelationModel, timings, screen: float) -
     if timings is not None:
         timings["model_pairs"] = timings.get("model_pairs", 0) + len(pairs) + len(again)
     return {
-        pair: Judgement(tuple(map(float, f)), tuple(map(float, r)))
-        for pair, f, r in zip(pairs, forward, backward, strict=True)
+        pair: Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g))
+        for pair, f, r, g in zip(pairs, forward, backward, given, strict=True)
     }
 
 

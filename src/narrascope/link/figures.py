@@ -54,8 +54,9 @@ class FigureMatch:
         return f"{self.text_a} vs {self.text_b} for {self.measure}{about}"
 
 
-def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03) -> FigureMatch | None:
-    """The first aligned pair of figures of a and b (a conflict before an agreement), or None."""
+def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03, counts: bool = True) -> FigureMatch | None:
+    """The first aligned pair of figures of a and b (a conflict before an agreement), or None;
+    without ``counts``, counts may agree but never conflict."""
     subject = sorted(a.names & b.names)
     if not subject:
         return None
@@ -67,6 +68,8 @@ def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03) -> Figu
             if qa.kind == "count" and min(qa.value, qb.value) < 2:
                 continue  # "one partner at the expense of another" counts nothing
             agree = _close(qa.value, qb.value, tolerance)
+            if not agree and qa.kind == "count" and not counts:
+                continue
             if not agree and (_states(a, qb.value, qa.kind, tolerance) or _states(b, qa.value, qb.kind, tolerance)):
                 continue  # one claim holds both values: a change over time, a comparison
             measure = _shared_measure(a, qa, b, qb)

@@ -161,6 +161,13 @@ class RoutedRelationModel:
         return keep
 
 
+def weak_reader(model: RelationModel, pair: PairInput) -> bool:
+    """Whether ``pair`` is read by the weak model (the USE head): its verdicts need more."""
+    if isinstance(model, RoutedRelationModel):
+        return not (model.is_english(pair.lang_a) and model.is_english(pair.lang_b))
+    return isinstance(model, USEPairHead)
+
+
 _CACHE: dict[str, RelationModel] = {}
 
 

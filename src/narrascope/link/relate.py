@@ -20,7 +20,7 @@ is appended to a reason, never the reason itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .figures import aligned_figures
 from .text import ClaimView, differing_span, shared_terms, short
@@ -35,8 +35,8 @@ class RelateParams:
     # Relation-model probabilities, chosen on the tuning parts (SICK, XNLI and the audit's tuning
     # events); `narrascope bench relations` prints the precision they give on the reporting parts.
     contradicts: float = 0.80
-    same: float = 0.80
-    supports: float = 0.90
+    same: float = 0.60
+    supports: float = 0.60
     # Cosine of the USE sentence vectors: below `related`, a pair is unrelated; claims that share
     # no name are about the same thing only from `same_topic` up.
     related: float = 0.45
@@ -46,6 +46,16 @@ class RelateParams:
     # The confidence given to two aligned figures that differ (same measure, subject and period):
     # a checkable conflict, shown as a finding unless the model reads a paraphrase both ways.
     figures: float = 0.95
+    # Entailment both ways that outweighs a figure conflict (a paraphrase with rounded figures).
+    paraphrase: float = 0.90
+    # Two counts conflict only between claims this close: "three Republican state senators" and
+    # "the state's two Republican senators" count different groups in sentences that differ.
+    count_similarity: float = 0.75
+    # The USE pair head (Russian, mixed and other languages) reads two sentence summaries, not the
+    # words against each other, and cannot tell the direction: its agreement or contradiction
+    # counts only from this probability, and its agreement only between claims this close.
+    weak: float = 0.90
+    weak_similarity: float = 0.70
 
 
 DEFAULT_PARAMS = RelateParams()
@@ -65,6 +75,7 @@ class Judgement:
 
     forward: tuple[float, float, float] = NEUTRAL
     backward: tuple[float, float, float] = NEUTRAL
+    weak: bool = False  # read by the weak model (see RelateParams.weak)
 
     @property
     def contradiction(self) -> float:
@@ -80,26 +91,34 @@ class Judgement:
 
 
 def about_same_thing(a: ClaimView, b: ClaimView, similarity: float, params: RelateParams = DEFAULT_PARAMS,
-                     same_story: bool | None = None) -> bool:
-    """Whether a and b may agree or conflict at all: the gate before any finding."""
+                     same_story: bool | None = None, given: bool = False) -> bool:
+    """Whether a and b may agree or conflict at all: the gate before any finding. A ``given``
+    pair (one a user put together, as in ``narrascope relate``) is taken to be about one thing
+    unless its dates conflict."""
     if same_story is False or _times_conflict(a, b):
         return False
-    return bool(a.names & b.names) or similarity >= params.same_topic
+    return given or bool(a.names & b.names) or similarity >= params.same_topic
 
 
 def relate(a: ClaimView, b: ClaimView, similarity: float, judgement: Judgement | None = None,
-           params: RelateParams = DEFAULT_PARAMS, same_story: bool | None = None) -> Relation:
+           params: RelateParams = DEFAULT_PARAMS, same_story: bool | None = None, given: bool = False) -> Relation:
     """The relation of b to a; ``judgement`` is the relation model's, None when no model read it."""
-    if about_same_thing(a, b, similarity, params, same_story):
-        found = _finding(a, b, judgement or Judgement(), params)
+    if about_same_thing(a, b, similarity, params, same_story, given):
+        j = judgement or Judgement()
+        if j.weak:
+            params = replace(params, contradicts=max(params.contradicts, params.weak),
+                             same=max(params.same, params.weak), supports=max(params.supports, params.weak))
+            if similarity < params.weak_similarity:  # no agreement from the weak model alone
+                j = Judgement((0.0, 1.0 - j.forward[2], j.forward[2]), (0.0, 1.0 - j.backward[2], j.backward[2]), True)
+        found = _finding(a, b, j, params, similarity)
         if found is not None:
             return found
     return _background(a, b, similarity, params, same_story)
 
 
-def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams) -> Relation | None:
-    figures = aligned_figures(a, b, params.value_tolerance)
-    if figures is not None and not figures.agree and j.entails_both < params.same:
+def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, similarity: float) -> Relation | None:
+    figures = aligned_figures(a, b, params.value_tolerance, counts=similarity >= params.count_similarity)
+    if figures is not None and not figures.agree and j.entails_both < params.paraphrase:
         return Relation("contradicts", round(max(j.contradiction, params.figures), 4), figures.reason())
     # The model's contradiction counts only between claims that share a term beyond the names
     # (in one language): "loosening ties with Moscow" and "never joined the sanctions" share only

@@ -19,7 +19,7 @@ from ..enrich.doc import Doc
 from ..ingest.language import detect_language
 from ..model import Article, content_id
 from ..pipeline import Pipeline
-from .pairmodel import PairInput, RelationModel
+from .pairmodel import PairInput, RelationModel, weak_reader
 from .relate import DEFAULT_PARAMS, Judgement, RelateParams, Relation, about_same_thing, relate
 from .text import ClaimView
 
@@ -63,8 +63,8 @@ class JudgedPairs:
 
     def relations(self, params: RelateParams = DEFAULT_PARAMS) -> list[Relation]:
         n = len(self.similarity)
-        return [relate(self.views[i], self.views[n + i], float(self.similarity[i]), self.judged.get(i), params)
-                for i in range(n)]
+        return [relate(self.views[i], self.views[n + i], float(self.similarity[i]), self.judged.get(i), params,
+                       given=True) for i in range(n)]
 
 
 def judge_texts(
@@ -74,24 +74,26 @@ def judge_texts(
     params: RelateParams = DEFAULT_PARAMS,
 ) -> JudgedPairs:
     """Views and vectors of each text, and the model read both ways round on the pairs that pass
-    the gate (stories are unknown here, so the gate is names, meaning and dates)."""
+    the gate. The pairs are given (a user or a benchmark put them together), so the gate is only
+    that their dates do not conflict; the rest of the decision is the link stage's."""
     n = len(pairs)
     views = claim_views([a for a, _ in pairs] + [b for _, b in pairs]) if n else []
     vectors = np.asarray(embed([v.text for v in views]), dtype=np.float32) if n else np.zeros((0, 1))
     sims = (vectors[:n] * vectors[n:]).sum(axis=1) if n else np.zeros(0)
     gated = [i for i in range(n)
-             if model is not None and about_same_thing(views[i], views[n + i], float(sims[i]), params)]
+             if model is not None and about_same_thing(views[i], views[n + i], float(sims[i]), params, given=True)]
 
-    def read(order: list[tuple[int, int]]) -> np.ndarray:
-        return model.probabilities([PairInput(views[x].text, views[y].text, views[x].language, views[y].language,
-                                              vectors[x], vectors[y]) for x, y in order])
+    def inputs(order: list[tuple[int, int]]) -> list[PairInput]:
+        return [PairInput(views[x].text, views[y].text, views[x].language, views[y].language,
+                          vectors[x], vectors[y]) for x, y in order]
 
     judged: dict[int, Judgement] = {}
     if gated:
-        forward = read([(i, n + i) for i in gated])
-        backward = read([(n + i, i) for i in gated])
-        judged = {i: Judgement(tuple(map(float, f)), tuple(map(float, r)))
-                  for i, f, r in zip(gated, forward, backward, strict=True)}
+        given = inputs([(i, n + i) for i in gated])
+        forward = model.probabilities(given)
+        backward = model.probabilities(inputs([(n + i, i) for i in gated]))
+        judged = {i: Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g))
+                  for i, f, r, g in zip(gated, forward, backward, given, strict=True)}
     return JudgedPairs(views, sims, judged)
 
 
