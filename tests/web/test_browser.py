@@ -169,7 +169,7 @@ def test_the_report_file_opens_offline_and_its_marks_lead_to_sentences(browser, 
     pg.on("request", lambda r: requests.append(r.url))
     pg.goto(path.as_uri())
     assert all(url.startswith("file://") for url in requests), requests
-    assert pg.locator("#contradictions + .contra .reason").first.is_visible()
+    assert pg.locator("#contradictions ~ .contra .reason").first.is_visible()
     cell = pg.locator("table.matrix a.cell-agrees").first
     target = cell.get_attribute("href")
     cell.click()
