@@ -2,8 +2,8 @@
 
 A key is the name transliterated to ASCII (``anyascii``), lower-cased, with the spelling variants of
 transliteration folded (y/i, kh/h, doubled letters, ...), spaces and hyphens dropped and, for names,
-final vowels (Russian case endings: "Каравии" is "Karavia") cut. "Kassym-Jomart"/"Kasim-Jomart",
-"Alma Ata"/"Almaty" and "Токаев"/"Tokayev" get one key each.
+final vowels (Russian case endings: "Каравии" is "Karavia") cut. "Daniiar"/"Daniar",
+"Byelogor"/"Belogor" and "Султанбеков"/"Sultanbekov" get one key each.
 """
 
 from __future__ import annotations

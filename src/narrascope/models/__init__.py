@@ -7,6 +7,7 @@ error messages ("shipped stance model", or the path given).
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import Self
@@ -28,3 +29,19 @@ class ShippedModel:
             with resources.as_file(ref) as real:
                 return cls._read(Path(real), cls._shipped)
         return cls._read(Path(path), str(path))
+
+
+def read_arrays(path: Path, source: str, what: str = "relation model") -> tuple[dict, dict]:
+    """The arrays of an ``.npz`` model file and its JSON ``meta`` array, or a one-line error."""
+    from ..errors import ConfigError
+
+    if not path.is_file():
+        raise ConfigError(f"{source}: no such file")
+    try:
+        import numpy as np
+
+        with np.load(path) as data:
+            arrays = {k: data[k] for k in data.files}
+        return arrays, json.loads(bytes(arrays.pop("meta")).decode())
+    except (OSError, ValueError, KeyError) as exc:
+        raise ConfigError(f"{source}: not a {what} file ({exc})") from exc
