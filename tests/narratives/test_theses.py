@@ -3,21 +3,13 @@ from datetime import datetime
 
 import numpy as np
 
-from narrascope.model import Annotations, Article, Attribution, Hedge, Sentence, Stance, TechniqueSpan, Thesis
+from narrascope.model import Annotations, Article, Sentence, Stance, TechniqueSpan, Thesis
 from narrascope.narratives.discover import discover
 from narrascope.narratives.theses import article_stance, outlet_stances, thesis_similarities
 
 THESIS = Thesis("t1", "Karavia is drifting away from Russia")
 TEXT = ("The claim that Karavia is drifting away from Russia is a fake. "
         "Officials said that Karavia is drifting away from Russia. Trade grew again.")
-
-
-@dataclass
-class Ev:
-    start: int
-    end: int
-    label: str
-    score: float
 
 
 @dataclass
@@ -53,19 +45,6 @@ def test_fake_about_something_else_does_not_count():
     assert article_stance(THESIS, Article("a1", TEXT), ann, Result("discuss", 0.6), [fake], sims).label == "discuss"
 
 
-def test_attributed_support_stays_support_unless_the_article_distances_itself():
-    ann, spans = ann_for(TEXT)
-    s, e = spans[1]
-    said = Attribution("a1", s + 15, e - 1, "Officials", s, s + 9, "said", "reported")
-    ann.attributions = [said]
-    result = Result("support", 0.8, [Ev(s, e, "support", 0.8)])
-    plain = article_stance(THESIS, Article("a1", TEXT), ann, result, [], {})
-    assert plain.label == "support" and plain.evidence[0].why == "a source the article reports affirms it"
-    ann.hedges = [Hedge("a1", s + 2, s + 9, "allegedly", "hedge")]
-    distanced = article_stance(THESIS, Article("a1", TEXT), ann, result, [], {})
-    assert distanced.label == "discuss"
-
-
 def test_outlet_stance_tallies_articles_over_time():
     arts = {
         "a": Article("a", "x", outlet="Nord Review", published=datetime(2025, 2, 1)),
@@ -77,7 +56,7 @@ def test_outlet_stance_tallies_articles_over_time():
                Stance("t1", "c", "oppose", 0.9), Stance("t1", "d", "support", 0.6)]
     result = {o.outlet: o for o in outlet_stances(stances, arts)}
     assert result["Nord Review"].label == "support"
-    assert result["Nord Review"].by_month == {"2025-02": {"support": 1}, "2025-03": {"unrelated": 1}}
+    assert result["Nord Review"].by_month == {"2025-02": {"support": 1}}  # unrelated articles are not tallied
     assert result["Vostok"].label == "mixed"
 
 

@@ -21,6 +21,7 @@ BENCHMARKS = {
     "relations": "narrascope.bench.relations",
     "entities": "narrascope.bench.entities",
     "fnc1": "narrascope.bench.fnc1",
+    "stance": "narrascope.bench.stance_theses",
     "techniques": "narrascope.bench.techniques",
     "serve": "narrascope.bench.serve",
 }

@@ -13,11 +13,12 @@ from ..config import Settings
 from ..embeddings import Embedder, get_embedder
 from ..link.vectors import VectorCache, span_key
 from ..model import Stance, TechniqueSpan, Thesis, thesis_id
-from .theses import article_stance, thesis_similarities
+from .theses import article_stance, article_text, thesis_similarities
 
 TECHNIQUES_STAGE = "techniques"
 TECHNIQUES_VERSION = "2"
-STANCE_VERSION = "1"
+# 2: a relevance gate before any label; sentences read by the relation model, with attribution.
+STANCE_VERSION = "2"
 
 
 @dataclass(slots=True)
@@ -84,11 +85,20 @@ def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesRe
     todo = [(t, a) for t in theses for a in articles if (t.id, a.id) not in done]
     if not todo:
         return
+    from ..ingest.language import detect_language
+    from ..link.pairmodel import load_relation_model
+    from .relevance import Vocabulary
     from .stance import StanceModel
+    from .thesis_stance import Pair, StanceReader
 
-    model = StanceModel.load()
+    reader = StanceReader(StanceModel.load(), load_relation_model(settings.link.relation_model), embedder)
     cache = VectorCache(store, embedder)
     thesis_vectors = dict(zip([t.id for t in theses], embedder.embed([t.text for t in theses]), strict=True))
+    # How rare each thesis word is is read off the whole corpus, so it does not change with the
+    # batch of new articles being scored.
+    vocabulary = Vocabulary.of_texts(a.text for a in articles)
+    languages = tuple(settings.ingest.languages)
+    thesis_language = {t.id: detect_language(t.text, languages) or "en" for t in theses}
     by_article: dict[str, list[Thesis]] = {}
     for t, a in todo:
         by_article.setdefault(a.id, []).append(t)
@@ -101,9 +111,13 @@ def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesRe
         for article, ann in zip(wanted, store.iter_annotations([a.id for a in wanted]), strict=True):
             spans = [(s.start, s.end) for s in ann.sentences]
             vectors = cache.vectors("span", [(span_key(article.id, s, e), article.text[s:e]) for s, e in spans])
-            for thesis in by_article[article.id]:
+            text = article_text(article, ann)
+            if spans:
+                text.vectors = vectors
+            mine = by_article[article.id]
+            results = reader.read([Pair(t.text, thesis_language[t.id], text) for t in mine], vocabulary=vocabulary)
+            for thesis, result in zip(mine, results, strict=True):
                 sims = thesis_similarities(thesis_vectors[thesis.id], spans, vectors)
-                result = model.predict(thesis.text, article.text, embedder, sentences=spans)
                 found.append(article_stance(thesis, article, ann, result, techniques_of.get(article.id, []), sims))
         store.save_stances(found, STANCE_VERSION)
     report.stances = len(found)

@@ -74,6 +74,7 @@ _STOP = frozenset(
     и в во на с со по к о об от до за из у не что как это то же для а но или ли бы был была были быть
     его ее её их он она они мы вы я при под над так также уже еще ещё""".split()
 )
+STOPWORDS = _STOP
 STEM = 5  # letters kept of a word: long enough to tell most words apart, short enough to drop endings
 
 

@@ -72,15 +72,16 @@ class FncData:
     y: np.ndarray  # per pair: index into FNC_CLASSES
 
 
-def load_fnc(root: Path) -> FncData:
+def load_fnc(root: Path, bodies_file: str = "train_bodies.csv", stances_file: str = "train_stances.csv") -> FncData:
+    """FNC-1 (or a corpus in its format, such as ARC: ``arc_bodies.csv``, ``arc_stances_train.csv``)."""
     bodies: dict[int, str] = {}
     rows: list[tuple[str, int, str]] = []
     try:
         csv.field_size_limit(sys.maxsize)
-        with (root / "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
+        with (root / bodies_file).open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 bodies[int(row["Body ID"])] = row["articleBody"]
-        with (root / "train_stances.csv").open(encoding="utf-8", newline="") as fh:
+        with (root / stances_file).open(encoding="utf-8", newline="") as fh:
             rows = [(r["Headline"], int(r["Body ID"]), r["Stance"]) for r in csv.DictReader(fh)]
     except (OSError, KeyError, ValueError, csv.Error) as exc:
         raise ConfigError(f"cannot read FNC-1 ({type(exc).__name__}: {exc})", source=str(root)) from exc

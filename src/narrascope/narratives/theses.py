@@ -1,17 +1,15 @@
 """Stance of articles and outlets toward a user's thesis, with the sentences that show it.
 
-The stance model (trained on FNC-1, :mod:`narrascope.narratives.stance`) reads the thesis against
-the article's sentences. Two things it cannot see are then applied, because they decide how an
-analyst reads an article:
+:class:`~narrascope.narratives.thesis_stance.StanceReader` decides whether an article is about the
+thesis at all, which of its sentences take a side, and whose side it is (the article's own, or a
+source's it reports: :mod:`.evidence`). One thing it cannot see is then applied, because it decides
+how an analyst reads an article:
 
 * **labelling the thesis fake**: an article that calls the thesis (or a statement close to it)
-  "fake", "a myth", "propaganda" opposes it, whatever words it shares with it;
-* **attribution**: support that comes only from sentences the article attributes to someone else
-  stays support — the article reports a source who affirms the thesis — unless the article
-  distances itself from them (a hedge such as "allegedly", "so-called", or a rhetorical question
-  in the same sentence), which makes it "discuss".
+  "fake", "a myth", "propaganda" opposes it, whatever words it shares with it.
 
-An outlet's stance is the tally of its articles' stances (unrelated ones left out), over time.
+An outlet's stance is the tally of its articles' stances over the articles about the thesis
+(unrelated ones are left out of the tally and of its article list), over time.
 """
 
 from __future__ import annotations
@@ -37,34 +35,39 @@ class OutletStance:
     counts: dict[str, int]
     by_month: dict[str, dict[str, int]]
     articles: list[str]
+    unrelated: int = 0  # articles of the outlet not about the thesis: not in counts, by_month or articles
+
+
+def article_text(article: Article, ann: Annotations):
+    """What the stance reader needs of an enriched article: its sentences, the stretches it
+    attributes to sources, its hedge and question cues, and its headline when the text opens with it."""
+    from .thesis_stance import ArticleText
+
+    spans = [(s.start, s.end) for s in ann.sentences]
+    title = None
+    if article.title and spans and article.text.startswith(article.title.strip()):
+        title = spans[0]
+    return ArticleText(article.text, spans or None, article.language or "en", None,
+                       [(a.start, a.end, a.speaker) for a in ann.attributions],
+                       [(h.start, h.end) for h in ann.hedges if h.kind in ("hedge", "question")], title)
 
 
 def article_stance(thesis: Thesis, article: Article, ann: Annotations, result, techniques: list[TechniqueSpan],
                    sentence_sims: dict[tuple[int, int], float]) -> Stance:
-    """``result`` is the stance model's verdict for (thesis, article text); ``sentence_sims`` the
-    cosine between the thesis and each sentence (by span)."""
-    evidence = [Evidence(e.start, e.end, e.label, round(float(e.score), 4), "model") for e in result.evidence]
+    """``result`` is the reader's :class:`~.thesis_stance.ThesisStance` for (thesis, article);
+    ``sentence_sims`` the cosine between the thesis and each sentence (by span)."""
+    evidence = list(result.evidence)
     label, score = result.label, float(result.score)
 
     fake = _fake_label_about_thesis(ann, techniques, sentence_sims)
     if fake is not None:
         start, end = fake
         sentence = _sentence_of(ann, start) or (start, end)
-        evidence = [Evidence(*sentence, "oppose", 1.0, "calls the thesis fake"), *evidence]
-        return Stance(thesis.id, article.id, "oppose", max(score, 0.9), _unique(evidence))
-
-    if label == "support":
-        supporting = [e for e in evidence if e.label == "support"]
-        attributed = [e for e in supporting if _attributed(ann, e)]
-        if supporting and len(attributed) == len(supporting):
-            distanced = [e for e in attributed if _distanced(ann, e)]
-            if distanced:
-                label = "discuss"
-                evidence = [Evidence(e.start, e.end, "discuss", e.score, "attributed, and the article distances "
-                                     "itself") if e in distanced else e for e in evidence]
-            else:
-                evidence = [Evidence(e.start, e.end, e.label, e.score, "a source the article reports affirms it")
-                            if e in attributed else e for e in evidence]
+        if not _attributed(ann, start):
+            evidence = [Evidence(*sentence, "oppose", 1.0, "calls the thesis fake"),
+                        *(e for e in evidence if e.label == "oppose")]
+            return Stance(thesis.id, article.id, "oppose", max(score, 0.9) if label == "oppose" else 0.9,
+                          _unique(evidence))
     return Stance(thesis.id, article.id, label, round(score, 4), _unique(evidence))
 
 
@@ -86,12 +89,9 @@ def _sentence_of(ann: Annotations, offset: int) -> tuple[int, int] | None:
     return None
 
 
-def _attributed(ann: Annotations, e: Evidence) -> bool:
-    return any(a.start < e.end and e.start < a.end for a in ann.attributions)
-
-
-def _distanced(ann: Annotations, e: Evidence) -> bool:
-    return any(h.kind in ("hedge", "question") and e.start <= h.start < e.end for h in ann.hedges)
+def _attributed(ann: Annotations, offset: int) -> bool:
+    """Is ``offset`` inside what the article attributes to someone else ("X said it is a fake")?"""
+    return any(a.start <= offset < a.end for a in ann.attributions)
 
 
 def _unique(evidence: list[Evidence]) -> list[Evidence]:
@@ -104,7 +104,11 @@ def _unique(evidence: list[Evidence]) -> list[Evidence]:
 
 
 def outlet_stances(stances: list[Stance], articles: dict[str, Article]) -> list[OutletStance]:
-    """Per outlet and thesis: the tally of its articles' stances, overall and per month.
+    """Per outlet and thesis: the tally of its articles' stances, overall and per month, over the
+    articles about the thesis only. An outlet's many articles on other subjects say nothing about
+    where it stands: counted in, they once made every outlet "support" a thesis through off-topic
+    articles a stance model misread. An outlet none of whose articles is about the thesis is
+    listed as "unrelated", with how many it published.
 
     Articles with no known outlet are left out: pooled, they would make a pseudo-outlet whose
     "stance" mixes unrelated sources. Their own stances stand, article by article.
@@ -116,15 +120,16 @@ def outlet_stances(stances: list[Stance], articles: dict[str, Article]) -> list[
             grouped[(article.outlet, s.thesis_id)].append(s)
     out = []
     for (outlet, thesis_id), items in sorted(grouped.items()):
-        counts = Counter(s.label for s in items)
-        taking = Counter({k: v for k, v in counts.items() if k != "unrelated"})
-        label = _verdict(taking) if taking else "unrelated"
+        relevant = [s for s in items if s.label != "unrelated"]
+        counts = Counter(s.label for s in relevant)
+        label = _verdict(counts) if counts else "unrelated"
         by_month: dict[str, Counter] = defaultdict(Counter)
-        for s in items:
+        for s in relevant:
             published = articles[s.article_id].published
             by_month[published.strftime("%Y-%m") if published else "undated"][s.label] += 1
         out.append(OutletStance(outlet, thesis_id, label, dict(counts),
-                                {m: dict(c) for m, c in sorted(by_month.items())}, [s.article_id for s in items]))
+                                {m: dict(c) for m, c in sorted(by_month.items())}, [s.article_id for s in relevant],
+                                len(items) - len(relevant)))
     return out
 
 
