@@ -25,7 +25,8 @@ REPORTING = ("Opposition leader speaks in Karavia\n\n"
              "Russia has been Karavia's largest trading partner for decades.")
 OFF_TOPIC = ("Brenn council approves road budget\n\n"
              "The city council of Brenn approved a new budget for road repairs on Tuesday evening. "
-             "Council members said the plan would fix more than forty bridges over the next three years.")
+             "Council members said the plan would fix more than forty bridges over the next three years. "
+             "Work on the first of them starts in May.")
 
 
 def reading(voice: str, e: float = 0.0, c: float = 0.0, start: int = 0) -> SentenceReading:
@@ -191,3 +192,29 @@ def test_outlet_tally_is_over_relevant_articles_only():
     assert nord.label == "oppose" and nord.counts == {"oppose": 1} and nord.articles == ["a"]
     assert nord.by_month == {"2025-02": {"oppose": 1}} and nord.unrelated == 2
     assert result["Vostok"].label == "unrelated" and result["Vostok"].counts == {} and result["Vostok"].unrelated == 1
+
+
+def test_a_short_text_is_read_whole_by_the_relation_model():
+    from narrascope.embeddings import HashingEmbedder
+
+    thesis = "The bridge over the Brenn was closed on Monday."
+    sentence = "Nobody closed anything in the town this week."
+    relation = FixedRelationModel({(sentence, thesis): (0.03, 0.07, 0.9)})
+    never = Gate(SAME_LANGUAGE, (0.0,) * len(SAME_LANGUAGE), -10.0, 0.5)  # the gate turns everything away
+    stance = StanceReader(SideModel("support"), relation, HashingEmbedder(), same=never).read(
+        [Pair(thesis, "en", ArticleText(sentence, [(0, len(sentence))]))])[0]
+    assert stance.label == "oppose" and stance.evidence[0].why == "the article states the contrary"
+    neutral = StanceReader(SideModel("support"), FixedRelationModel(), HashingEmbedder(), same=never).read(
+        [Pair(thesis, "en", ArticleText(sentence, [(0, len(sentence))]))])[0]
+    assert neutral.label == "unrelated" and neutral.readings == []
+
+
+def test_a_short_thesis_takes_the_language_of_its_script():
+    from narrascope.narratives.runner import _language_of
+
+    def never(text, languages):
+        raise AssertionError("not asked under four words")
+
+    assert _language_of("Akin quit", ("en", "ru"), never) == "en"
+    assert _language_of("Путин ушёл", ("en", "ru"), never) == "ru"
+    assert _language_of("Karavia is drifting away", ("en", "ru"), lambda t, ls: "de") == "de"

@@ -110,6 +110,7 @@ def _through_reader(model, fnc, rows: np.ndarray, embedder) -> tuple[np.ndarray,
     """(the stance model's own labels, the reader's labels) for ``rows``, one body's pairs together."""
     from ..config import default_settings
     from ..link.pairmodel import load_relation_model
+    from ..narratives.relevance import Vocabulary
     from ..narratives.thesis_stance import Pair, StanceReader
     from .stance_theses import article_texts
 
@@ -117,12 +118,13 @@ def _through_reader(model, fnc, rows: np.ndarray, embedder) -> tuple[np.ndarray,
     click.echo(f"enriching {len(ids):,} bodies (sentences, attributions, hedges)")
     texts = article_texts([{"id": str(b), "text": fnc.bodies[b]} for b in ids])
     reader = StanceReader(model, load_relation_model(default_settings().link.relation_model), embedder)
+    vocabulary = Vocabulary.of_texts(fnc.bodies.values())  # word rarity over the whole corpus, as calibrated
     before = np.zeros(len(rows), dtype=np.int64)
     after = np.zeros(len(rows), dtype=np.int64)
     order = np.argsort(fnc.body[rows], kind="stable")
     for chunk in np.array_split(order, max(1, len(order) // 256)):
         pairs = [Pair(fnc.headlines[fnc.head[rows[i]]], "en", texts[str(int(fnc.body[rows[i]]))]) for i in chunk]
-        for i, s in zip(chunk, reader.read(pairs), strict=True):
+        for i, s in zip(chunk, reader.read(pairs, vocabulary=vocabulary), strict=True):
             before[i] = READER_LABELS[max(s.model, key=s.model.get)]
             after[i] = READER_LABELS[s.label]
     return before, after

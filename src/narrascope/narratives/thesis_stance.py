@@ -40,6 +40,13 @@ from .techniques_candidates import split_sentences
 # Sentences read by the relation model per relevant article: the cross-encoder costs 15-20 ms a
 # sentence on two cores; stance-bearing sentences of FNC-1 bodies lie among the closest few.
 CANDIDATES = 4
+# A text of at most this many sentences (headline aside) is read whole by the relation model, and
+# its reading chooses the side: the stance model reads whole articles (FNC-1 bodies), and on
+# one-sentence texts (XNLI pairs) it said "support" for most (`narrascope bench stance --set xnli`).
+SHORT = 2
+# A short text the gate turned away is still about the thesis when one of its sentences entails or
+# contradicts it at least this much (a rewording shares few words; XNLI's hypotheses often do).
+SHORT_RELEVANT = 0.8
 
 
 @dataclass(slots=True)
@@ -104,7 +111,11 @@ class StanceReader:
         relevance[same] = self.same.probability(rows_same[same])
         relevance[~same] = self.cross.probability(rows_cross[~same])
         passed = np.where(same, relevance >= self.same.threshold, relevance >= self.cross.threshold)
-        readings = self._read_sentences(pairs, prepared, passed | read_all)
+        short = np.array([_body_sentences(p.article) <= SHORT for p in pairs])
+        readings = self._read_sentences(pairs, prepared, passed | read_all | short)
+        for i in np.flatnonzero(short & ~passed):
+            if any(max(r.entail, r.contra) >= SHORT_RELEVANT for r in readings[i] if r.voice != TITLE):
+                passed[i] = True
         out = []
         for i, r in enumerate(results):
             signals = {**dict(zip(SAME_LANGUAGE, rows_same[i], strict=True)),
@@ -112,16 +123,24 @@ class StanceReader:
             stance = ThesisStance("unrelated", round(float(1 - relevance[i]), 4), round(float(relevance[i]), 4),
                                   dict(r.probabilities), [], readings[i], signals)
             if passed[i]:
-                self._label(stance, r.evidence)
+                self._label(stance, r.evidence, bool(short[i]))
+            elif not read_all:
+                stance.readings = []
             out.append(stance)
         return out
 
-    def _label(self, stance: ThesisStance, model_evidence) -> None:
+    def _label(self, stance: ThesisStance, model_evidence, short: bool = False) -> None:
         related = {k: v for k, v in stance.model.items() if k != "unrelated"}
         side = max(related, key=related.get)
+        if short:
+            side = _read_side(stance.readings, self.carry)
         decision = decide(stance.readings, side, self.carry)
         stance.label = decision.label
-        stance.score = round(stance.relevance * related[side] / max(sum(related.values()), 1e-9), 4)
+        confidence = related[side] / max(sum(related.values()), 1e-9)
+        if short:
+            confidence = decision.score if decision.score is not None else max(
+                (r.neutral for r in stance.readings), default=0.5)
+        stance.score = round(stance.relevance * confidence, 4)
         stance.evidence = [Evidence(r.start, r.end, label, round(_strength(r, label), 4), why)
                            for r, label, why in decision.evidence]
         if not stance.evidence:  # no sentence carries the side: the stance model's own sentences
@@ -175,6 +194,22 @@ class StanceReader:
         for (i, s, e, cos, voice), (pe, pn, pc) in zip(jobs, probs, strict=True):
             out[i].append(SentenceReading(s, e, round(cos, 4), voice, float(pe), float(pn), float(pc)))
         return out
+
+
+def _body_sentences(article: ArticleText) -> int:
+    spans = article.spans or []
+    return sum(1 for s, e in spans if article.title is None or not (s < article.title[1] and article.title[0] < e))
+
+
+def _read_side(readings: Sequence[SentenceReading], carry: float) -> str:
+    """The side a short text takes, as the relation model reads its sentences."""
+    body = [r for r in readings if r.voice != TITLE] or list(readings)
+    best = max(body, key=lambda r: max(r.entail, r.contra), default=None)
+    if best is not None and best.carries("support", carry):
+        return "support"
+    if best is not None and best.carries("oppose", carry):
+        return "oppose"
+    return "discuss"
 
 
 def _strength(r: SentenceReading, label: str) -> float:
