@@ -125,6 +125,43 @@ def main(argv: list[str] | None = None) -> int:
     # The tanh GELU is what the numpy runtime computes: train with the same.
     bert = BertModel.from_pretrained(str(base), add_pooling_layer=False, hidden_act="gelu_new")
     model = CrossEncoder(bert, args.rank)
+    batch_tensors = batcher(tokenizer)
+    started = time.time()
+    fit(model, train, args, batch_tensors, lambda: export(model, args, args.out))
+    acc = evaluate(model, held, batch_tensors)
+    print(f"held-out SICK accuracy: {acc:.4f}", flush=True)
+    export(model, args, args.out, {"sick_report_accuracy": round(acc, 4), "training_pairs": len(train),
+                                   "minutes": round((time.time() - started) / 60, 1)})
+    print(f"wrote {args.out}", flush=True)
+    return 0
+
+
+def batcher(tokenizer):
+    """(ids, types, mask, labels) tensors of a list of (a, b, label) rows."""
+    import torch
+
+    def batch_tensors(rows):
+        enc = tokenizer.encode_batch([(a, b) for a, b, _ in rows])
+        width = max(len(e.ids) for e in enc)
+        ids = torch.zeros((len(enc), width), dtype=torch.long)
+        types = torch.zeros_like(ids)
+        mask = torch.zeros_like(ids)
+        for i, e in enumerate(enc):
+            n = len(e.ids)
+            ids[i, :n] = torch.tensor(e.ids)
+            types[i, :n] = torch.tensor(e.type_ids)
+            mask[i, :n] = 1
+        return ids, types, mask, torch.tensor([y for _, _, y in rows])
+
+    return batch_tensors
+
+
+def fit(model, train, args, batch_tensors, on_checkpoint, class_weights=None) -> None:
+    """AdamW with warm-up and linear decay over ``args.epochs``; a checkpoint (``args.checkpoint``,
+    then ``on_checkpoint()``) every ``args.checkpoint_every`` steps; ``args.init`` / ``args.resume``
+    start from a checkpoint's weights / go on from it."""
+    import torch
+
     steps_total = math.ceil(len(train) / args.batch * args.epochs)
     params = [p for p in model.parameters() if p.requires_grad]
     print(f"trainable parameters: {sum(p.numel() for p in params):,}", flush=True)
@@ -144,20 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         sched.load_state_dict(state["sched"])
         step = state["step"]
         print(f"resumed at step {step}", flush=True)
-
-    def batch_tensors(rows):
-        enc = tokenizer.encode_batch([(a, b) for a, b, _ in rows])
-        width = max(len(e.ids) for e in enc)
-        ids = torch.zeros((len(enc), width), dtype=torch.long)
-        types = torch.zeros_like(ids)
-        mask = torch.zeros_like(ids)
-        for i, e in enumerate(enc):
-            n = len(e.ids)
-            ids[i, :n] = torch.tensor(e.ids)
-            types[i, :n] = torch.tensor(e.type_ids)
-            mask[i, :n] = 1
-        return ids, types, mask, torch.tensor([y for _, _, y in rows])
-
+    weight = None if class_weights is None else torch.tensor(class_weights, dtype=torch.float32)
     order_rng = random.Random(args.seed)
     per_epoch = math.ceil(len(train) / args.batch)
     started = time.time()
@@ -177,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         for b in batches[step % per_epoch :]:
             ids, types, mask, y = batch_tensors([train[n] for n in b])
             logits = model(ids, types, mask)
-            loss = torch.nn.functional.cross_entropy(logits, y, label_smoothing=0.05)
+            loss = torch.nn.functional.cross_entropy(logits, y, weight=weight, label_smoothing=0.05)
             opt.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -192,15 +216,9 @@ def main(argv: list[str] | None = None) -> int:
                 args.checkpoint.parent.mkdir(parents=True, exist_ok=True)
                 torch.save({"model": model.state_dict(), "opt": opt.state_dict(),
                             "sched": sched.state_dict(), "step": step}, args.checkpoint)
-                export(model, args, args.out)
+                on_checkpoint()
             if step >= steps_total:
                 break
-    acc = evaluate(model, held, batch_tensors)
-    print(f"held-out SICK accuracy: {acc:.4f}", flush=True)
-    export(model, args, args.out, {"sick_report_accuracy": round(acc, 4), "training_pairs": len(train),
-                                   "minutes": round((time.time() - started) / 60, 1)})
-    print(f"wrote {args.out}", flush=True)
-    return 0
 
 
 def evaluate(model, rows, batch_tensors) -> float:
@@ -216,13 +234,13 @@ def evaluate(model, rows, batch_tensors) -> float:
     return right / max(1, len(rows))
 
 
-def export(model, args, out: Path, scores: dict | None = None) -> None:
+def export(model, args, out: Path, scores: dict | None = None, labels: tuple[str, ...] = LABELS) -> None:
     """The trained parts as float16 arrays named as :mod:`narrascope.link.crossencoder` reads them."""
     arrays = {}
     for name, tensor in model.state_dict().items():
         if ".lora_" in name or "LayerNorm" in name or name.startswith("head."):
             arrays[name.removeprefix("bert.")] = tensor.detach().float().numpy().astype(np.float16)
-    meta = {"format": 1, "rank": args.rank, "alpha": 2 * args.rank, "labels": list(LABELS),
+    meta = {"format": 1, "rank": args.rank, "alpha": 2 * args.rank, "labels": list(labels),
             "max_len": args.max_len, "pooling": "mean", **(scores or {})}
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -251,7 +269,7 @@ def _lora_module():
 
 
 class CrossEncoder:  # a torch.nn.Module, built lazily so that importing this script needs no torch
-    def __new__(cls, bert, rank: int):
+    def __new__(cls, bert, rank: int, classes: int = len(LABELS)):
         import torch
 
         lora = _lora_module()
@@ -274,7 +292,7 @@ class CrossEncoder:  # a torch.nn.Module, built lazily so that importing this sc
                         p.requires_grad = True
                 self.bert = bert
                 self.drop = torch.nn.Dropout(0.1)
-                self.head = torch.nn.Linear(bert.config.hidden_size, len(LABELS))
+                self.head = torch.nn.Linear(bert.config.hidden_size, classes)
 
             def forward(self, ids, types, mask):
                 hidden = self.bert(input_ids=ids, token_type_ids=types, attention_mask=mask).last_hidden_state

@@ -77,11 +77,9 @@ HOSTILE = {
 
 
 def build_demo_store(db: str) -> SQLStore:
+    from narrascope import analyze
     from narrascope.demo import DEMO_THESIS, corpus_path
-    from narrascope.enrich.runner import enrich_articles
     from narrascope.ingest import ingest_paths
-    from narrascope.link.runner import link_all
-    from narrascope.narratives.runner import analyze_narratives
 
     settings = default_settings()
     store = SQLStore(db)
@@ -90,9 +88,7 @@ def build_demo_store(db: str) -> SQLStore:
     hostile = Path(db).with_name("hostile.jsonl")
     hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
     ingest_paths([str(hostile)], store, settings)
-    enrich_articles(store, settings)
-    link_all(store, settings)
-    analyze_narratives(store, settings, [DEMO_THESIS])
+    analyze(store, settings, [DEMO_THESIS])
     return store
 
 

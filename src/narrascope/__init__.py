@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from .analysis import AnalysisReport, analyze
 from .config import Settings, default_settings, load_settings
 from .errors import (
     BinaryInput,
@@ -28,6 +29,7 @@ from .report import export
 from .store import SQLStore, Store
 
 __all__ = [
+    "AnalysisReport",
     "Article",
     "BinaryInput",
     "ConfigError",
@@ -49,6 +51,7 @@ __all__ = [
     "TooLarge",
     "UnreadableInput",
     "__version__",
+    "analyze",
     "article_id",
     "content_id",
     "default_settings",

@@ -82,9 +82,12 @@ def command(data: str | None, corpus: str, retrain: bool, how: str, reader: bool
         if not reader:
             predicted = _plain(model, fnc, rows, embedder, st)
     if reader:
-        before, predicted = _through_reader(model, fnc, rows, embedder)
+        before, sided, predicted = _through_reader(model, fnc, rows, embedder)
         click.echo("the stance model alone, on the enriched sentences:")
         for line in st.describe(st.figures(fnc.y[rows], before)):
+            click.echo("  " + line)
+        click.echo("the relevance gate, then the side as the stance reader reads it (no attribution rule):")
+        for line in st.describe(st.figures(fnc.y[rows], sided)):
             click.echo("  " + line)
         click.echo("through the reader (relevance gate, relation model, attribution):")
     seconds = time.perf_counter() - scored
@@ -106,20 +109,21 @@ def _plain(model, fnc, rows: np.ndarray, embedder, st) -> np.ndarray:
     return predicted
 
 
-def _through_reader(model, fnc, rows: np.ndarray, embedder) -> tuple[np.ndarray, np.ndarray]:
-    """(the stance model's own labels, the reader's labels) for ``rows``, one body's pairs together."""
+def _through_reader(model, fnc, rows: np.ndarray, embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the stance model's own labels, the gate and side before attribution, the reader's labels)
+    for ``rows``, one body's pairs together."""
     from ..config import default_settings
-    from ..link.pairmodel import load_relation_model
     from ..narratives.relevance import Vocabulary
-    from ..narratives.thesis_stance import Pair, StanceReader
+    from ..narratives.thesis_stance import Pair, build_reader
     from .stance_theses import article_texts
 
     ids = sorted({int(b) for b in fnc.body[rows]})
     click.echo(f"enriching {len(ids):,} bodies (sentences, attributions, hedges)")
     texts = article_texts([{"id": str(b), "text": fnc.bodies[b]} for b in ids])
-    reader = StanceReader(model, load_relation_model(default_settings().link.relation_model), embedder)
+    reader = build_reader(default_settings(), embedder, model)
     vocabulary = Vocabulary.of_texts(fnc.bodies.values())  # word rarity over the whole corpus, as calibrated
     before = np.zeros(len(rows), dtype=np.int64)
+    sided = np.zeros(len(rows), dtype=np.int64)
     after = np.zeros(len(rows), dtype=np.int64)
     order = np.argsort(fnc.body[rows], kind="stable")
     for chunk in np.array_split(order, max(1, len(order) // 256)):
@@ -127,4 +131,6 @@ def _through_reader(model, fnc, rows: np.ndarray, embedder) -> tuple[np.ndarray,
         for i, s in zip(chunk, reader.read(pairs, vocabulary=vocabulary), strict=True):
             before[i] = READER_LABELS[max(s.model, key=s.model.get)]
             after[i] = READER_LABELS[s.label]
-    return before, after
+            side = s.side or {k: v for k, v in s.model.items() if k != "unrelated"}
+            sided[i] = READER_LABELS["unrelated" if s.label == "unrelated" else max(side, key=side.get)]
+    return before, sided, after

@@ -89,23 +89,19 @@ def _moved(obj, aid: str):
 
 def build_store(db: str, articles: int, say) -> dict:
     """Write the benchmark store to ``db``; returns what was made and how."""
+    from ..analysis import analyze
     from ..demo import DEMO_THESIS, corpus_path
-    from ..enrich.runner import enrich_articles
     from ..ingest import ingest_paths
-    from ..link.runner import link_all
 
     settings = default_settings()
     base = SQLStore.memory()
     started = time.perf_counter()
     with corpus_path() as corpus:
         ingest_paths([str(corpus)], base, settings)
-    enrich_articles(base, settings)
-    link_all(base, settings)
+    analyze(base, settings, stages=("enrich", "link"))
     note = "theses and techniques analyzed"
     try:
-        from ..narratives.runner import analyze_narratives
-
-        analyze_narratives(base, settings, [DEMO_THESIS])
+        analyze(base, settings, [DEMO_THESIS], stages=("narratives",))
     except Exception as exc:  # the narratives stage's models may not be built in this checkout
         note = (f"narratives stage unavailable ({type(exc).__name__}), so stances and technique spans are "
                 "placeholders of the same volume")

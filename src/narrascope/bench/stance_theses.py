@@ -107,13 +107,11 @@ def report_basil(rows: list[dict], say) -> dict:
 def command(which: str, data: str | None, audit: str | None, limit: int, fit_gate: bool, threads: int) -> None:
     """Stance toward theses: off-topic BASIL articles, judged ones, and English-Russian pairs."""
     from ..config import default_settings
-    from ..link.pairmodel import load_relation_model
-    from ..narratives.stance import StanceModel
-    from ..narratives.thesis_stance import StanceReader
+    from ..narratives.thesis_stance import build_reader
 
     root = datasets_root(data)
     embedder = USEEmbedder(threads=threads)
-    reader = StanceReader(StanceModel.load(), load_relation_model(default_settings().link.relation_model), embedder)
+    reader = build_reader(default_settings(), embedder)
     if which == "xnli":
         _xnli(reader, root, limit)
         return

@@ -38,19 +38,14 @@ def analyze(ctx: Context, redo: bool, theses: tuple[str, ...], theses_file: str 
     cited sources, hedges, check-worthy claims), link across articles (stories, agreement and
     contradiction, provenance), then place articles and outlets against the theses and find the
     persuasion techniques."""
-    from ..enrich.runner import enrich_articles
-    from ..link.runner import link_all
-    from ..narratives.runner import analyze_narratives
+    from ..analysis import analyze as run_analysis
 
     texts = list(theses) + (read_theses(theses_file) if theses_file else [])
     with _progress(ctx, "analyzing") as progress:
-        report = enrich_articles(ctx.store, ctx.settings, progress=progress, redo=redo)
+        report = run_analysis(ctx.store, ctx.settings, texts, progress=progress, redo=redo)
     ctx.say(report.summary())
-    languages = sorted({n.split(": ", 1)[1] for n in report.notes if "no entity model" in n})
-    for note in languages:
+    for note in sorted({n.split(": ", 1)[1] for n in report.enrich.notes if "no entity model" in n}):
         _warn(note)
-    ctx.say(link_all(ctx.store, ctx.settings).summary())
-    ctx.say(analyze_narratives(ctx.store, ctx.settings, texts).summary())
     return 0
 
 

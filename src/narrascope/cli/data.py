@@ -168,14 +168,10 @@ def demo(ctx: Context, output: str) -> int:
     ctx.say(f"demo corpus: {report.summary()}")
     if report.fatal is not None:
         raise report.fatal
+    from ..analysis import analyze
     from ..demo import DEMO_THESIS
-    from ..enrich.runner import enrich_articles
-    from ..link.runner import link_all
-    from ..narratives.runner import analyze_narratives
 
-    ctx.say(enrich_articles(ctx.store, ctx.settings).summary())
-    ctx.say(link_all(ctx.store, ctx.settings).summary())
-    ctx.say(analyze_narratives(ctx.store, ctx.settings, [DEMO_THESIS]).summary())
+    ctx.say(analyze(ctx.store, ctx.settings, [DEMO_THESIS]).summary())
     from ..report.html import write_report
 
     for fmt, name in (("json", "demo.json"), ("csv", "articles.csv"), ("graphml", "demo.graphml")):

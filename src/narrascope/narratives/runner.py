@@ -86,12 +86,10 @@ def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesRe
     if not todo:
         return
     from ..ingest.language import detect_language
-    from ..link.pairmodel import load_relation_model
     from .relevance import Vocabulary
-    from .stance import StanceModel
-    from .thesis_stance import Pair, StanceReader
+    from .thesis_stance import Pair, build_reader
 
-    reader = StanceReader(StanceModel.load(), load_relation_model(settings.link.relation_model), embedder)
+    reader = build_reader(settings, embedder)
     cache = VectorCache(store, embedder)
     thesis_vectors = dict(zip([t.id for t in theses], embedder.embed([t.text for t in theses]), strict=True))
     # How rare each thesis word is is read off the whole corpus, so it does not change with the
