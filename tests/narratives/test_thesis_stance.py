@@ -210,7 +210,7 @@ def test_a_short_text_is_read_whole_by_the_relation_model():
 
 
 def test_a_short_thesis_takes_the_language_of_its_script():
-    from narrascope.narratives.runner import _language_of
+    from narrascope.narratives.thesis_stance import thesis_language_of as _language_of
 
     def never(text, languages):
         raise AssertionError("not asked under four words")

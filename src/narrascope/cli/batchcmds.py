@@ -82,8 +82,9 @@ def relate(ctx: Context, input_path: str, output_path: str) -> int:
 def stance(ctx: Context, input_path: str, output_path: str) -> int:
     """Stance of each text toward its claim: support, oppose, discuss or unrelated."""
     from ..embeddings import get_embedder
-    from ..narratives.stance import StanceModel, stance_records
+    from ..narratives.thesis_stance import build_reader, reader_records
 
-    model, embedder = StanceModel.load(), get_embedder(ctx.settings.link.embedder)
+    reader = build_reader(ctx.settings, get_embedder(ctx.settings.link.embedder))
+    languages = tuple(ctx.settings.ingest.languages)
     return _run_batch(ctx, input_path, output_path, ("claim", "text"),
-                      lambda batch: stance_records(batch, model, embedder), "placed {} text(s)")
+                      lambda batch: reader_records(batch, reader, languages), "placed {} text(s)")

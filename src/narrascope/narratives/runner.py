@@ -87,7 +87,7 @@ def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesRe
         return
     from ..ingest.language import detect_language
     from .relevance import Vocabulary
-    from .thesis_stance import Pair, build_reader
+    from .thesis_stance import Pair, build_reader, thesis_language_of
 
     reader = build_reader(settings, embedder)
     cache = VectorCache(store, embedder)
@@ -96,7 +96,7 @@ def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesRe
     # batch of new articles being scored.
     vocabulary = Vocabulary.of_texts(a.text for a in articles)
     languages = tuple(settings.ingest.languages)
-    thesis_language = {t.id: _language_of(t.text, languages, detect_language) for t in theses}
+    thesis_language = {t.id: thesis_language_of(t.text, languages, detect_language) for t in theses}
     by_article: dict[str, list[Thesis]] = {}
     for t, a in todo:
         by_article.setdefault(a.id, []).append(t)
@@ -119,13 +119,3 @@ def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesRe
                 found.append(article_stance(thesis, article, ann, result, techniques_of.get(article.id, []), sims))
         store.save_stances(found, STANCE_VERSION)
     report.stances = len(found)
-
-
-def _language_of(text: str, languages: tuple[str, ...], detect) -> str:
-    """A thesis' language. Under four words identification guesses ("Akin quit" reads as French),
-    so a short thesis takes the language its script most likely means: Russian for Cyrillic,
-    English otherwise."""
-    if len(text.split()) < 4:
-        cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in text)
-        return "ru" if cyrillic > sum(ch.isalpha() for ch in text) / 2 else "en"
-    return detect(text, languages) or "en"

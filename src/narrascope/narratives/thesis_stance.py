@@ -231,6 +231,28 @@ def build_reader(settings, embedder: Embedder, model: StanceModel | None = None)
                         side=load_stance_reader(settings.narratives.stance_reader))
 
 
+def thesis_language_of(text: str, languages: tuple[str, ...], detect) -> str:
+    """A thesis' language. Under four words identification guesses ("Akin quit" reads as French),
+    so a short thesis takes the language its script most likely means: Russian for Cyrillic,
+    English otherwise."""
+    if len(text.split()) < 4:
+        cyrillic = sum("\u0400" <= ch <= "\u04ff" for ch in text)
+        return "ru" if cyrillic > sum(ch.isalpha() for ch in text) / 2 else "en"
+    return detect(text, languages) or "en"
+
+
+def reader_records(batch: list[dict], reader: StanceReader, languages: tuple[str, ...] = ("en", "ru")) -> list[dict]:
+    """``{"id", "claim", "text"}`` records → ``{"id", "label", "score"}``, in order, read as the
+    narratives stage reads an article (gate, side, sentences), with each text's language
+    identified and the batch's texts as the corpus whose word rarity the gate weighs."""
+    from ..ingest.language import detect_language
+
+    pairs = [Pair(r["claim"], thesis_language_of(r["claim"], languages, detect_language),
+                  ArticleText(r["text"], language=detect_language(r["text"], languages) or "en")) for r in batch]
+    results = reader.read(pairs)
+    return [{"id": rec.get("id"), "label": r.label, "score": r.score} for rec, r in zip(batch, results, strict=True)]
+
+
 def load_stance_reader(name: str = "shipped"):
     """``shipped``: the English stance reader (:class:`~narrascope.link.crossencoder.CrossEncoderStance`);
     ``none``: None (the FNC-1 stance model chooses every side)."""
@@ -278,4 +300,5 @@ def _strength(r: SentenceReading, label: str) -> float:
     return max(r.entail, r.contra)
 
 
-__all__ = ["CANDIDATES", "LABELS", "ArticleText", "Pair", "StanceReader", "ThesisStance", "build_reader", "load_stance_reader"]
+__all__ = ["CANDIDATES", "LABELS", "ArticleText", "Pair", "StanceReader", "ThesisStance", "build_reader", "load_stance_reader", "reader_records",
+           "thesis_language_of"]
