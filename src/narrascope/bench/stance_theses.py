@@ -1,7 +1,7 @@
 """Stance toward a user's thesis, article by article: BASIL theses, and English-Russian pairs.
 
 ``--set basil`` (default): ``audits/stances.jsonl`` holds one-line theses written by hand from
-BASIL events, with each article of the thesis' own event judged (support / oppose / discuss, and
+BASIL events (and two from the seed articles, ../shared/seeds, read as one more event), with each article of the thesis' own event judged (support / oppose / discuss, and
 why). Every thesis is read against all 150 BASIL articles: the articles of the other events are
 off topic by construction and must come out ``unrelated``; those of its own event must never.
 Printed per half (tune / report, by event hash): the off-topic unrelated share, the same-event
@@ -14,6 +14,9 @@ FNC-1 tune bodies) and prints them.
 premise) and a thesis (the hypothesis), across languages both ways: entailment should read
 support, contradiction oppose, neutral discuss (never unrelated: the hypothesis was written about
 the premise).
+
+``--set perspectrum``: Perspectrum's test claims against the one-sentence perspectives judged to
+support or undermine them, the setting of a headline's stance on the claim it reports.
 """
 
 from __future__ import annotations
@@ -58,6 +61,18 @@ def article_texts(records: list[dict], languages: dict[str, str] | None = None) 
     return out
 
 
+def load_seeds(folder: Path) -> list[dict]:
+    """The seed articles (one event of their own, "seeds"), as BASIL records: they are judged
+    against their own theses and are off topic for every BASIL thesis, as BASIL's are for theirs."""
+    records = []
+    for path in sorted(folder.glob("*.txt")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        title = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        records.append({"id": path.stem, "event": "seeds", "title": title, "outlet": "seeds", "published": None,
+                        "text": text})
+    return records
+
+
 def _share(hits: int, n: int) -> str:
     return f"{hits}/{n} = {hits / n:.1%}" if n else "0/0"
 
@@ -95,12 +110,12 @@ def report_basil(rows: list[dict], say) -> dict:
 
 
 @click.command("stance")
-@click.option("--set", "which", type=click.Choice(["basil", "xnli"]), default="basil", show_default=True,
-              help="BASIL theses (audits/stances.jsonl), or XNLI English-Russian pairs")
+@click.option("--set", "which", type=click.Choice(["basil", "xnli", "perspectrum"]), default="basil", show_default=True,
+              help="BASIL theses (audits/stances.jsonl), XNLI English-Russian pairs, or Perspectrum claims")
 @click.option("--data", default=None, metavar="DIR", help="the shared datasets folder [default: found]")
 @click.option("--audit", default=None, metavar="FILE", help="the judged theses [default: audits/stances.jsonl]")
 @click.option("--pairs", "limit", type=click.IntRange(30, 2490), default=600, show_default=True,
-              help="XNLI: pairs read in each direction")
+              help="XNLI: pairs read in each direction; Perspectrum: pairs read")
 @click.option("--fit-gate", is_flag=True, help="refit the relevance gates on the tune half and print them")
 @click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True,
               help="threads of the sentence encoder")
@@ -115,6 +130,9 @@ def command(which: str, data: str | None, audit: str | None, limit: int, fit_gat
     if which == "xnli":
         _xnli(reader, root, limit)
         return
+    if which == "perspectrum":
+        _perspectrum(reader, root, limit)
+        return
     _basil(reader, root, Path(audit) if audit else default_audit(), fit_gate)
 
 
@@ -127,7 +145,7 @@ def _basil(reader, root: Path, audit: Path, fit: bool) -> None:
     if not audit.is_file():
         raise ConfigError(f"no judged theses at {audit}; pass --audit FILE")
     judged = [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines() if line.strip()]
-    records = load_basil(root / "basil")
+    records = load_basil(root / "basil") + load_seeds(root.parent / "seeds")
     theses = list(dict.fromkeys((j["thesis"], j["event"], j["split"]) for j in judged))
     gold = {(j["thesis"], j["article"]): j["label"] for j in judged}
     click.echo(f"basil: {len(theses)} theses from {len({t[1] for t in theses})} events, each read against "
@@ -251,3 +269,32 @@ def _xnli(reader, root: Path, limit: int) -> None:
         headline[(thesis_lang, article_lang)] = right / n
     cross = (headline[("en", "ru")] + headline[("ru", "en")]) / 2
     click.echo(f"stance: xnli_cross_language_accuracy={cross:.4f}")
+
+
+def _perspectrum(reader, root: Path, limit: int) -> None:
+    """Perspectrum's test claims, each against the perspectives judged to support or undermine it
+    (one sentence each, the first of each cluster): a claim and a short text that takes a side on
+    it, as a headline does on the claim it reports (Emergent's setting)."""
+    from ..narratives.thesis_stance import ArticleText, Pair
+
+    folder = root / "pairs" / "perspectrum"
+    claims = json.loads((folder / "perspectrum_with_answers_v1.0.json").read_text(encoding="utf-8"))
+    pool = {p["pId"]: p["text"] for p in json.loads((folder / "perspective_pool_v1.0.json").read_text(encoding="utf-8"))}
+    split = json.loads((folder / "dataset_split_v1.0.json").read_text(encoding="utf-8"))
+    expected = {"SUPPORT": "support", "UNDERMINE": "oppose"}
+    items = [(c["text"], pool[cluster["pids"][0]], expected[cluster["stance_label_3"].upper()])
+             for c in claims if split.get(str(c["cId"])) == "test"
+             for cluster in c["perspectives"] if cluster["stance_label_3"].upper() in expected and cluster["pids"]]
+    pick = np.linspace(0, len(items) - 1, min(limit, len(items))).astype(int)
+    chosen = [items[i] for i in pick]
+    click.echo(f"perspectrum test: {len(chosen)} of {len(items)} claim-perspective pairs; thesis = the claim, "
+               "article = the perspective")
+    got = [s.label for s in reader.read([Pair(c, "en", ArticleText(t, [(0, len(t))], "en")) for c, t, _ in chosen])]
+    gold = [g for _, _, g in chosen]
+    right = sum(g == p for g, p in zip(gold, got, strict=True))
+    for lab in ("support", "oppose"):
+        hits = sum(1 for g, p in zip(gold, got, strict=True) if g == lab and p == lab)
+        said = got.count(lab)
+        click.echo(f"  {lab}: recall {_share(hits, gold.count(lab))}, precision {_share(hits, said)}")
+    click.echo("  answers: " + ", ".join(f"{lab} {got.count(lab)}" for lab in LABELS))
+    click.echo(f"stance: perspectrum_accuracy={right / max(len(chosen), 1):.4f}")
