@@ -54,8 +54,9 @@ def test_the_headline_counts_only_when_no_sentence_of_the_body_carries_the_side(
     assert both.label == "support" and [r.start for r, _, _ in both.evidence] == [20]
     only_title = decide([reading(TITLE, e=0.9), reading(REPORTED, e=0.9, start=20)], "support")
     assert only_title.label == "support" and "headline" in only_title.evidence[0][2]
-    nobody = decide([reading(OWN, e=0.2, c=0.2)], "support")
-    assert nobody.label == "support" and nobody.evidence == []  # the stance model's own sentences then
+    nobody = decide([reading(TITLE, e=0.1), reading(OWN, e=0.2, c=0.2, start=20)], "support")
+    assert nobody.label == "discuss" and [r.start for r, _, _ in nobody.evidence] == [20]
+    assert "leans support, but no sentence states it" in nobody.evidence[0][2]
     discuss = decide([reading(TITLE, e=0.9), reading(OWN, start=20)], "discuss")
     assert discuss.label == "discuss" and discuss.evidence[0][0].start == 20
 
@@ -219,47 +220,3 @@ def test_a_short_thesis_takes_the_language_of_its_script():
     assert _language_of("Путин ушёл", ("en", "ru"), never) == "ru"
     assert _language_of("Karavia is drifting away", ("en", "ru"), lambda t, ls: "de") == "de"
 
-
-class FixedSides:
-    """A stance-reader double: agree / disagree / discuss probabilities, the same for every pair."""
-
-    def __init__(self, probs) -> None:
-        self.probs, self.calls = probs, []
-
-    def probabilities(self, pairs):
-        self.calls += list(pairs)
-        return np.tile(np.asarray(self.probs, dtype=np.float32), (len(pairs), 1))
-
-
-def test_the_stance_reader_chooses_the_side_of_english_pairs_only():
-    from narrascope.embeddings import HashingEmbedder
-
-    relation = FixedRelationModel({(CONTRARY, THESIS): (0.02, 0.08, 0.9)}, default=(0.05, 0.9, 0.05))
-    sides = FixedSides((0.1, 0.8, 0.1))
-    reader = StanceReader(SideModel("support"), relation, HashingEmbedder(), side=sides, same=WORDS_GATE,
-                          cross=WORDS_GATE)
-    english = reader.read([Pair(THESIS, "en", _text(OPPOSING))])[0]
-    assert english.label == "oppose" and english.side["oppose"] > 0.7
-    assert [OPPOSING[e.start:e.end] for e in english.evidence] == [CONTRARY]
-    text, thesis = sides.calls[0]
-    assert thesis == THESIS and CONTRARY in text and "signed a new trade pact" not in text  # no headline
-    body = [OPPOSING.index(s) for s in ("Officials in", CONTRARY, "The two governments")]
-    assert [text.index(OPPOSING[b:b + 12]) for b in body] == sorted(text.index(OPPOSING[b:b + 12]) for b in body)
-
-    other = _text(OPPOSING)
-    other.language = "ru"
-    calls = len(sides.calls)
-    russian = reader.read([Pair(THESIS, "en", other)])[0]
-    assert len(sides.calls) == calls and russian.side == {}  # the FNC stance model's side then
-    assert russian.label == "support"
-
-
-def test_stance_reader_setting():
-    import pytest
-
-    from narrascope.errors import ConfigError
-    from narrascope.narratives.thesis_stance import load_stance_reader
-
-    assert load_stance_reader("none") is None
-    with pytest.raises(ConfigError, match=r"narratives\.stance_reader"):
-        load_stance_reader("bert")

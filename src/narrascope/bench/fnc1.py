@@ -38,10 +38,12 @@ READER_LABELS = {"support": 0, "oppose": 1, "discuss": 2, "unrelated": 3}  # FNC
 @click.option("--split", "how", type=click.Choice(["bodies", "claims"]), default="bodies", show_default=True,
               help="what is held out: bodies, or whole claims (implies --retrain)")
 @click.option("--reader", is_flag=True, help="score through the relevance gate and the relation model too")
+@click.option("--config", default=None, metavar="FILE", help="settings file (e.g. link.relation_model)")
 @click.option("--cache/--no-cache", default=True, help="keep embeddings in ~/.cache/narrascope between runs")
 @click.option("--threads", type=click.IntRange(1, 64), default=2, show_default=True,
               help="threads of the sentence encoder (1 on a busy machine)")
-def command(data: str | None, corpus: str, retrain: bool, how: str, reader: bool, cache: bool, threads: int) -> None:
+def command(data: str | None, corpus: str, retrain: bool, how: str, reader: bool, config: str | None, cache: bool,
+            threads: int) -> None:
     """Stance: FNC-1 relative score, macro-F1 and confusion on held-out bodies."""
     from ..narratives import stance_train as st
     from ..narratives.stance import StanceModel
@@ -82,12 +84,9 @@ def command(data: str | None, corpus: str, retrain: bool, how: str, reader: bool
         if not reader:
             predicted = _plain(model, fnc, rows, embedder, st)
     if reader:
-        before, sided, predicted = _through_reader(model, fnc, rows, embedder)
+        before, predicted = _through_reader(model, fnc, rows, embedder, config)
         click.echo("the stance model alone, on the enriched sentences:")
         for line in st.describe(st.figures(fnc.y[rows], before)):
-            click.echo("  " + line)
-        click.echo("the relevance gate, then the side as the stance reader reads it (no attribution rule):")
-        for line in st.describe(st.figures(fnc.y[rows], sided)):
             click.echo("  " + line)
         click.echo("through the reader (relevance gate, relation model, attribution):")
     seconds = time.perf_counter() - scored
@@ -109,10 +108,9 @@ def _plain(model, fnc, rows: np.ndarray, embedder, st) -> np.ndarray:
     return predicted
 
 
-def _through_reader(model, fnc, rows: np.ndarray, embedder) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(the stance model's own labels, the gate and side before attribution, the reader's labels)
-    for ``rows``, one body's pairs together."""
-    from ..config import default_settings
+def _through_reader(model, fnc, rows: np.ndarray, embedder, config: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(the stance model's own labels, the reader's labels) for ``rows``, one body's pairs together."""
+    from ..config import load_settings
     from ..narratives.relevance import Vocabulary
     from ..narratives.thesis_stance import Pair, build_reader
     from .stance_theses import article_texts
@@ -120,10 +118,9 @@ def _through_reader(model, fnc, rows: np.ndarray, embedder) -> tuple[np.ndarray,
     ids = sorted({int(b) for b in fnc.body[rows]})
     click.echo(f"enriching {len(ids):,} bodies (sentences, attributions, hedges)")
     texts = article_texts([{"id": str(b), "text": fnc.bodies[b]} for b in ids])
-    reader = build_reader(default_settings(), embedder, model)
+    reader = build_reader(load_settings(config), embedder, model)
     vocabulary = Vocabulary.of_texts(fnc.bodies.values())  # word rarity over the whole corpus, as calibrated
     before = np.zeros(len(rows), dtype=np.int64)
-    sided = np.zeros(len(rows), dtype=np.int64)
     after = np.zeros(len(rows), dtype=np.int64)
     order = np.argsort(fnc.body[rows], kind="stable")
     for chunk in np.array_split(order, max(1, len(order) // 256)):
@@ -131,6 +128,4 @@ def _through_reader(model, fnc, rows: np.ndarray, embedder) -> tuple[np.ndarray,
         for i, s in zip(chunk, reader.read(pairs, vocabulary=vocabulary), strict=True):
             before[i] = READER_LABELS[max(s.model, key=s.model.get)]
             after[i] = READER_LABELS[s.label]
-            side = s.side or {k: v for k, v in s.model.items() if k != "unrelated"}
-            sided[i] = READER_LABELS["unrelated" if s.label == "unrelated" else max(side, key=side.get)]
-    return before, sided, after
+    return before, after

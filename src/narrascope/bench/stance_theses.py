@@ -117,16 +117,18 @@ def report_basil(rows: list[dict], say) -> dict:
 @click.option("--pairs", "limit", type=click.IntRange(30, 2490), default=600, show_default=True,
               help="XNLI: pairs read in each direction; Perspectrum: pairs read")
 @click.option("--fit-gate", is_flag=True, help="refit the relevance gates on the tune half and print them")
+@click.option("--config", default=None, metavar="FILE", help="settings file (e.g. link.relation_model)")
 @click.option("--threads", type=click.IntRange(1, 64), default=1, show_default=True,
               help="threads of the sentence encoder")
-def command(which: str, data: str | None, audit: str | None, limit: int, fit_gate: bool, threads: int) -> None:
+def command(which: str, data: str | None, audit: str | None, limit: int, fit_gate: bool, config: str | None,
+            threads: int) -> None:
     """Stance toward theses: off-topic BASIL articles, judged ones, and English-Russian pairs."""
-    from ..config import default_settings
+    from ..config import load_settings
     from ..narratives.thesis_stance import build_reader
 
     root = datasets_root(data)
     embedder = USEEmbedder(threads=threads)
-    reader = build_reader(default_settings(), embedder)
+    reader = build_reader(load_settings(config), embedder)
     if which == "xnli":
         _xnli(reader, root, limit)
         return

@@ -172,22 +172,3 @@ def _gelu(x: np.ndarray) -> np.ndarray:
     # The tanh form of GELU (numpy has no erf); training runs the same form (hidden_act=gelu_new).
     return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))
 
-
-class CrossEncoderStance(CrossEncoderNLI):
-    """Which side a text takes on a claim it is about: agree / disagree / discuss probabilities of
-    (the text's sentences closest to the claim, the claim). The same network as the relation
-    model with its own adapters and head (``models/stance_en.npz``, built by
-    ``scripts/train_stance_encoder.py`` on FNC-1's related pairs, starting from the relation model)."""
-
-    __slots__ = ()
-    _model_file = "stance_en.npz"
-    _shipped = "shipped stance reader"
-    name = "minilm-stance"
-    LABELS = ("agree", "disagree", "discuss")
-
-    @classmethod
-    def _read(cls, path: Path, source: str) -> CrossEncoderStance:
-        self = super()._read(path, source)
-        if tuple(self.meta.get("labels", ())) != cls.LABELS:
-            raise ConfigError(f"{source}: not a stance reader (labels {self.meta.get('labels')!r})")
-        return self

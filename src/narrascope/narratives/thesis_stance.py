@@ -2,14 +2,14 @@
 
 1. **Relevance** (:mod:`.relevance`): an article that does not share the thesis' subject is
    ``unrelated``, whatever a stance model would say about it.
-2. **Side**: for an English thesis and article, the stance reader (a cross-encoder trained on
-   FNC-1's related pairs, :class:`~narrascope.link.crossencoder.CrossEncoderStance`) reads the
-   sentences closest to the thesis against it and chooses among support, oppose and discuss; for
-   other languages, or without it, the FNC-trained stance model (:mod:`.stance`) chooses.
+2. **Side**: the FNC-trained stance model (:mod:`.stance`) chooses among support, oppose and
+   discuss.
 3. **Sentences** (:mod:`.evidence`): the sentences closest to the thesis are read against it by
    the relation model; the side stands when a sentence in the article's own voice (or, failing
    any, its headline) carries it, and becomes discuss when only sources the article reports, or
-   hedged sentences, carry it. The evidence is the sentences that carry it.
+   hedged sentences, carry it, or when no sentence does. The evidence is the sentences that carry
+   it. (With ``link.relation_model = "none"`` no sentence is read and the stance model's side
+   stands, with its own evidence sentences.)
 
 :class:`StanceReader` does this for many (thesis, article) pairs at once: every thesis and
 sentence is embedded once, and all candidate sentences go to the relation model in one batch.
@@ -24,7 +24,7 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..model import Evidence
-from .evidence import CARRY, TITLE, SentenceReading, candidates, decide, voice_of
+from .evidence import CARRY, TITLE, Decision, SentenceReading, candidates, decide, voice_of
 from .relevance import (
     CROSS_LANGUAGE,
     SAME_LANGUAGE,
@@ -70,7 +70,6 @@ class ThesisStance:
     score: float
     relevance: float
     model: dict[str, float]  # the FNC stance model's probabilities
-    side: dict[str, float] = field(default_factory=dict)  # the stance reader's, when it read the pair
     evidence: list[Evidence] = field(default_factory=list)
     readings: list[SentenceReading] = field(default_factory=list)  # the candidate sentences, closest first
     signals: dict[str, float] = field(default_factory=dict)  # what the relevance gates read
@@ -84,14 +83,12 @@ class Pair:
 
 
 class StanceReader:
-    """``relation`` may be None: then only the gate and the stance model decide. ``side``: the
-    stance reader for English pairs (anything with ``probabilities([(text, thesis)])`` giving
-    agree, disagree, discuss), or None."""
+    """``relation`` may be None: then only the gate and the stance model decide."""
 
-    def __init__(self, model: StanceModel, relation, embedder: Embedder, *, side=None, same: Gate = SHIPPED_SAME,
+    def __init__(self, model: StanceModel, relation, embedder: Embedder, *, same: Gate = SHIPPED_SAME,
                  cross: Gate = SHIPPED_CROSS, carry: float = CARRY, k: int = CANDIDATES) -> None:
         model.check_embedder(embedder)
-        self.model, self.relation, self.embedder, self.side = model, relation, embedder, side
+        self.model, self.relation, self.embedder = model, relation, embedder
         self.same, self.cross, self.carry, self.k = same, cross, carry, k
 
     def read(self, pairs: Sequence[Pair], *, vocabulary: Vocabulary | None = None,
@@ -121,13 +118,12 @@ class StanceReader:
         for i in np.flatnonzero(short & ~passed):
             if any(max(r.entail, r.contra) >= SHORT_RELEVANT for r in readings[i] if r.voice != TITLE):
                 passed[i] = True
-        sides = self._read_sides(pairs, readings, passed & ~short)
         out = []
         for i, r in enumerate(results):
             signals = {**dict(zip(SAME_LANGUAGE, rows_same[i], strict=True)),
                        **dict(zip(CROSS_LANGUAGE, rows_cross[i], strict=True))}
             stance = ThesisStance("unrelated", round(float(1 - relevance[i]), 4), round(float(relevance[i]), 4),
-                                  dict(r.probabilities), sides.get(i, {}), [], readings[i], signals)
+                                  dict(r.probabilities), [], readings[i], signals)
             if passed[i]:
                 self._label(stance, r.evidence, bool(short[i]))
             elif not read_all:
@@ -136,11 +132,12 @@ class StanceReader:
         return out
 
     def _label(self, stance: ThesisStance, model_evidence, short: bool = False) -> None:
-        related = stance.side or {k: v for k, v in stance.model.items() if k != "unrelated"}
+        related = {k: v for k, v in stance.model.items() if k != "unrelated"}
         side = max(related, key=related.get)
         if short:
             side = _read_side(stance.readings, self.carry)
-        decision = decide(stance.readings, side, self.carry)
+        # Without a relation model no sentence can be read for the side: the stance model's stands.
+        decision = decide(stance.readings, side, self.carry) if self.relation is not None else Decision(side, [])
         stance.label = decision.label
         confidence = related[side] / max(sum(related.values()), 1e-9)
         if short:
@@ -157,26 +154,6 @@ class StanceReader:
             body = [r for r in stance.readings if r.voice != TITLE] or stance.readings
             stance.evidence = [Evidence(body[0].start, body[0].end, side, round(related[side], 4),
                                         "the sentence closest to the thesis")]
-
-    def _read_sides(self, pairs: Sequence[Pair], readings, wanted: np.ndarray) -> dict[int, dict[str, float]]:
-        """The stance reader's side probabilities for the wanted English pairs: the thesis against
-        the body's candidate sentences, in the article's order."""
-        if self.side is None:
-            return {}
-        jobs, inputs = [], []
-        for i in np.flatnonzero(wanted):
-            p = pairs[int(i)]
-            if not (_english(p.thesis_language) and _english(p.article.language)):
-                continue
-            body = sorted((r for r in readings[i] if r.voice != TITLE), key=lambda r: r.start) or readings[i]
-            if body:
-                jobs.append(int(i))
-                inputs.append((" ".join(p.article.text[r.start:r.end].strip() for r in body), p.thesis))
-        if not jobs:
-            return {}
-        probs = self.side.probabilities(inputs)
-        return {i: {"support": float(a), "oppose": float(d), "discuss": float(c)}
-                for i, (a, d, c) in zip(jobs, probs, strict=True)}
 
     def _prepare(self, pairs: Sequence[Pair]):
         theses = list(dict.fromkeys(p.thesis for p in pairs))
@@ -223,12 +200,12 @@ class StanceReader:
 
 
 def build_reader(settings, embedder: Embedder, model: StanceModel | None = None) -> StanceReader:
-    """The reader the settings name (``link.relation_model``, ``narratives.stance_reader``);
+    """The reader the settings name (``link.relation_model``);
     ``model``: an FNC stance model other than the shipped one (benchmarks that retrain it)."""
     from ..link.pairmodel import load_relation_model
 
-    return StanceReader(model or StanceModel.load(), load_relation_model(settings.link.relation_model), embedder,
-                        side=load_stance_reader(settings.narratives.stance_reader))
+    name = settings.link.relation_model
+    return StanceReader(model or StanceModel.load(), None if name == "none" else load_relation_model(name), embedder)
 
 
 def thesis_language_of(text: str, languages: tuple[str, ...], detect) -> str:
@@ -251,29 +228,6 @@ def reader_records(batch: list[dict], reader: StanceReader, languages: tuple[str
                   ArticleText(r["text"], language=detect_language(r["text"], languages) or "en")) for r in batch]
     results = reader.read(pairs)
     return [{"id": rec.get("id"), "label": r.label, "score": r.score} for rec, r in zip(batch, results, strict=True)]
-
-
-def load_stance_reader(name: str = "shipped"):
-    """``shipped``: the English stance reader (:class:`~narrascope.link.crossencoder.CrossEncoderStance`);
-    ``none``: None (the FNC-1 stance model chooses every side)."""
-    if name == "none":
-        return None
-    if name != "shipped":
-        from ..errors import ConfigError
-
-        raise ConfigError(f"narratives.stance_reader: unknown reader {name!r} (shipped or none)")
-    if "shipped" not in _READERS:
-        from ..link.crossencoder import CrossEncoderStance
-
-        _READERS["shipped"] = CrossEncoderStance.load()
-    return _READERS["shipped"]
-
-
-_READERS: dict[str, object] = {}
-
-
-def _english(language: str | None) -> bool:
-    return (language or "en").split("-")[0].casefold() == "en"
 
 
 def _body_sentences(article: ArticleText) -> int:
@@ -300,5 +254,5 @@ def _strength(r: SentenceReading, label: str) -> float:
     return max(r.entail, r.contra)
 
 
-__all__ = ["CANDIDATES", "LABELS", "ArticleText", "Pair", "StanceReader", "ThesisStance", "build_reader", "load_stance_reader", "reader_records",
+__all__ = ["CANDIDATES", "LABELS", "ArticleText", "Pair", "StanceReader", "ThesisStance", "build_reader", "reader_records",
            "thesis_language_of"]
