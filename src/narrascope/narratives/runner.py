@@ -17,7 +17,8 @@ from .theses import article_stance, article_text, thesis_similarities
 
 TECHNIQUES_STAGE = "techniques"
 TECHNIQUES_VERSION = "2"
-# 2: a relevance gate before any label; sentences read by the relation model, with attribution.
+# 2: a relevance gate before any label; sentences read by the relation model, with attribution; a
+# side no sentence carries is discuss.
 STANCE_VERSION = "2"
 
 
