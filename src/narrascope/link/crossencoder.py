@@ -171,4 +171,3 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float 
 def _gelu(x: np.ndarray) -> np.ndarray:
     # The tanh form of GELU (numpy has no erf); training runs the same form (hidden_act=gelu_new).
     return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))
-

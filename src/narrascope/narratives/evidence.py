@@ -99,6 +99,11 @@ def _words(text: str) -> set[str]:
             if len(w) > 2 and w[0].isupper() and w.casefold() not in STOPWORDS}
 
 
+def body_of(readings: Sequence[SentenceReading]) -> list[SentenceReading]:
+    """The readings of the body's sentences, or all of them when only the headline was read."""
+    return [r for r in readings if r.voice != TITLE] or list(readings)
+
+
 def candidates(cos: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` sentences closest to the thesis, closest first."""
     return np.argsort(-np.asarray(cos), kind="stable")[:k]
@@ -132,7 +137,7 @@ def decide(readings: Sequence[SentenceReading], label: str, carry: float = CARRY
         return Decision("discuss", [(r, "discuss", _WHY[(label, r.voice)]) for r in carrying],
                         max(r.carries(label, carry) for r in carrying))
     # No sentence states it: a side nobody can point to is not a finding.
-    body = [r for r in readings if r.voice != TITLE] or list(readings)
+    body = body_of(readings)
     return Decision("discuss", [(body[0], "discuss", f"about the thesis; the stance model leans {label}, "
                                  "but no sentence states it")] if body else [])
 
@@ -140,7 +145,7 @@ def decide(readings: Sequence[SentenceReading], label: str, carry: float = CARRY
 def _discussing(readings: Sequence[SentenceReading]) -> list[tuple[SentenceReading, str, str]]:
     """Evidence of "discuss": the closest sentence of the body (the headline only when there is
     no other), with what the relation model makes of it."""
-    body = [r for r in readings if r.voice != TITLE] or list(readings)
+    body = body_of(readings)
     if not body:
         return []
     r = body[0]

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..model import Evidence
-from .evidence import CARRY, TITLE, Decision, SentenceReading, candidates, decide, voice_of
+from .evidence import CARRY, TITLE, Decision, SentenceReading, body_of, candidates, decide, voice_of
 from .relevance import (
     CROSS_LANGUAGE,
     SAME_LANGUAGE,
@@ -151,7 +151,7 @@ class StanceReader:
                                         "the stance model's reading; no sentence states it outright")
                                for e in model_evidence if e.label == side][:2]
         if not stance.evidence and stance.readings:
-            body = [r for r in stance.readings if r.voice != TITLE] or stance.readings
+            body = body_of(stance.readings)
             stance.evidence = [Evidence(body[0].start, body[0].end, side, round(related[side], 4),
                                         "the sentence closest to the thesis")]
 
@@ -237,7 +237,7 @@ def _body_sentences(article: ArticleText) -> int:
 
 def _read_side(readings: Sequence[SentenceReading], carry: float) -> str:
     """The side a short text takes, as the relation model reads its sentences."""
-    body = [r for r in readings if r.voice != TITLE] or list(readings)
+    body = body_of(readings)
     best = max(body, key=lambda r: max(r.entail, r.contra), default=None)
     if best is not None and best.carries("support", carry):
         return "support"
