@@ -24,9 +24,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))  # run from a checkout without installing
 
 from narrascope.bench.checkworthy import PARSE_RECIPE, PARSE_VARIANTS, evaluate, fit  # noqa: E402
-from narrascope.bench.checkworthy_data import load_parse_corpus  # noqa: E402
 from narrascope.enrich.nlp import spacy_english  # noqa: E402
 from narrascope.errors import NarrascopeError  # noqa: E402
+from narrascope.training.checkworthy_data import load_parse_corpus  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

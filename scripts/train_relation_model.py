@@ -10,7 +10,7 @@ the mean of the last layer's tokens, stored as float16 in one ``.npz`` that
 :mod:`narrascope.link.crossencoder` runs with numpy alone. A checkpoint is written every
 ``--checkpoint-every`` steps, so an interrupted run keeps what it reached (``--resume`` goes on).
 
-Training data (``narrascope.bench.pairs_data``, the ``tune`` part of every single-file set, so
+Training data (``narrascope.training.pairs``, the ``tune`` part of every single-file set, so
 that ``narrascope bench relations`` reports on pairs never trained on): SICK, the SNLI subset,
 XNLI's English dev, FEVER-Symmetric, Climate-FEVER, RTE, MSRP train (a paraphrase is
 entailment, the rest neutral) and FNC-1 headlines against bodies of other stories (neutral).
@@ -34,7 +34,7 @@ LABELS = ("entailment", "neutral", "contradiction")
 def training_pairs(root: Path, seed: int, replay: int = 0, same_body: int = 0) -> list[tuple[str, str, int]]:
     """The training mix; with ``replay``, a sample of that many pairs of it plus ``same_body``
     same-article neutral pairs (the second phase: teach "same topic, different fact")."""
-    from narrascope.bench import pairs_data as pd
+    from narrascope.training import pairs as pd
 
     rows = _base_mix(root, seed)
     rng = random.Random(seed + 1)
@@ -47,7 +47,7 @@ def training_pairs(root: Path, seed: int, replay: int = 0, same_body: int = 0) -
 
 
 def _base_mix(root: Path, seed: int) -> list[tuple[str, str, int]]:
-    from narrascope.bench import pairs_data as pd
+    from narrascope.training import pairs as pd
 
     pairs_root = root / "pairs"
     rows = []
@@ -74,7 +74,7 @@ def _base_mix(root: Path, seed: int) -> list[tuple[str, str, int]]:
 
 
 def eval_pairs(root: Path) -> list[tuple[str, str, int]]:
-    from narrascope.bench import pairs_data as pd
+    from narrascope.training import pairs as pd
 
     rows = pd.in_split(pd.sick(root / "pairs"), "report")
     return [(p.a, p.b, LABELS.index(p.label)) for p in rows]

@@ -25,7 +25,7 @@ LABELS = ("entailment", "neutral", "contradiction")
 
 
 def training_rows(root: Path):
-    from narrascope.bench import pairs_data as pd
+    from narrascope.training import pairs as pd
 
     pr = root / "pairs"
     ru = pd.in_split(pd.xnli(pr, "ru"), "tune")
@@ -69,9 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     from sklearn.neural_network import MLPClassifier
 
     from narrascope.bench import datasets_root
-    from narrascope.bench import pairs_data as pd
     from narrascope.embeddings import USEEmbedder
     from narrascope.link.pairmodel import pair_features
+    from narrascope.training import pairs as pd
 
     root = args.data or datasets_root()
     started = time.time()

@@ -22,8 +22,8 @@ sys.path.insert(0, str(REPO / "src"))  # run from a checkout without installing
 
 from narrascope.embeddings import USEEmbedder  # noqa: E402
 from narrascope.errors import NarrascopeError  # noqa: E402
-from narrascope.narratives import stance_train as st  # noqa: E402
 from narrascope.narratives.stance import StanceModel  # noqa: E402
+from narrascope.training import stance as st  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ question (:mod:`narrascope.narratives.relevance`).
 
 Held out, so that ``narrascope bench fnc1`` (both splits) scores pairs never trained on: every
 pair whose body is held out by the body split or whose claim is held out by the claim split
-(:func:`narrascope.narratives.stance_train.split`). Of the rest, a hash of the claim group keeps
+(:func:`narrascope.training.stance.split`). Of the rest, a hash of the claim group keeps
 10% apart as a development part.
 """
 
@@ -42,8 +42,8 @@ def development(group: int) -> bool:
 
 def excerpts(fnc, rows: np.ndarray, embedder, k: int) -> list[str]:
     """Per pair, the body's ``k`` sentences closest to the headline, in the body's order."""
-    from narrascope.narratives import stance_train as st
     from narrascope.narratives.techniques_candidates import split_sentences
+    from narrascope.training import stance as st
 
     ids = sorted(fnc.bodies)
     spans = {b: split_sentences(fnc.bodies[b]) for b in ids}
@@ -65,7 +65,7 @@ def excerpts(fnc, rows: np.ndarray, embedder, k: int) -> list[str]:
 
 def parts(fnc):
     """(train, dev, held-by-bodies, held-by-claims) masks over FNC-1's related pairs."""
-    from narrascope.narratives import stance_train as st
+    from narrascope.training import stance as st
 
     related = fnc.y != st.UNRELATED
     _, held_bodies = st.split(fnc, "bodies")
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     from narrascope.embeddings import USEEmbedder
     from narrascope.link.crossencoder import base_model_dir
     from narrascope.models import read_arrays
-    from narrascope.narratives import stance_train as st
+    from narrascope.training import stance as st
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)

@@ -26,13 +26,13 @@ from narrascope.bench.techniques import RECIPES, report  # noqa: E402
 from narrascope.embeddings import USEEmbedder  # noqa: E402
 from narrascope.errors import NarrascopeError  # noqa: E402
 from narrascope.narratives.techniques import MODEL_TECHNIQUES, TechniqueDetector  # noqa: E402
-from narrascope.narratives.techniques_ptc import (  # noqa: E402
+from narrascope.training.ptc import (  # noqa: E402
     CachedEmbedder,
     build_corpus,
     cross_validate,
     load_ptc,
 )
-from narrascope.narratives.techniques_train import fit_route  # noqa: E402
+from narrascope.training.techniques import fit_route  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,9 +1,9 @@
 import numpy as np
 
 from narrascope.bench.checkworthy import RECIPE, cross_validate, fit, leave_one_debate_out
-from narrascope.bench.checkworthy_data import Corpus, UseFeatures
 from narrascope.embeddings import HashingEmbedder
 from narrascope.enrich.checkworthy import features
+from narrascope.training.checkworthy_data import Corpus, UseFeatures
 
 CLAIMS = [
     "Unemployment fell to 4.1 percent in March.",
@@ -70,9 +70,9 @@ def test_evaluations_score_every_held_out_part():
 
 
 def test_parse_features_train_and_score_the_same_rows():
-    from narrascope.bench.checkworthy_data import ParseFeatures
     from narrascope.enrich.checkworthy_parse import bag_matrix, pipeline_name, text_features
     from narrascope.enrich.nlp import spacy_english
+    from narrascope.training.checkworthy_data import ParseFeatures
 
     nlp = spacy_english()
     corpus = tiny_corpus()

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from narrascope.bench import pairs_data as pd
 from narrascope.bench.audit import audit_rows, audit_split, prf
 from narrascope.errors import ConfigError
+from narrascope.training import pairs as pd
 
 
 def test_split_is_stable_and_keeps_parallel_lines_together():

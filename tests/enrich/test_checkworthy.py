@@ -12,8 +12,9 @@ from narrascope.bench.checkworthy import (
     reciprocal_rank,
 )
 from narrascope.embeddings import HashingEmbedder, USEEmbedder
-from narrascope.enrich.checkworthy import HAND_FEATURES, CheckworthinessModel, features, hand_features, train
+from narrascope.enrich.checkworthy import HAND_FEATURES, CheckworthinessModel, features, hand_features
 from narrascope.errors import ConfigError
+from narrascope.training.checkworthy import train
 
 CLAIMS = [
     "Unemployment fell to 4.1 percent in March, the lowest rate since 2001.",

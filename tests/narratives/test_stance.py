@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from narrascope.cli import main
 from narrascope.embeddings import HashingEmbedder, USEEmbedder
 from narrascope.errors import ConfigError
-from narrascope.narratives import stance_train as st
 from narrascope.narratives.small_models import DenseNet, TreeEnsemble, dense_from_sklearn, trees_from_sklearn
 from narrascope.narratives.stance import FEATURES, LABELS, StanceModel, stance_records
 from narrascope.narratives.stance_features import (
@@ -22,6 +21,7 @@ from narrascope.narratives.stance_features import (
     prepare_text,
 )
 from narrascope.narratives.techniques_candidates import split_sentences
+from narrascope.training import stance as st
 
 CLAIM = "Apple is buying Tesla for 500 billion dollars"
 REFUTING = (

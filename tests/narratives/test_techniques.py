@@ -24,7 +24,7 @@ from narrascope.narratives.techniques import (
 from narrascope.narratives.techniques_candidates import plain_candidates, split_sentences
 from narrascope.narratives.techniques_fake import find_fake_labels
 from narrascope.narratives.techniques_features import HAND_FEATURES
-from narrascope.narratives.techniques_metrics import merge_spans, span_scores, typed_scores
+from narrascope.training.span_metrics import merge_spans, span_scores, typed_scores
 
 # -- metrics: SemEval-2020 Task 11 partial-overlap credit ----------------------------------------
 
@@ -287,8 +287,8 @@ def test_shipped_model_plain_route_on_russian(shipped):
 
 @pytest.mark.dataset
 def test_cross_validation_on_a_slice(dataset):
-    from narrascope.narratives.techniques_ptc import build_corpus, cross_validate, load_ptc
-    from narrascope.narratives.techniques_train import Params
+    from narrascope.training.ptc import build_corpus, cross_validate, load_ptc
+    from narrascope.training.techniques import Params
 
     articles = load_ptc(dataset("ptc"), limit=12)
     corpus = build_corpus(articles, HashingEmbedder(dim=32), PLAIN, say=lambda _: None)

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..training.pairs import split_of
 from . import datasets_root
-from .pairs_data import split_of
 from .stories import load_basil
 
 AUDIT_DIR = Path(__file__).resolve().parents[3] / "audits"

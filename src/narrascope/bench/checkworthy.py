@@ -2,7 +2,7 @@
 
 Both shipped models are measured the same way, side by side: the USE model (sentence embedding +
 hand features; every language) and the English parse model (features of spaCy's parse; what the
-enrich stage uses for English claims). See :mod:`.checkworthy_data` for their features.
+enrich stage uses for English claims). See :mod:`narrascope.training.checkworthy_data` for their features.
 
 (a) Leave-one-debate-out on the 19 CLEF-2019 CheckThat! training debates: for each debate, the
     recipe is trained on ClaimBuster kfold_25ncs plus the other 18 debates and ranks the held-out
@@ -25,8 +25,7 @@ import click
 import numpy as np
 
 from ..embeddings import USEEmbedder
-from . import datasets_root
-from .checkworthy_data import (  # noqa: F401  (re-exported: the data readers belong to this benchmark)
+from ..training.checkworthy_data import (  # noqa: F401  (re-exported: the data readers belong to this benchmark)
     Corpus,
     containing_lines,
     load_claimbuster,
@@ -35,6 +34,7 @@ from .checkworthy_data import (  # noqa: F401  (re-exported: the data readers be
     load_parse_corpus,
     read_sets,
 )
+from . import datasets_root
 
 PUBLISHED_MAP = 0.1660  # Copenhagen, primary run, CLEF-2019 Task 1 test set (dataset README)
 

@@ -45,8 +45,8 @@ READER_LABELS = {"support": 0, "oppose": 1, "discuss": 2, "unrelated": 3}  # FNC
 def command(data: str | None, corpus: str, retrain: bool, how: str, reader: bool, config: str | None, cache: bool,
             threads: int) -> None:
     """Stance: FNC-1 relative score, macro-F1 and confusion on held-out bodies."""
-    from ..narratives import stance_train as st
     from ..narratives.stance import StanceModel
+    from ..training import stance as st
 
     embedder = USEEmbedder(threads=threads)
     if corpus == "arc":

@@ -1,6 +1,6 @@
 """Claim relations: the relation model and the decision on public pair sets and on the audit.
 
-Printed, each on the ``report`` part only (:mod:`~narrascope.bench.pairs_data`: the parts the
+Printed, each on the ``report`` part only (:mod:`~narrascope.training.pairs`: the parts the
 models were never trained on and no threshold was chosen on):
 
 * SICK (English) and XNLI dev in Russian and crossed Russian-English: 3-way accuracy and
@@ -32,8 +32,8 @@ from ..embeddings import USEEmbedder
 from ..link.pairmodel import LABELS, PairInput, load_relation_model
 from ..link.runner import relate_params
 from ..link.views import judge_texts, relate_texts
+from ..training import pairs as pd
 from . import dataset_dir
-from . import pairs_data as pd
 from .audit import audit_rows, group_purity, prf
 
 DECIDED = {"same": "entailment", "supports": "entailment", "contradicts": "contradiction",

@@ -193,9 +193,9 @@ def fit_gates(signals: list[dict], same: list[bool], reader, root: Path):
     """Both relevance gates, fitted on BASIL tune pairs and FNC-1 tune pairs (related vs unrelated;
     the held-out bodies of the shipped stance model whose sha256("fnc1-tune-<id>") is even), with
     their thresholds calibrated as OFF_TOPIC_TARGET and CROSS_RELATED_TARGET say."""
-    from ..narratives import stance_train as st
     from ..narratives.relevance import CROSS_LANGUAGE, SAME_LANGUAGE, Gate, Vocabulary, fit_gate
     from ..narratives.thesis_stance import ArticleText, Pair
+    from ..training import stance as st
 
     fnc = st.load_fnc(root / "fnc-1")
     _, held = st.split(fnc, "bodies")

@@ -5,7 +5,7 @@ detects technique spans in the held-out articles; thresholds for a fold come fro
 out-of-fold scores. Printed:
 
 - span F1 without the technique (task SI, partial-overlap credit; see
-  :mod:`narrascope.narratives.techniques_metrics`),
+  :mod:`narrascope.training.span_metrics`),
 - span F1 with it (only spans of the same technique earn credit), overall and per technique,
 - technique accuracy on gold spans (the classifier alone, on the candidate that best matches each
   gold span: a stand-in for task TC's micro-F1),
@@ -32,8 +32,7 @@ import click
 from ..embeddings import USEEmbedder
 from ..errors import ConfigError
 from ..narratives.techniques import MODEL_TECHNIQUES, PARSED, PLAIN
-from ..narratives.techniques_metrics import merge_spans, span_scores, typed_scores
-from ..narratives.techniques_ptc import (
+from ..training.ptc import (
     CachedEmbedder,
     CVResult,
     build_corpus,
@@ -41,7 +40,8 @@ from ..narratives.techniques_ptc import (
     cross_validate,
     load_ptc,
 )
-from ..narratives.techniques_train import Params
+from ..training.span_metrics import merge_spans, span_scores, typed_scores
+from ..training.techniques import Params
 from . import dataset_dir
 
 __all__ = ["RECIPES", "merge_spans", "span_scores", "typed_scores"]

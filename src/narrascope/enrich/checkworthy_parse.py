@@ -37,7 +37,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..models import ShippedModel
-from .checkworthy import HAND_FEATURES, fit_linear, hand_features, sigmoid
+from .checkworthy import HAND_FEATURES, hand_features, sigmoid
 
 FORMAT = 1
 MODEL_FILE = "checkworthy_en_parse.npz"
@@ -278,59 +278,3 @@ class ParseCheckworthinessModel(ShippedModel):
         if not spans:
             return np.zeros(0, dtype=np.float64)
         return self.score_features(*span_features(doc, spans, text))
-
-
-# Inverse L2 strength, and how much the word buckets are scaled next to the standardised dense
-# columns (a larger scale regularises them less). Leave-one-debate-out MAP .2501 at these, .2473
-# at C=0.003, .2479 at C=0.03; .2461 with words x3, .2396 x30 (models/README.md).
-DEFAULT_C = 0.01
-DEFAULT_WORD_SCALE = 10.0
-
-
-def train(
-    dense: np.ndarray,
-    words: Any,
-    labels: Sequence[int] | np.ndarray,
-    *,
-    nlp=None,
-    pipeline: tuple[str, str, int] | None = None,
-    sources: Sequence[str] | None = None,
-    mix: Mapping[str, float] | None = None,
-    calibrate_on: str | None = None,
-    C: float = DEFAULT_C,
-    word_scale: float = DEFAULT_WORD_SCALE,
-    metadata: Mapping[str, Any] | None = None,
-) -> ParseCheckworthinessModel:
-    """The check-worthiness recipe of :func:`.checkworthy.fit_linear` on parse features.
-
-    ``words`` are the bags of :func:`span_features` or their :func:`bag_matrix`; ``nlp`` (or
-    ``pipeline`` as (name, version, width)) is the spaCy pipeline that made the features.
-    """
-    if pipeline is None:
-        if nlp is None:
-            raise ValueError("train() needs the spaCy pipeline (nlp) or its (name, version, width)")
-        pipeline = (
-            pipeline_name(nlp),
-            nlp.meta.get("version", ""),
-            nlp.get_pipe("tok2vec").model.get_dim("nO"),
-        )
-    name, version, width = pipeline
-    dense = np.asarray(dense, dtype=np.float64)
-    if dense.shape[1] != len(feature_names(width)):
-        raise ValueError(
-            f"{dense.shape[1]} dense columns, {len(feature_names(width))} expected for width {width}"
-        )
-    w, ws, b, params = fit_linear(
-        dense,
-        labels,
-        sources,
-        mix=mix,
-        calibrate_on=calibrate_on,
-        C=C,
-        sparse=words if hasattr(words, "tocsr") else bag_matrix(words),
-        sparse_scale=word_scale,
-    )
-    params["params"]["word_scale"] = word_scale
-    return ParseCheckworthinessModel(
-        w, ws, b, name, version, width, metadata={**params, **dict(metadata or {})}
-    )

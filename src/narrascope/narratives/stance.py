@@ -164,7 +164,7 @@ class StanceModel(ShippedModel):
             np.savez_compressed(
                 fh, format=np.int64(FORMAT), features=np.array(FEATURES), embedder=np.str_(self.embedder),
                 dim=np.int64(self.dim), metadata=np.str_(json.dumps(self.metadata, sort_keys=True)),
-                memory=self.memory.astype(np.float16),  # training rounds it so too (stance_train.fit)
+                memory=self.memory.astype(np.float16),  # training rounds it so too (training.stance.fit)
                 **self.sentence.arrays("sentence_"), **self.text.arrays("text_"), **self.pair.arrays("pair_"),
             )
 

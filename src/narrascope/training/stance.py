@@ -29,8 +29,8 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..errors import ConfigError
-from .small_models import dense_from_sklearn, trees_from_sklearn
-from .stance import (
+from ..narratives.small_models import dense_from_sklearn, trees_from_sklearn
+from ..narratives.stance import (
     AGGREGATES,
     FNC_LABELS,
     LABELS,
@@ -42,8 +42,8 @@ from .stance import (
     familiarity,
     pair_inputs,
 )
-from .stance_features import prepare_claim, prepare_text
-from .techniques_candidates import split_sentences
+from ..narratives.stance_features import prepare_claim, prepare_text
+from ..narratives.techniques_candidates import split_sentences
 
 FNC_CLASSES = tuple(FNC_LABELS)  # agree, disagree, discuss, unrelated: same order as LABELS
 HELD_OUT_PERCENT = 20

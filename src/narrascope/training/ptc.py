@@ -24,9 +24,17 @@ import numpy as np
 
 from ..embeddings import Embedder
 from ..errors import ConfigError
-from .techniques import MODEL_TECHNIQUES, PARSED, PTC_LABELS, Prepared, RouteModel, decode, prepare
-from .techniques_metrics import span_scores, typed_scores
-from .techniques_train import Params, Scored, choose_thresholds, fit_route
+from ..narratives.techniques import (
+    MODEL_TECHNIQUES,
+    PARSED,
+    PTC_LABELS,
+    Prepared,
+    RouteModel,
+    decode,
+    prepare,
+)
+from .span_metrics import span_scores, typed_scores
+from .techniques import Params, Scored, choose_thresholds, fit_route
 
 ARTICLES = "train-articles"
 LABELS = "train-task2-TC.labels"

@@ -23,10 +23,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ..bench import dataset_dir
 from ..embeddings import Embedder
 from ..enrich import checkworthy as use_model
 from ..enrich import checkworthy_parse as parse_model
-from . import dataset_dir
+from . import checkworthy as fitting
 
 CLAIMBUSTER_FILE = Path("data") / "two_class" / "kfold_25ncs.json"
 CLEF_FOLDER = Path("data") / "training"
@@ -66,14 +67,14 @@ class Corpus:
 
 
 class UseFeatures:
-    """USE embedding + hand features; :func:`..enrich.checkworthy.train`."""
+    """USE embedding + hand features; :func:`.checkworthy.train`."""
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
         self.name = f"USE ({embedder.name})"
 
     def fit(self, corpus: Corpus, rows: np.ndarray, labels: np.ndarray, sources: list[str], recipe: dict):
-        return use_model.train(
+        return fitting.train(
             texts=[""] * len(rows),
             labels=labels,
             embeddings=corpus.x[rows, : self.embedder.dim],
@@ -90,14 +91,14 @@ class UseFeatures:
 
 
 class ParseFeatures:
-    """spaCy parse features; :func:`..enrich.checkworthy_parse.train`."""
+    """spaCy parse features; :func:`.checkworthy.train_parse`."""
 
     def __init__(self, pipeline: tuple[str, str, int]) -> None:
         self.pipeline = pipeline
         self.name = f"parse ({pipeline[0]} {pipeline[1]})"
 
     def fit(self, corpus: Corpus, rows: np.ndarray, labels: np.ndarray, sources: list[str], recipe: dict):
-        return parse_model.train(
+        return fitting.train_parse(
             corpus.x[rows],
             corpus.words[rows],
             labels,
@@ -106,7 +107,7 @@ class ParseFeatures:
             mix=recipe["mix"],
             calibrate_on=recipe["calibrate_on"],
             C=recipe["C"],
-            word_scale=recipe.get("word_scale", parse_model.DEFAULT_WORD_SCALE),
+            word_scale=recipe.get("word_scale", fitting.DEFAULT_WORD_SCALE),
         )
 
     def score(self, model, corpus: Corpus, rows: np.ndarray) -> np.ndarray:

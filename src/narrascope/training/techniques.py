@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .techniques import MODEL_TECHNIQUES, RouteModel, decode
-from .techniques_metrics import merge_spans
+from ..narratives.techniques import MODEL_TECHNIQUES, RouteModel, decode
+from .span_metrics import merge_spans
 
 # Threshold grid on p(propaganda) x p(technique | propaganda); inf switches a technique off.
 GRID = (0.02, 0.03, 0.05, 0.07, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, np.inf)
