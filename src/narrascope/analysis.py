@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .embeddings import Embedder
     from .engine import Engine
     from .enrich.runner import EnrichReport
+    from .link.pairmodel import RelationModel
     from .link.runner import LinkReport
     from .narratives.runner import NarrativesReport
 
@@ -46,12 +47,13 @@ class AnalysisReport:
 
 
 def analyze(store, settings: Settings | None = None, theses: Iterable[str] = (), *, engine: Engine | None = None,
-            embedder: Embedder | None = None, progress=None, redo: bool = False,
-            stages: Iterable[str] = ("enrich", "link", "narratives")) -> AnalysisReport:
+            embedder: Embedder | None = None, relation_model: RelationModel | None = None, progress=None,
+            redo: bool = False, stages: Iterable[str] = ("enrich", "link", "narratives")) -> AnalysisReport:
     """Run the stages named in ``stages`` (in the pipeline's order, whatever order they are given
     in) over ``store``. ``engine`` runs the per-article enrichment (default: the settings' local
     process pool); ``embedder`` is the sentence embedder shared by link and narratives (default:
-    the one ``link.embedder`` names); ``progress`` is told of enrichment's progress; ``redo``
+    the one ``link.embedder`` names); ``relation_model`` reads claim pairs for link and sentences
+    for stance (default: the one ``link.relation_model`` names); ``progress`` is told of enrichment's progress; ``redo``
     enriches every article again."""
     from .enrich.runner import enrich_articles
 
@@ -71,9 +73,10 @@ def analyze(store, settings: Settings | None = None, theses: Iterable[str] = (),
     if "link" in wanted:
         from .link.runner import link_all
 
-        report.link = link_all(store, settings, embedder=embedder)
+        report.link = link_all(store, settings, embedder=embedder, model=relation_model)
     if "narratives" in wanted:
         from .narratives.runner import analyze_narratives
 
-        report.narratives = analyze_narratives(store, settings, list(theses), embedder=embedder)
+        report.narratives = analyze_narratives(store, settings, list(theses), embedder=embedder,
+                                                relation_model=relation_model)
     return report

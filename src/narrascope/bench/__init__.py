@@ -24,6 +24,7 @@ BENCHMARKS = {
     "stance": "narrascope.bench.stance_theses",
     "techniques": "narrascope.bench.techniques",
     "serve": "narrascope.bench.serve",
+    "pipeline": "narrascope.bench.pipeline",
 }
 
 

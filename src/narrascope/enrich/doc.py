@@ -17,6 +17,7 @@ from ..model import Annotations, Article, Mention, Sentence
 class Doc(Annotations):
     article: Article = None  # type: ignore[assignment]  # always given; dataclass order needs a default
     parsed: Any = None
+    techniques: list | None = None  # TechniqueSpans, when the "techniques" component ran
 
     @classmethod
     def of(cls, article: Article) -> Doc:

@@ -16,7 +16,7 @@ from ..engine import Engine, default_engine
 from ..model import Annotations, Article
 from ..pipeline import Pipeline
 from ..store import SQLStore
-from . import attribution, citations, claims, hedges, measures, nlp, scoring  # noqa: F401  (register components)
+from . import attribution, citations, claims, hedges, measures, nlp, scoring, techniques  # noqa: F401  (register components)
 from .canonical import MentionRef, canonicalize, find_definitions, find_title
 from .doc import Doc
 
@@ -34,6 +34,7 @@ DEFAULT_COMPONENTS = (
     "citations",
     "claims",
     "checkworthiness",
+    "techniques",
 )
 GIVEN = ("text", "language", "published")
 
@@ -60,15 +61,16 @@ def build_pipeline(names: tuple[str, ...] | list[str] = DEFAULT_COMPONENTS) -> P
 _PIPELINE: Pipeline | None = None
 
 
-def _enrich_chunk(args: tuple[tuple[str, ...], list[Article]]) -> list[Annotations]:
-    """Worker side: run the pipeline over a chunk, return plain layers only."""
+def _enrich_chunk(args: tuple[tuple[str, ...], list[Article]]) -> list[tuple[Annotations, list | None]]:
+    """Worker side: run the pipeline over a chunk, return plain layers only (and the technique
+    spans, None where the "techniques" component is not in the pipeline)."""
     global _PIPELINE
     names, chunk = args
     if _PIPELINE is None or tuple(_PIPELINE.names) != names:
         _PIPELINE = build_pipeline(names)
     docs = [Doc.of(a) for a in chunk]
     _PIPELINE(docs)
-    return [d.annotations() for d in docs]
+    return [(d.annotations(), d.techniques) for d in docs]
 
 
 def enrich_articles(
@@ -88,9 +90,11 @@ def enrich_articles(
     engine = engine or default_engine(cfg.workers, len(ids), cfg.parallel_min_articles)
     tasks = ((names, store.get_articles(chunk)) for chunk in chunks)
     done = 0
-    for batch in engine.map(_enrich_chunk, tasks):
+    for done_chunk in engine.map(_enrich_chunk, tasks):
+        batch = [ann for ann, _ in done_chunk]
         with store.transaction():
             store.save_annotations_batch(batch, stage=STAGE, version=VERSION)
+            _save_techniques(store, [(ann.article_id, spans) for ann, spans in done_chunk if spans is not None])
         done += len(batch)
         report.articles += len(batch)
         report.claims += sum(len(a.claims) for a in batch)
@@ -100,6 +104,18 @@ def enrich_articles(
     if ids or redo:
         report.entities = canonicalize_store(store)
     return report
+
+
+def _save_techniques(store, found: list[tuple[str, list]]) -> None:
+    """Technique spans found in the enrich pass, stored as the narratives stage stores its own."""
+    from ..narratives.techniques import STAGE as TECHNIQUES
+    from ..narratives.techniques import VERSION as TECHNIQUES_VERSION
+
+    if not found:
+        return
+    store.replace_techniques([aid for aid, _ in found], [t for _, spans in found for t in spans])
+    for aid, _ in found:
+        store.mark_done(TECHNIQUES, aid, TECHNIQUES_VERSION)
 
 
 def canonicalize_store(store: SQLStore) -> int:

@@ -13,10 +13,10 @@ from ..config import Settings
 from ..embeddings import Embedder, get_embedder
 from ..link.vectors import VectorCache, span_key
 from ..model import Stance, TechniqueSpan, Thesis, thesis_id
+from .techniques import STAGE as TECHNIQUES_STAGE
+from .techniques import VERSION as TECHNIQUES_VERSION
 from .theses import article_stance, article_text, thesis_similarities
 
-TECHNIQUES_STAGE = "techniques"
-TECHNIQUES_VERSION = "2"
 # 2: a relevance gate before any label; sentences read by the relation model, with attribution; a
 # side no sentence carries is discuss.
 STANCE_VERSION = "2"
@@ -45,13 +45,15 @@ def parse_theses(texts: list[str]) -> list[Thesis]:
 
 
 def analyze_narratives(store, settings: Settings, theses: list[str] = (), *,
-                       embedder: Embedder | None = None) -> NarrativesReport:
+                       embedder: Embedder | None = None, relation_model=None) -> NarrativesReport:
+    """``relation_model`` reads the sentences closest to each thesis (default: the one
+    ``link.relation_model`` names)."""
     report = NarrativesReport()
     with store.transaction():
         report.new_theses = len(store.add_theses(parse_theses(list(theses))))
     embedder = embedder or get_embedder(settings.link.embedder)
     _techniques(store, report)
-    _stances(store, settings, embedder, report)
+    _stances(store, settings, embedder, report, relation_model)
     return report
 
 
@@ -77,7 +79,7 @@ def _techniques(store, report: NarrativesReport) -> None:
         report.techniques += len(found)
 
 
-def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesReport) -> None:
+def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesReport, relation_model=None) -> None:
     theses = store.list_theses()
     if not theses:
         return
@@ -90,7 +92,7 @@ def _stances(store, settings: Settings, embedder: Embedder, report: NarrativesRe
     from .relevance import Vocabulary
     from .thesis_stance import Pair, build_reader, thesis_language_of
 
-    reader = build_reader(settings, embedder)
+    reader = build_reader(settings, embedder, relation=relation_model)
     cache = VectorCache(store, embedder)
     thesis_vectors = dict(zip([t.id for t in theses], embedder.embed([t.text for t in theses]), strict=True))
     # How rare each thesis word is is read off the whole corpus, so it does not change with the

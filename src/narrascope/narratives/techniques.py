@@ -51,6 +51,10 @@ from .techniques_features import (
 
 FORMAT = 1
 MODEL_FILE = "techniques.npz"
+# What the store marks an article's techniques with; the version is bumped when the detector
+# changes what it finds, so `analyze` finds them again.
+STAGE = "techniques"
+VERSION = "2"
 # PTC's technique labels and the names narrascope gives them, in the classifier's order. PTC
 # merged straw men and red herring into whataboutism, and bandwagon into reductio ad hitlerum.
 PTC_LABELS = {
@@ -277,10 +281,12 @@ class TechniqueDetector(ShippedModel):
         sentences: list[tuple[int, int]] | None = None,
         language: str | None = None,
         embedder: Embedder | None = None,
+        parse=None,
     ) -> list[TechniqueSpan]:
         """Technique spans in ``text`` (offsets into it), sorted by start. ``sentences`` are the
         article's sentence spans (found here when not given); ``language`` picks the route (guessed
-        from the script when not given)."""
+        from the script when not given); ``parse`` is the text's spaCy parse when the caller has
+        one (the enrich stage does), so that it is not parsed twice."""
         if embedder is None:
             from ..embeddings import USEEmbedder
 
@@ -290,7 +296,8 @@ class TechniqueDetector(ShippedModel):
             return []
         route = self.route_for(language, text)
         model = self.routes[route]
-        prepared = prepare(text, embedder, sentences, route, buckets=model.buckets)
+        prepared = prepare(text, embedder, sentences, route, doc=parse if route == PARSED else None,
+                           buckets=model.buckets)
         return self.spans(prepared, model)
 
     def spans(self, prepared: Prepared, model: RouteModel | None = None) -> list[TechniqueSpan]:

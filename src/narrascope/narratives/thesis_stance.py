@@ -199,13 +199,18 @@ class StanceReader:
         return out
 
 
-def build_reader(settings, embedder: Embedder, model: StanceModel | None = None) -> StanceReader:
-    """The reader the settings name (``link.relation_model``);
-    ``model``: an FNC stance model other than the shipped one (benchmarks that retrain it)."""
+def build_reader(settings, embedder: Embedder, model: StanceModel | None = None, relation=None) -> StanceReader:
+    """The reader the settings name (``link.relation_model``); ``model``: an FNC stance model
+    other than the shipped one (benchmarks that retrain it); ``relation``: a relation model other
+    than the one the settings name (with ``link.relation_model = "none"`` none is used)."""
     from ..link.pairmodel import load_relation_model
 
     name = settings.link.relation_model
-    return StanceReader(model or StanceModel.load(), None if name == "none" else load_relation_model(name), embedder)
+    if name == "none":
+        relation = None
+    elif relation is None:
+        relation = load_relation_model(name)
+    return StanceReader(model or StanceModel.load(), relation, embedder)
 
 
 def thesis_language_of(text: str, languages: tuple[str, ...], detect) -> str:

@@ -1,0 +1,59 @@
+"""The persuasion-technique detector (:mod:`narrascope.narratives.techniques`) run inside the enrich
+pass, on the parse the ``nlp`` component already made: each article is parsed once, on the
+engine's workers, instead of parsed again in the main process by the narratives stage.
+
+Found spans travel back with the article's layers and the enrich stage stores them as the
+article's techniques (marked done, so the narratives stage does not look for them again). Words
+recur across articles: each worker keeps the vectors of up to ``WORD_CACHE`` distinct words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from ..model import TechniqueSpan
+from ..pipeline import component
+from .doc import Doc
+
+WORD_CACHE = 50_000  # distinct words a worker keeps vectors of (512 floats each: about 100 MB)
+
+
+class CachedWords:
+    """An embedder that remembers the vectors of single words (sentences pass straight through)."""
+
+    def __init__(self, embedder, limit: int = WORD_CACHE) -> None:
+        self.embedder, self.name, self.dim, self.limit = embedder, embedder.name, embedder.dim, limit
+        self.known: dict[str, np.ndarray] = {}
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in self.known))
+        fresh = dict(zip(missing, np.asarray(self.embedder.embed(missing), dtype=np.float32), strict=True)) \
+            if missing else {}
+        for text, vector in fresh.items():
+            if len(self.known) < self.limit and " " not in text:
+                self.known[text] = vector
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.vstack([self.known[t] if t in self.known else fresh[t] for t in texts])
+
+
+@lru_cache(maxsize=1)
+def _detector_and_embedder():
+    from ..narratives.techniques import TechniqueDetector
+    from .scoring import _embedder
+
+    return TechniqueDetector.load(), CachedWords(_embedder())
+
+
+@component("techniques", requires=("sentences", "parse"), provides=("techniques",), per_doc=False)
+def find_techniques(docs: list[Doc]) -> None:
+    """Persuasion techniques of every article, from the parse already made."""
+    detector, embedder = _detector_and_embedder()
+    for doc in docs:
+        spans = [(s.start, s.end) for s in doc.sentences]
+        found = detector.detect(doc.text, spans, language=doc.article.language, embedder=embedder, parse=doc.parsed)
+        doc.techniques = [TechniqueSpan(doc.id, t.start, t.end, t.technique, round(float(t.score), 4)) for t in found]

@@ -1,0 +1,61 @@
+"""The techniques component: the detector run inside the enrich pass on the parse it already made."""
+
+import numpy as np
+
+from narrascope.enrich.runner import enrich_articles
+from narrascope.enrich.techniques import CachedWords
+from narrascope.model import Article
+from narrascope.narratives.runner import analyze_narratives
+from narrascope.narratives.techniques import STAGE, VERSION, TechniqueDetector
+
+LOADED = ("The corrupt, treacherous regime and its puppet media keep spreading the disgusting lie that the war is "
+          "going well. Their claim that sanctions have failed is pure fake news. Officials met on Monday.")
+RU = "Это очередной фейк западных СМИ. Наша великая страна никогда не сдастся врагам!"
+
+
+def test_enrich_finds_the_same_techniques_as_a_second_parse(store, settings):
+    store.add_article(Article(id="en1", text=LOADED, language="en", outlet="A"))
+    store.add_article(Article(id="ru1", text=RU, language="ru", outlet="B"))
+    enrich_articles(store, settings.replace({"enrich": {"workers": 1}}))
+    assert not store.articles_needing(STAGE, VERSION)  # done in the enrich pass
+    stored = {(t.article_id, t.start, t.end, t.technique) for t in store.list_techniques()}
+    detector = TechniqueDetector.load()
+    again = set()
+    for aid, text, lang in (("en1", LOADED, "en"), ("ru1", RU, "ru")):
+        spans = [(s.start, s.end) for s in store.annotations(aid).sentences]
+        again |= {(aid, t.start, t.end, t.technique) for t in detector.detect(text, spans, language=lang)}
+    assert stored == again
+    assert ("en1", "labelling_fake") in {(a, t) for a, _, _, t in stored}
+    report = analyze_narratives(store, settings)
+    assert report.technique_articles == 0  # nothing left for the narratives stage
+
+
+def test_without_the_component_the_narratives_stage_finds_them(store, settings):
+    store.add_article(Article(id="en1", text=LOADED, language="en", outlet="A"))
+    components = [c for c in settings.enrich.components if c != "techniques"]
+    enrich_articles(store, settings.replace({"enrich": {"workers": 1, "components": components}}))
+    assert store.articles_needing(STAGE, VERSION) == ["en1"] and not store.list_techniques()
+    report = analyze_narratives(store, settings)
+    assert report.technique_articles == 1 and store.list_techniques()
+
+
+class Counting:
+    name, dim = "counting", 2
+
+    def __init__(self):
+        self.seen = []
+
+    def embed(self, texts):
+        self.seen += list(texts)
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+
+def test_cached_words_embeds_each_word_once_and_passes_sentences_through():
+    inner = Counting()
+    cached = CachedWords(inner, limit=2)
+    first = cached.embed(["war", "lie", "war", "a whole sentence"])
+    assert first.shape == (4, 2) and first[0, 0] == 3 and first[3, 0] == 16
+    assert inner.seen == ["war", "lie", "a whole sentence"]
+    second = cached.embed(["lie", "war", "fake", "a whole sentence"])
+    assert inner.seen[3:] == ["fake", "a whole sentence"]  # over the limit and sentences: not kept
+    assert second[2, 0] == 4 and cached.embed([]).shape == (0, 2)
