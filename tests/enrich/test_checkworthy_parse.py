@@ -10,12 +10,12 @@ from narrascope.enrich.checkworthy_parse import (
     feature_names,
     span_features,
     text_features,
-    train,
     word_buckets,
 )
 from narrascope.enrich.claims import find_claims
 from narrascope.enrich.nlp import spacy_english
 from narrascope.errors import ConfigError
+from narrascope.training.checkworthy import train_parse as train
 
 CLAIMS = [
     "Unemployment fell to 4.1 percent in March, the lowest rate since 2001.",

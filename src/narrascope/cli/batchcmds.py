@@ -45,9 +45,9 @@ def _run_batch(ctx: Context, input_path: str, output_path: str, fields: tuple[st
 def checkworthy(ctx: Context, input_path: str, output_path: str) -> int:
     """Score sentences for check-worthiness (0..1) with the shipped model."""
     from ..embeddings import USEEmbedder
-    from ..enrich.checkworthy import CheckworthinessModel
+    from ..models.registry import MODELS
 
-    model, embedder = CheckworthinessModel.load(), USEEmbedder()
+    model, embedder = MODELS.get("checkworthiness"), USEEmbedder()
 
     def score(batch: list[dict]) -> list[dict]:
         values = model.score([r["text"] for r in batch], embedder)

@@ -15,7 +15,7 @@ from ..config import Settings
 from ..engine import Engine, default_engine
 from ..model import Annotations, Article
 from ..pipeline import Pipeline
-from ..store import SQLStore
+from ..store.protocols import EnrichStore
 from . import attribution, citations, claims, hedges, measures, nlp, scoring, techniques  # noqa: F401  (register components)
 from .canonical import MentionRef, canonicalize, find_definitions, find_title
 from .doc import Doc
@@ -74,7 +74,7 @@ def _enrich_chunk(args: tuple[tuple[str, ...], list[Article]]) -> list[tuple[Ann
 
 
 def enrich_articles(
-    store: SQLStore,
+    store: EnrichStore,
     settings: Settings,
     *,
     engine: Engine | None = None,
@@ -106,7 +106,7 @@ def enrich_articles(
     return report
 
 
-def _save_techniques(store, found: list[tuple[str, list]]) -> None:
+def _save_techniques(store: EnrichStore, found: list[tuple[str, list]]) -> None:
     """Technique spans found in the enrich pass, stored as the narratives stage stores its own."""
     from ..narratives.techniques import STAGE as TECHNIQUES
     from ..narratives.techniques import VERSION as TECHNIQUES_VERSION
@@ -118,7 +118,7 @@ def _save_techniques(store, found: list[tuple[str, list]]) -> None:
         store.mark_done(TECHNIQUES, aid, TECHNIQUES_VERSION)
 
 
-def canonicalize_store(store: SQLStore) -> int:
+def canonicalize_store(store: EnrichStore) -> int:
     """Recompute canonical entities over every mention in the store."""
     refs, where = [], []
     for row, text in store.mention_rows():

@@ -12,35 +12,29 @@ statements without figures very low, so it is not the default.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from ..embeddings import USEEmbedder
 from ..errors import ConfigError
+from ..models.registry import MODELS
 from ..pipeline import component
 from .doc import Doc
 
 
-@lru_cache(maxsize=1)
 def _model():
-    from .checkworthy import CheckworthinessModel  # numpy-only, but loads a file: only when scoring
+    """The USE check-worthiness model (built once per process by the model registry)."""
+    return MODELS.get("checkworthiness")
 
-    return CheckworthinessModel.load()
 
-
-@lru_cache(maxsize=1)
 def _embedder() -> USEEmbedder:
     # One thread per worker: the engine already runs one worker per core.
-    return USEEmbedder(threads=1)
+    return MODELS.get("use", "1")
 
 
-@lru_cache(maxsize=1)
 def _parse_model():
     """(model, None) when the parse model fits the English spaCy pipeline, else (None, why not)."""
-    from .checkworthy_parse import ParseCheckworthinessModel
     from .nlp import spacy_english
 
     try:
-        model = ParseCheckworthinessModel.load()
+        model = MODELS.get("checkworthiness_parse")
     except ConfigError as exc:
         return None, str(exc)
     reason = model.fits(spacy_english())

@@ -41,12 +41,16 @@ class CachedWords:
         return np.vstack([self.known[t] if t in self.known else fresh[t] for t in texts])
 
 
-@lru_cache(maxsize=1)
-def _detector_and_embedder():
-    from ..narratives.techniques import TechniqueDetector
-    from .scoring import _embedder
+@lru_cache(maxsize=2)
+def _words(embedder) -> CachedWords:
+    """One word cache per embedder (per worker process)."""
+    return CachedWords(embedder)
 
-    return TechniqueDetector.load(), CachedWords(_embedder())
+
+def _detector_and_embedder():
+    from ..models.registry import MODELS
+
+    return MODELS.get("techniques"), _words(MODELS.get("use", "1"))
 
 
 @component("techniques", requires=("sentences", "parse"), provides=("techniques",), per_doc=False)

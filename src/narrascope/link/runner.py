@@ -16,6 +16,7 @@ from ..config import Settings
 from ..embeddings import Embedder, get_embedder
 from ..enrich.canonical import clean_name, phonetic_key
 from ..model import Annotations, Article
+from ..store.protocols import LinkStore
 from .claims import claim_items, link_claims
 from .groups import build_groups
 from .pairmodel import RelationModel, load_relation_model
@@ -51,7 +52,7 @@ def relate_params(settings: Settings) -> RelateParams:
     return RelateParams(**settings.link.relate.to_dict())
 
 
-def link_all(store, settings: Settings, *, embedder: Embedder | None = None,
+def link_all(store: LinkStore, settings: Settings, *, embedder: Embedder | None = None,
              model: RelationModel | None = None) -> LinkReport:
     """Stories, claim links, groups. ``model`` defaults to the one ``link.relation_model`` names."""
     embedder = embedder or get_embedder(settings.link.embedder)

@@ -13,6 +13,7 @@ from ..config import Settings
 from ..embeddings import Embedder, get_embedder
 from ..link.vectors import VectorCache, span_key
 from ..model import Stance, TechniqueSpan, Thesis, thesis_id
+from ..store.protocols import NarrativesStore
 from .techniques import STAGE as TECHNIQUES_STAGE
 from .techniques import VERSION as TECHNIQUES_VERSION
 from .theses import article_stance, article_text, thesis_similarities
@@ -44,7 +45,7 @@ def parse_theses(texts: list[str]) -> list[Thesis]:
     return list(found.values())
 
 
-def analyze_narratives(store, settings: Settings, theses: list[str] = (), *,
+def analyze_narratives(store: NarrativesStore, settings: Settings, theses: list[str] = (), *,
                        embedder: Embedder | None = None, relation_model=None) -> NarrativesReport:
     """``relation_model`` reads the sentences closest to each thesis (default: the one
     ``link.relation_model`` names)."""
@@ -61,9 +62,9 @@ def _techniques(store, report: NarrativesReport) -> None:
     ids = store.articles_needing(TECHNIQUES_STAGE, TECHNIQUES_VERSION)
     if not ids:
         return
-    from .techniques import TechniqueDetector
+    from ..models.registry import MODELS
 
-    detector = TechniqueDetector.load()
+    detector = MODELS.get("techniques")
     for i in range(0, len(ids), 50):
         chunk = ids[i : i + 50]
         found: list[TechniqueSpan] = []

@@ -210,7 +210,9 @@ def build_reader(settings, embedder: Embedder, model: StanceModel | None = None,
         relation = None
     elif relation is None:
         relation = load_relation_model(name)
-    return StanceReader(model or StanceModel.load(), relation, embedder)
+    from ..models.registry import MODELS
+
+    return StanceReader(model or MODELS.get("stance"), relation, embedder)
 
 
 def thesis_language_of(text: str, languages: tuple[str, ...], detect) -> str:

@@ -1,8 +1,10 @@
 """The store: every stage reads from it and writes to it, so stages can be re-run.
 
-:class:`Store` is the interface the rest of narrascope codes against; :class:`SQLStore` is the
-implementation (SQLite file by default, any SQLAlchemy URL such as ``postgresql://...``), and
-``SQLStore.memory()`` is the in-memory double the tests pass in.
+:class:`Store` is what ingest codes against and :mod:`.protocols` holds what each analysis stage
+needs (``EnrichStore``, ``LinkStore``, ``NarrativesStore``); :class:`SQLStore` implements them all
+(SQLite file by default, any SQLAlchemy URL such as ``postgresql://...``; ``SQLStore.memory()`` is
+an in-memory SQLite database), and :class:`MemoryStore` (:mod:`.memory`, plain dicts) is the test
+double of the analysis stages.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..model import Article
+from .memory import MemoryStore
+from .protocols import EnrichStore, LinkStore, NarrativesStore
 from .sql import DEFAULT_DB, SQLStore, StoreStats, database_url, display_name
 
 
@@ -39,4 +43,5 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-__all__ = ["DEFAULT_DB", "SQLStore", "Store", "StoreStats", "database_url", "display_name"]
+__all__ = ["DEFAULT_DB", "EnrichStore", "LinkStore", "MemoryStore", "NarrativesStore", "SQLStore", "Store", "StoreStats",
+           "database_url", "display_name"]

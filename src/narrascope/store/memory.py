@@ -1,0 +1,200 @@
+"""An in-memory store for tests and short scripts: plain dicts, no database.
+
+:class:`MemoryStore` serves the analysis stages (the protocols of :mod:`.protocols`: enrich, link,
+narratives) and adding articles; it is what a test hands a stage when the database is not under
+test. Layers are kept as the rows :class:`~narrascope.store.sql.SQLStore` would write and read
+back through the same functions, so a stage sees exactly what it would see from SQL.
+``transaction()`` groups nothing and rolls nothing back. Ingest (duplicate detection, metadata
+merges), the report and the dashboard need :class:`~narrascope.store.sql.SQLStore`.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import numpy as np
+
+from ..model import (
+    Annotations,
+    Article,
+    ClaimGroup,
+    ClaimLink,
+    Entity,
+    Mention,
+    Stance,
+    TechniqueSpan,
+    Thesis,
+)
+from .enrichment import _assemble, _mention, _rows
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._articles: dict[str, Article] = {}  # in the order added
+        self._done: dict[tuple[str, str], str] = {}  # (stage, article) -> version
+        self._layers: dict[str, dict[str, list[dict]]] = defaultdict(dict)  # layer -> article -> rows
+        self._entities: list[Entity] = []
+        self._vectors: dict[tuple[str, str, str], np.ndarray] = {}
+        self._stories: dict[str, object] = {}
+        self._story_of: dict[str, tuple[str, float]] = {}
+        self._links: list[ClaimLink] = []
+        self._groups: list[ClaimGroup] = []
+        self._theses: list[Thesis] = []
+        self._stances: dict[tuple[str, str], tuple[Stance, str]] = {}
+        self._techniques: dict[str, list[TechniqueSpan]] = {}
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        yield
+
+    def close(self) -> None:
+        pass
+
+    # -- articles ----------------------------------------------------------------------------
+
+    def add_article(self, article: Article, **_) -> bool:
+        if article.id in self._articles:
+            return False
+        self._articles[article.id] = copy.deepcopy(article)
+        return True
+
+    def get_article(self, article_id: str) -> Article | None:
+        found = self._articles.get(article_id)
+        return copy.deepcopy(found) if found else None
+
+    def get_articles(self, ids: list[str]) -> list[Article]:
+        return [copy.deepcopy(self._articles[i]) for i in ids if i in self._articles]
+
+    def iter_articles(self) -> Iterator[Article]:
+        for article in list(self._articles.values()):
+            yield copy.deepcopy(article)
+
+    def count_articles(self) -> int:
+        return len(self._articles)
+
+    # -- stage marks and layers ------------------------------------------------------------------
+
+    def articles_needing(self, stage: str, version: str) -> list[str]:
+        return [i for i in self._articles if self._done.get((stage, i)) != version]
+
+    def mark_done(self, stage: str, article_id: str, version: str) -> None:
+        self._done[(stage, article_id)] = version
+
+    def save_annotations_batch(self, batch: list[Annotations], *, stage: str = "enrich",
+                               version: str | None = None) -> None:
+        for ann in batch:
+            for table, rows in _rows(ann, stage).items():
+                kept = [r for r in self._layers[table.name].get(ann.article_id, [])
+                        if table.name == "notes" and r["stage"] != stage]
+                self._layers[table.name][ann.article_id] = kept + [dict(r) for r in rows]
+            if version is not None:
+                self.mark_done(stage, ann.article_id, version)
+
+    def annotations(self, article_id: str) -> Annotations:
+        return next(self.iter_annotations([article_id]))
+
+    def iter_annotations(self, article_ids: list[str] | None = None) -> Iterator[Annotations]:
+        layers = {name: {aid: [dict(r) for r in rows] for aid, rows in by_article.items()}
+                  for name, by_article in self._layers.items()}
+        for name in ("sentences", "mentions", "quantities", "times", "attributions", "citations", "hedges",
+                     "claims", "notes"):
+            layers.setdefault(name, {})
+        for aid in list(self._articles) if article_ids is None else article_ids:
+            yield _assemble(aid, layers)
+
+    # -- entities ----------------------------------------------------------------------------
+
+    def mention_rows(self) -> Iterator[tuple[dict, str]]:
+        for aid, article in list(self._articles.items()):
+            for row in sorted(self._layers["mentions"].get(aid, []), key=lambda r: r["start"]):
+                yield dict(row), article.text
+
+    def replace_entities(self, found: list[Entity], assignments: list[tuple[str, int, int, str]]) -> None:
+        self._entities = copy.deepcopy(found)
+        where = {(aid, start, end): eid for aid, start, end, eid in assignments}
+        for aid, rows in self._layers["mentions"].items():
+            for row in rows:
+                if (aid, row["start"], row["end"]) in where:
+                    row["entity_id"] = where[(aid, row["start"], row["end"])]
+
+    def iter_entities(self) -> Iterator[tuple[Entity, list[Mention]]]:
+        by_entity: dict[str, list[Mention]] = defaultdict(list)
+        for aid in sorted(self._layers["mentions"]):
+            for row in sorted(self._layers["mentions"][aid], key=lambda r: r["start"]):
+                if row["entity_id"] is not None:
+                    by_entity[row["entity_id"]].append(_mention(row))
+        for entity in sorted(self._entities, key=lambda e: (e.type, e.name)):
+            yield copy.deepcopy(entity), by_entity[entity.id]
+
+    # -- vectors, stories, links ---------------------------------------------------------------------
+
+    def load_vectors(self, model: str, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
+        return {k: self._vectors[(model, kind, k)] for k in keys if (model, kind, k) in self._vectors}
+
+    def save_vectors(self, model: str, kind: str, found: dict[str, np.ndarray]) -> None:
+        for key, vector in found.items():
+            self._vectors[(model, kind, key)] = np.asarray(vector, dtype=np.float32).copy()
+
+    def load_stories(self) -> list:
+        return [copy.deepcopy(self._stories[k]) for k in sorted(self._stories)]
+
+    def save_stories(self, found: list, members: list[tuple[str, str, float]]) -> None:
+        for story in found:
+            kept = copy.deepcopy(story)
+            kept.centroid = np.asarray(kept.centroid, dtype=np.float32).copy()
+            self._stories[story.id] = kept
+        for aid, sid, similarity in members:
+            self._story_of[aid] = (sid, similarity)
+
+    def story_of_articles(self) -> dict[str, str]:
+        return {aid: sid for aid, (sid, _) in self._story_of.items()}
+
+    def replace_claim_links(self, links: list[ClaimLink]) -> None:
+        self._links = sorted(links, key=lambda k: (k.a, k.b))
+
+    def claim_links(self) -> list[ClaimLink]:
+        return list(self._links)
+
+    def replace_claim_groups(self, groups: list[ClaimGroup]) -> None:
+        self._groups = [copy.deepcopy(g) for g in groups]
+
+    def claim_groups(self) -> list[ClaimGroup]:
+        out = [dataclasses.replace(g, claims=sorted(g.claims)) for g in self._groups]
+        return sorted(out, key=lambda g: (g.first_seen is not None, g.first_seen or datetime.min, g.id))
+
+    # -- narratives ----------------------------------------------------------------------------
+
+    def add_theses(self, found: list[Thesis]) -> list[Thesis]:
+        known = {t.id for t in self._theses}
+        new = [t for t in dict((t.id, t) for t in found).values() if t.id not in known]
+        self._theses.extend(new)
+        return new
+
+    def list_theses(self) -> list[Thesis]:
+        return list(self._theses)
+
+    def stance_pairs_done(self, version: str) -> set[tuple[str, str]]:
+        return {pair for pair, (_, v) in self._stances.items() if v == version}
+
+    def save_stances(self, found: list[Stance], version: str) -> None:
+        for s in found:
+            self._stances[(s.thesis_id, s.article_id)] = (copy.deepcopy(s), version)
+
+    def list_stances(self, thesis_id: str | None = None) -> list[Stance]:
+        return [copy.deepcopy(s) for (t, _), (s, _) in sorted(self._stances.items())
+                if thesis_id is None or t == thesis_id]
+
+    def replace_techniques(self, article_ids: list[str], found: list[TechniqueSpan]) -> None:
+        for aid in article_ids:
+            self._techniques[aid] = []
+        for t in found:
+            self._techniques.setdefault(t.article_id, []).append(t)
+
+    def list_techniques(self, article_id: str | None = None) -> list[TechniqueSpan]:
+        spans = [t for aid in sorted(self._techniques) if article_id in (None, aid) for t in self._techniques[aid]]
+        return sorted(spans, key=lambda t: (t.article_id, t.start))
