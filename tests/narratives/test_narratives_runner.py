@@ -116,3 +116,27 @@ def test_analyze_with_theses_file_and_bad_theses(tmp_path, corpus):
     labels = {s["article"]: s["label"] for s in norland["stances"]["articles"]}
     assert sorted(labels.values()).count("oppose") >= 1 and len(labels) == 3
     assert data["techniques"] and all(t["text"] for t in data["techniques"])
+
+
+def test_outlet_views_are_stored_by_the_stage_and_read_back_by_the_export(store, settings):
+    import io
+    import json
+
+    from narrascope.narratives.profiles import compute_outlet_views, outlet_views
+    from narrascope.report import export
+
+    for day, key in enumerate(("support", "fake"), 1):
+        _add(store, key, day)
+    report = _analyze(store, settings, [THESIS])
+    assert report.outlets == 2 and len(store.outlet_view_records("profile")) == 2
+    stored, computed = outlet_views(store), compute_outlet_views(store)
+    assert stored[0] == computed[0]
+    assert [p.as_record() for p in stored[1]] == [p.as_record() for p in computed[1]]
+    assert {s.outlet: s.label for s in stored[0]} == {"support news": "support", "fake news": "oppose"}
+    # the export reads what the stage stored, not a recomputation
+    records = store.outlet_view_records("profile")
+    records[0]["articles"] = 99
+    store.replace_outlet_views(store.outlet_view_records("stance"), records)
+    out = io.StringIO()
+    export(store, "json", out, settings)
+    assert 99 in [o["articles"] for o in json.loads(out.getvalue())["outlets"]]

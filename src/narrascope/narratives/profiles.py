@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..model import Annotations, Article, ClaimGroup, TechniqueSpan
-from .theses import OutletStance
+from .theses import OutletStance, outlet_stances
 
 
 @dataclass(slots=True)
@@ -38,6 +38,14 @@ class OutletProfile:
             "techniques": dict(self.techniques.most_common()),
             "copies_of_others": self.copies_of_others,
         }
+
+    @classmethod
+    def from_record(cls, r: dict, stances: list[OutletStance]) -> OutletProfile:
+        """A profile stored by :func:`store_outlet_views`; ``stances``: the outlet's stored tallies."""
+        when = [datetime.fromisoformat(v) if v else None for v in (r["first_published"], r["last_published"])]
+        return cls(r["outlet"], r["articles"], Counter(r["languages"]), when[0], when[1], stances,
+                   Counter(r["claim_statuses"]), Counter(r["cited_sources"]), Counter(r["techniques"]),
+                   r["copies_of_others"])
 
 
 def outlet_profiles(pairs: list[tuple[Article, Annotations]], groups: list[ClaimGroup],
@@ -79,3 +87,32 @@ def _key(value: datetime) -> datetime:
     from ..link.stories import as_utc
 
     return as_utc(value)
+
+
+def compute_outlet_views(store) -> tuple[list[OutletStance], list[OutletProfile]]:
+    """Every outlet's stance tallies and profile, from what the store holds now."""
+    pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
+    articles = {a.id: a for a, _ in pairs}
+    stances = outlet_stances(store.list_stances(), articles)
+    return stances, outlet_profiles(pairs, store.claim_groups(), stances, store.list_techniques())
+
+
+def store_outlet_views(store) -> int:
+    """Compute the outlet views and keep them (the narratives stage's last step); returns how many outlets."""
+    stances, profiles = compute_outlet_views(store)
+    with store.transaction():
+        store.replace_outlet_views([s.as_record() for s in stances], [p.as_record() for p in profiles])
+    return len(profiles)
+
+
+def outlet_views(store) -> tuple[list[OutletStance], list[OutletProfile]]:
+    """The outlet views the last analysis stored; computed now for a store analysed before they
+    were kept (the report, the dashboard and the export read them through this)."""
+    stances = [OutletStance.from_record(r) for r in store.outlet_view_records("stance")]
+    records = store.outlet_view_records("profile")
+    if not records:
+        return compute_outlet_views(store)
+    by_outlet = defaultdict(list)
+    for s in stances:
+        by_outlet[s.outlet].append(s)
+    return stances, [OutletProfile.from_record(r, by_outlet.get(r["outlet"], [])) for r in records]

@@ -29,10 +29,12 @@ class NarrativesReport:
     technique_articles: int = 0
     techniques: int = 0
     stances: int = 0
+    outlets: int = 0  # outlets whose profile and stance tallies were stored
 
     def summary(self) -> str:
         return (f"narratives: {self.new_theses} new thesis(es), {self.stances} stance(s) computed, "
-                f"{self.techniques} technique span(s) in {self.technique_articles} article(s)")
+                f"{self.techniques} technique span(s) in {self.technique_articles} article(s), "
+                f"{self.outlets} outlet profile(s)")
 
 
 def parse_theses(texts: list[str]) -> list[Thesis]:
@@ -55,6 +57,9 @@ def analyze_narratives(store: NarrativesStore, settings: Settings, theses: list[
     embedder = embedder or get_embedder(settings.link.embedder)
     _techniques(store, report)
     _stances(store, settings, embedder, report, relation_model)
+    from .profiles import store_outlet_views
+
+    report.outlets = store_outlet_views(store)
     return report
 
 

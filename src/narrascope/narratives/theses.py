@@ -37,6 +37,14 @@ class OutletStance:
     articles: list[str]
     unrelated: int = 0  # articles of the outlet not about the thesis: not in counts, by_month or articles
 
+    def as_record(self) -> dict:
+        return {"outlet": self.outlet, "thesis": self.thesis_id, "label": self.label, "counts": self.counts,
+                "by_month": self.by_month, "articles": self.articles, "unrelated": self.unrelated}
+
+    @classmethod
+    def from_record(cls, r: dict) -> OutletStance:
+        return cls(r["outlet"], r["thesis"], r["label"], r["counts"], r["by_month"], r["articles"], r["unrelated"])
+
 
 def article_text(article: Article, ann: Annotations):
     """What the stance reader needs of an enriched article: its sentences, the stretches it

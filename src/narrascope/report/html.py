@@ -24,17 +24,10 @@ def css() -> str:
 
 
 def write_report(store: SQLStore, out: TextIO, settings: Settings | None = None) -> int:
-    from ..narratives.profiles import outlet_profiles
-    from ..narratives.theses import outlet_stances
-
     settings = settings or default_settings()
     view = CorpusView(store, settings.enrich.min_checkworthiness, settings.report.confident_contradiction)
     articles = sorted(view.articles.values(), key=lambda a: (a.outlet or "", a.title or a.id))
-    pairs = [(a, view.annotations[a.id]) for a in articles]
-    stances = outlet_stances(view.stances, view.articles)
-    techniques = [t for spans in view.techniques.values() for t in spans]
-    profiles = outlet_profiles(pairs, view.groups, stances, techniques)
     html = environment().get_template("report.html.j2").render(
-        view=view, articles=articles, profiles=profiles, css=css(), version=__version__)
+        view=view, articles=articles, profiles=view.profiles, css=css(), version=__version__)
     out.write(html)
     return len(articles)

@@ -134,12 +134,13 @@ def _texts(store: SQLStore) -> dict[str, str]:
 
 
 def _theses(store: SQLStore) -> Iterator[dict]:
-    from ..narratives.theses import outlet_stances
+    from ..narratives.profiles import outlet_views
 
     theses = store.list_theses()
     if not theses:
         return
     articles = {a.id: a for a in store.iter_articles()}
+    tallies = outlet_views(store)[0]
     for thesis in theses:
         stances = store.list_stances(thesis.id)
         yield {
@@ -152,7 +153,7 @@ def _theses(store: SQLStore) -> Iterator[dict]:
                                   "text": articles[s.article_id].text[e.start : e.end]} for e in s.evidence],
                 } for s in stances if s.article_id in articles],
                 "outlets": [{"outlet": o.outlet, "label": o.label, "counts": o.counts, "by_month": o.by_month,
-                             "articles": o.articles} for o in outlet_stances(stances, articles)],
+                             "articles": o.articles} for o in tallies if o.thesis_id == thesis.id],
             },
         }
 
@@ -168,14 +169,7 @@ def _techniques(store: SQLStore) -> Iterator[dict]:
 
 
 def _outlets(store: SQLStore) -> Iterator[dict]:
-    from ..narratives.profiles import outlet_profiles
-    from ..narratives.theses import outlet_stances
+    from ..narratives.profiles import outlet_views
 
-    pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
-    if not pairs:
-        return
-    articles = {a.id: a for a, _ in pairs}
-    profiles = outlet_profiles(pairs, store.claim_groups(), outlet_stances(store.list_stances(), articles),
-                               store.list_techniques())
-    for profile in profiles:
+    for profile in outlet_views(store)[1]:
         yield profile.as_record()

@@ -102,6 +102,10 @@ class CorpusView:
         self.group_of = {c: g.id for g in self.groups for c in g.claims}
         self.story_of = {a: s.id for s in self.stories for a in s.articles}
         self.outlets = sorted({a.outlet or "(unknown outlet)" for a in self.articles.values()})
+        from ..narratives.profiles import outlet_views
+
+        # what the narratives stage concluded per outlet, as it stored it
+        self.outlet_stance_list, self.profiles = outlet_views(store)
 
     # -- small helpers ---------------------------------------------------------------------------
 
@@ -204,9 +208,7 @@ class CorpusView:
     # -- theses ------------------------------------------------------------------------------------
 
     def outlet_stances(self, thesis: Thesis):
-        from ..narratives.theses import outlet_stances
-
-        return outlet_stances([s for s in self.stances if s.thesis_id == thesis.id], self.articles)
+        return [s for s in self.outlet_stance_list if s.thesis_id == thesis.id]
 
     def article_stances(self, thesis: Thesis) -> list[Stance]:
         return sorted((s for s in self.stances if s.thesis_id == thesis.id),

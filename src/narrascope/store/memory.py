@@ -47,6 +47,7 @@ class MemoryStore:
         self._theses: list[Thesis] = []
         self._stances: dict[tuple[str, str], tuple[Stance, str]] = {}
         self._techniques: dict[str, list[TechniqueSpan]] = {}
+        self._outlet_views: dict[str, list[dict]] = {}
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -198,3 +199,9 @@ class MemoryStore:
     def list_techniques(self, article_id: str | None = None) -> list[TechniqueSpan]:
         spans = [t for aid in sorted(self._techniques) if article_id in (None, aid) for t in self._techniques[aid]]
         return sorted(spans, key=lambda t: (t.article_id, t.start))
+
+    def replace_outlet_views(self, stance_records: list[dict], profile_records: list[dict]) -> None:
+        self._outlet_views = {"stance": copy.deepcopy(stance_records), "profile": copy.deepcopy(profile_records)}
+
+    def outlet_view_records(self, kind: str) -> list[dict]:
+        return copy.deepcopy(self._outlet_views.get(kind, []))

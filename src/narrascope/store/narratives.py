@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select
 
 from ..model import Evidence, Stance, TechniqueSpan, Thesis
-from .schema_narratives import stances, techniques, theses
+from .schema_narratives import outlet_views, stances, techniques, theses
 
 
 class NarrativesStore:
@@ -72,3 +72,24 @@ class NarrativesStore:
         with self._connect() as conn:
             rows = conn.execute(query).all()
         return [TechniqueSpan(r.article_id, r.start, r.end, r.technique, r.score) for r in rows]
+
+    # -- what the stage concludes per outlet ------------------------------------------------------
+
+    def replace_outlet_views(self, stance_records: list[dict], profile_records: list[dict]) -> None:
+        """``stance_records``: :meth:`OutletStance.as_record` dicts; ``profile_records``:
+        :meth:`OutletProfile.as_record` dicts (see :mod:`narrascope.narratives.profiles`)."""
+        rows = [{"kind": "stance", "outlet": r["outlet"], "thesis_id": r["thesis"],
+                 "record": json.dumps(r, ensure_ascii=False)} for r in stance_records]
+        rows += [{"kind": "profile", "outlet": r["outlet"], "thesis_id": None,
+                  "record": json.dumps(r, ensure_ascii=False)} for r in profile_records]
+        with self._connect() as conn:
+            conn.execute(delete(outlet_views))
+            if rows:
+                conn.execute(insert(outlet_views), rows)
+
+    def outlet_view_records(self, kind: str) -> list[dict]:
+        """The stored records of ``kind`` ("stance" or "profile"), in the order they were stored."""
+        with self._connect() as conn:
+            rows = conn.execute(select(outlet_views.c.record).where(outlet_views.c.kind == kind)
+                                .order_by(outlet_views.c.id)).scalars().all()
+        return [json.loads(r) for r in rows]

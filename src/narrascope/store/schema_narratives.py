@@ -35,3 +35,16 @@ techniques = Table(
     Column("technique", String(40), nullable=False),
     Column("score", Float, nullable=False),
 )
+
+# What the narratives stage concludes per outlet, kept so the report, the dashboard and the export
+# read it instead of recomputing it: kind "stance" (one row per outlet and thesis: the tally of its
+# articles about the thesis) or "profile" (one row per outlet). Replaced whole on every run.
+outlet_views = Table(
+    "outlet_views",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(16), nullable=False),
+    Column("outlet", Text, nullable=False),
+    Column("thesis_id", String(32)),
+    Column("record", Text, nullable=False),  # JSON
+)

@@ -20,8 +20,8 @@ from datetime import datetime
 from ..config import Settings
 from ..link.stories import as_utc
 from ..model import Article, Claim, ClaimGroup, ClaimLink, Stance, StoryRecord
-from ..narratives.profiles import OutletProfile, outlet_profiles
-from ..narratives.theses import OutletStance, outlet_stances
+from ..narratives.profiles import OutletProfile
+from ..narratives.theses import OutletStance
 from ..report.views import CorpusView
 from ..store import SQLStore
 from .search import SearchIndex
@@ -64,11 +64,8 @@ class Dashboard:
         self.stances_of_article: dict[str, list[Stance]] = defaultdict(list)
         for stance in view.stances:
             self.stances_of_article[stance.article_id].append(stance)
-        self.outlet_stances: list[OutletStance] = outlet_stances(view.stances, view.articles)
-        pairs = [(a, view.annotations[a.id]) for a in view.articles.values()]
-        techniques = [t for spans in view.techniques.values() for t in spans]
-        self.profiles: dict[str, OutletProfile] = {
-            p.outlet: p for p in outlet_profiles(pairs, view.groups, self.outlet_stances, techniques)}
+        self.outlet_stances: list[OutletStance] = view.outlet_stance_list
+        self.profiles: dict[str, OutletProfile] = {p.outlet: p for p in view.profiles}
         self.groups_of_article: dict[str, set[str]] = defaultdict(set)
         for group in view.groups:
             for cid in group.claims:
