@@ -59,3 +59,35 @@ def test_cached_words_embeds_each_word_once_and_passes_sentences_through():
     second = cached.embed(["lie", "war", "fake", "a whole sentence"])
     assert inner.seen[3:] == ["fake", "a whole sentence"]  # over the limit and sentences: not kept
     assert second[2, 0] == 4 and cached.embed([]).shape == (0, 2)
+
+
+def test_sentences_and_claims_are_embedded_once_in_the_enrich_pass(store, settings):
+    from narrascope.embeddings import USEEmbedder
+    from narrascope.link.runner import link_all
+    from narrascope.link.vectors import span_key
+
+    text = ("Brenn's council approved a road budget of $4 million on Tuesday. Work starts in May. "
+            "Critics said the road will not be finished before winter.")
+    store.add_article(Article(id="en1", text=text, language="en", outlet="A"))
+    enrich_articles(store, settings.replace({"enrich": {"workers": 1}}))
+    ann = store.annotations("en1")
+    keys = [span_key("en1", s.start, s.end) for s in ann.sentences] + [span_key("en1", c.start, c.end)
+                                                                        for c in ann.claims]
+    kept = store.load_vectors(USEEmbedder.name, "span", keys)
+    assert set(kept) == set(keys)
+    real = USEEmbedder()
+    assert np.allclose(kept[keys[0]], real.embed([text[ann.sentences[0].start:ann.sentences[0].end]])[0], atol=1e-4)
+
+    class Watching:
+        name, dim = real.name, real.dim
+        seen: list = []
+
+        def embed(self, texts):
+            self.seen.extend(texts)
+            return real.embed(texts)
+
+    watching = Watching()
+    link_all(store, settings, embedder=watching)
+    sentences = {text[s.start:s.end] for s in ann.sentences}
+    assert not sentences & set(watching.seen)  # the lead sentences' vectors came from the store
+    enrich_articles(store, settings.replace({"enrich": {"workers": 1}}), redo=True)  # kept keys are not added twice

@@ -18,6 +18,15 @@ class Doc(Annotations):
     article: Article = None  # type: ignore[assignment]  # always given; dataclass order needs a default
     parsed: Any = None
     techniques: list | None = None  # TechniqueSpans, when the "techniques" component ran
+    # (start, end) -> unit vector of that stretch, by the USE embedder, for spans a component
+    # embedded (sentences, claims): the enrich stage stores them, so link and stance reuse them
+    vectors: dict | None = None
+
+    def keep_vectors(self, spans, vectors) -> None:
+        if self.vectors is None:
+            self.vectors = {}
+        for span, vector in zip(spans, vectors, strict=True):
+            self.vectors[(int(span[0]), int(span[1]))] = vector
 
     @classmethod
     def of(cls, article: Article) -> Doc:

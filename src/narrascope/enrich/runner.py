@@ -61,16 +61,17 @@ def build_pipeline(names: tuple[str, ...] | list[str] = DEFAULT_COMPONENTS) -> P
 _PIPELINE: Pipeline | None = None
 
 
-def _enrich_chunk(args: tuple[tuple[str, ...], list[Article]]) -> list[tuple[Annotations, list | None]]:
-    """Worker side: run the pipeline over a chunk, return plain layers only (and the technique
-    spans, None where the "techniques" component is not in the pipeline)."""
+def _enrich_chunk(args: tuple[tuple[str, ...], list[Article]]) -> list[tuple[Annotations, list | None, dict]]:
+    """Worker side: run the pipeline over a chunk, return plain layers only, the technique spans
+    (None where the "techniques" component is not in the pipeline) and the vectors of the spans
+    components embedded."""
     global _PIPELINE
     names, chunk = args
     if _PIPELINE is None or tuple(_PIPELINE.names) != names:
         _PIPELINE = build_pipeline(names)
     docs = [Doc.of(a) for a in chunk]
     _PIPELINE(docs)
-    return [(d.annotations(), d.techniques) for d in docs]
+    return [(d.annotations(), d.techniques, d.vectors or {}) for d in docs]
 
 
 def enrich_articles(
@@ -91,10 +92,11 @@ def enrich_articles(
     tasks = ((names, store.get_articles(chunk)) for chunk in chunks)
     done = 0
     for done_chunk in engine.map(_enrich_chunk, tasks):
-        batch = [ann for ann, _ in done_chunk]
+        batch = [ann for ann, _, _ in done_chunk]
         with store.transaction():
             store.save_annotations_batch(batch, stage=STAGE, version=VERSION)
-            _save_techniques(store, [(ann.article_id, spans) for ann, spans in done_chunk if spans is not None])
+            _save_techniques(store, [(ann.article_id, spans) for ann, spans, _ in done_chunk if spans is not None])
+            _save_vectors(store, [(ann.article_id, vectors) for ann, _, vectors in done_chunk])
         done += len(batch)
         report.articles += len(batch)
         report.claims += sum(len(a.claims) for a in batch)
@@ -116,6 +118,19 @@ def _save_techniques(store: EnrichStore, found: list[tuple[str, list]]) -> None:
     store.replace_techniques([aid for aid, _ in found], [t for _, spans in found for t in spans])
     for aid, _ in found:
         store.mark_done(TECHNIQUES, aid, TECHNIQUES_VERSION)
+
+
+def _save_vectors(store: EnrichStore, found: list[tuple[str, dict]]) -> None:
+    """Vectors the components made (sentences, claims), kept under the keys the link stage and the
+    stance reader look them up by, so that no span is embedded twice; spans already kept stay."""
+    from ..embeddings import USEEmbedder
+    from ..link.vectors import span_key
+
+    vectors = {span_key(aid, s, e): v for aid, spans in found for (s, e), v in spans.items()}
+    if not vectors:
+        return
+    known = store.load_vectors(USEEmbedder.name, "span", list(vectors))
+    store.save_vectors(USEEmbedder.name, "span", {k: v for k, v in vectors.items() if k not in known})
 
 
 def canonicalize_store(store: EnrichStore) -> int:

@@ -72,6 +72,15 @@ def _score_with_use(docs: list[Doc]) -> None:
     claims = [c for doc in docs for c in doc.claims]
     if not claims:
         return
+    from .checkworthy import features
+
     texts = [doc.text[c.start : c.end] for doc in docs for c in doc.claims]
-    for claim, score in zip(claims, _model().score(texts, _embedder()), strict=True):
+    model, embedder = _model(), _embedder()
+    model.check_embedder(embedder)
+    vectors = embedder.embed(texts)
+    for claim, score in zip(claims, model.score_features(features(texts, vectors)), strict=True):
         claim.checkworthiness = round(float(score), 4)
+    n = 0
+    for doc in docs:  # kept: the link stage reads the claims' vectors instead of embedding them again
+        doc.keep_vectors([(c.start, c.end) for c in doc.claims], vectors[n : n + len(doc.claims)])
+        n += len(doc.claims)

@@ -22,14 +22,18 @@ WORD_CACHE = 50_000  # distinct words a worker keeps vectors of (512 floats each
 
 
 class CachedWords:
-    """An embedder that remembers the vectors of single words (sentences pass straight through)."""
+    """An embedder that remembers the vectors of single words (sentences pass straight through,
+    except those of the article at hand, set in ``sentences``)."""
 
     def __init__(self, embedder, limit: int = WORD_CACHE) -> None:
         self.embedder, self.name, self.dim, self.limit = embedder, embedder.name, embedder.dim, limit
         self.known: dict[str, np.ndarray] = {}
+        self.sentences: dict[str, np.ndarray] = {}
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
+        if self.sentences and all(t in self.sentences for t in texts):
+            return np.vstack([self.sentences[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
         missing = list(dict.fromkeys(t for t in texts if t not in self.known))
         fresh = dict(zip(missing, np.asarray(self.embedder.embed(missing), dtype=np.float32), strict=True)) \
             if missing else {}
@@ -58,6 +62,14 @@ def find_techniques(docs: list[Doc]) -> None:
     """Persuasion techniques of every article, from the parse already made."""
     detector, embedder = _detector_and_embedder()
     for doc in docs:
-        spans = [(s.start, s.end) for s in doc.sentences]
-        found = detector.detect(doc.text, spans, language=doc.article.language, embedder=embedder, parse=doc.parsed)
+        spans = [(s.start, s.end) for s in doc.sentences if s.end > s.start]
+        texts = [doc.text[s:e] for s, e in spans]
+        vectors = embedder.embed(texts)  # kept: links and stances read the sentences' vectors
+        doc.keep_vectors(spans, vectors)
+        embedder.sentences = dict(zip(texts, vectors, strict=True))
+        try:
+            found = detector.detect(doc.text, spans, language=doc.article.language, embedder=embedder,
+                                    parse=doc.parsed)
+        finally:
+            embedder.sentences = {}
         doc.techniques = [TechniqueSpan(doc.id, t.start, t.end, t.technique, round(float(t.score), 4)) for t in found]

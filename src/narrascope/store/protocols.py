@@ -44,7 +44,15 @@ class StageMarks(Protocol):
 
 
 @runtime_checkable
-class EnrichStore(ArticleReader, StageMarks, Protocol):
+class VectorStore(Protocol):
+    """Sentence and span vectors, embedded once and kept."""
+
+    def load_vectors(self, model: str, kind: str, keys: list[str]) -> dict[str, np.ndarray]: ...
+    def save_vectors(self, model: str, kind: str, found: dict[str, np.ndarray]) -> None: ...
+
+
+@runtime_checkable
+class EnrichStore(ArticleReader, StageMarks, VectorStore, Protocol):
     """The enrich stage: per-article layers, canonical entities, techniques found in the pass."""
 
     def save_annotations_batch(self, batch: list[Annotations], *, stage: str = "enrich",
@@ -52,14 +60,6 @@ class EnrichStore(ArticleReader, StageMarks, Protocol):
     def mention_rows(self) -> Iterator[tuple[dict, str]]: ...
     def replace_entities(self, found: list[Entity], assignments: list[tuple[str, int, int, str]]) -> None: ...
     def replace_techniques(self, article_ids: list[str], found: list[TechniqueSpan]) -> None: ...
-
-
-@runtime_checkable
-class VectorStore(Protocol):
-    """Sentence and span vectors, embedded once and kept."""
-
-    def load_vectors(self, model: str, kind: str, keys: list[str]) -> dict[str, np.ndarray]: ...
-    def save_vectors(self, model: str, kind: str, found: dict[str, np.ndarray]) -> None: ...
 
 
 @runtime_checkable
