@@ -80,7 +80,9 @@ def test_sentences_and_claims_are_embedded_once_in_the_enrich_pass(store, settin
 
     class Watching:
         name, dim = real.name, real.dim
-        seen: list = []
+
+        def __init__(self):
+            self.seen = []
 
         def embed(self, texts):
             self.seen.extend(texts)
