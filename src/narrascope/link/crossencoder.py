@@ -169,5 +169,16 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float 
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    # The tanh form of GELU (numpy has no erf); training runs the same form (hidden_act=gelu_new).
-    return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))
+    # The tanh form of GELU (numpy has no erf); training runs the same form (hidden_act=gelu_new):
+    # 0.5 x (1 + tanh(c (x + 0.044715 x^3))), written as c x (1 + 0.044715 x^2) and in place,
+    # because x**3 and the temporaries made GELU a third of the model's time.
+    inner = x * x
+    inner *= 0.044715
+    inner += 1.0
+    inner *= x
+    inner *= 0.7978845608028654
+    np.tanh(inner, out=inner)
+    inner += 1.0
+    inner *= x
+    inner *= 0.5
+    return inner
