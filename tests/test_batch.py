@@ -87,3 +87,26 @@ def test_stdout_carries_only_records(tmp_path):
 def test_missing_input_file(tmp_path):
     result = run("relate", "--input", tmp_path / "absent.jsonl", "--output", tmp_path / "o.jsonl")
     assert result.exit_code == 1 and "cannot read" in result.stderr
+
+
+def test_batch_commands_clean_unstorable_characters_and_keep_every_record(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join([
+        json.dumps({"id": "s1\ud83d", "text": "Unemployment fell to 4.2 percent in March \ud83d, the office said."}),
+        json.dumps({"id": "s2", "text": "Exports grew by \x00 12 percent last year."}),
+        json.dumps({"id": "s3", "text": "Thank you, and good evening to everyone here."}),
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = run("checkworthy", "--input", src, "--output", out)
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in lines(out)] == ["s1\ufffd", "s2", "s3"]
+    assert "in.jsonl#1: unstorable characters: 2 lone surrogate(s) replaced by U+FFFD" in result.output
+    assert "in.jsonl#2: unstorable characters: 1 NUL character(s) removed" in result.output
+
+
+def test_safetext():
+    from narrascope.safetext import describe, storable
+
+    assert storable("plain") == ("plain", 0, 0)
+    assert storable("a\x00b\ud800c\udfff") == ("ab\ufffdc\ufffd", 1, 2)
+    assert describe(0, 0) is None and describe(1, 0) == "unstorable characters: 1 NUL character(s) removed"

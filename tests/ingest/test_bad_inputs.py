@@ -573,3 +573,24 @@ def test_reingesting_a_folder_adds_nothing(tmp_path: Path) -> None:
     assert second.added == []
     assert second.unchanged == count
     assert batch.store.count_articles() == count
+
+
+def test_nul_bytes_and_lone_surrogates_cost_only_a_warning(tmp_path):
+    # JSON escapes put a lone surrogate or a NUL into a field: no store can hold either. The
+    # record goes in cleaned, with a warning naming it; the rest of the batch is untouched.
+    lines = [
+        {"id": "a1", "text": GOOD_TEXT, "outlet": "Harbour News"},
+        {"id": "a2", "text": "Bad \ud83d surrogate in a short article about the harbour bridge.", "outlet": "X \ud83d"},
+        {"id": "a3", "text": "A NUL \x00 byte inside an article about the harbour bridge opening.", "outlet": "Y"},
+    ]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    store = SQLStore.memory()
+    report = ingest_paths([str(path)], store, default_settings())
+    assert len(report.added) == 3 and not report.errors
+    texts = {a.external_id: a for a in store.iter_articles()}
+    assert "\ufffd" in texts["a2"].text and texts["a2"].outlet == "X \ufffd"
+    assert "\x00" not in texts["a3"].text and texts["a3"].text.startswith("A NUL byte inside")
+    assert sorted(w.split(": ", 1)[1] for w in report.warnings if "unstorable" in w) == [
+        "unstorable characters: 1 NUL character(s) removed",
+        "unstorable characters: 2 lone surrogate(s) replaced by U+FFFD"]

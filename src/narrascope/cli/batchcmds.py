@@ -12,6 +12,7 @@ from .common import (
     _common,
     _error,
     _open_output,
+    _warn,
 )
 
 
@@ -35,6 +36,8 @@ def _run_batch(ctx: Context, input_path: str, output_path: str, fields: tuple[st
         report = run_jsonl(read_records(input_path, fields), out, score)
     for err in report.errors:
         _error(str(err))
+    for warning in report.warnings:
+        _warn(warning)
     _batch_summary(ctx, output_path, f"{done.format(report.written)}, {len(report.errors)} error(s)")
     return EXIT_PARTIAL if report.errors else 0
 

@@ -9,12 +9,14 @@ cleaned text only decides what counts as an exact copy (``Article.content_hash``
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
+from .. import safetext
 from ..errors import EmptyInput, InputError
 from ..model import Article, RemovedLine, article_id
 from .dates import parse_iso
@@ -56,8 +58,9 @@ def prepare(
 
 
 def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Prepared:
+    raw, cleaned_note = storable(raw)
     meta = raw.meta
-    warnings = list(raw.warnings)
+    warnings = list(raw.warnings) + ([cleaned_note] if cleaned_note else [])
     cleaner = TextCleaner(opts.clean)
     lifted_title = lifted_author = lifted_outlet = page_outlet = None
     lifted_date: datetime | None = None
@@ -141,6 +144,24 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
         removed=removed,
     )
     return Prepared(article, opts.hasher.signature(text), raw.source, [w for w in warnings if w], stated)
+
+
+def storable(raw: RawDoc) -> tuple[RawDoc, str | None]:
+    """``raw`` with its body and every text field made storable (:mod:`narrascope.safetext`), and
+    the warning saying what changed (None when nothing did)."""
+    counts = [0, 0]
+
+    def fix(value):
+        if not isinstance(value, str):
+            return value
+        fixed, nul, surrogates = safetext.storable(value)
+        counts[0] += nul
+        counts[1] += surrogates
+        return fixed
+
+    body, meta = fix(raw.body), {k: fix(v) for k, v in raw.meta.items()}
+    note = safetext.describe(*counts)
+    return (dataclasses.replace(raw, body=body, meta=meta) if note else raw), note
 
 
 def _clean_str(value: object) -> str | None:
