@@ -112,6 +112,7 @@ class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
             self._refuse_foreign(Path(parsed.database) if is_sqlite else None, create)
         if is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self._conn: Connection | None = None
         self._init_schema()
 
@@ -148,7 +149,7 @@ class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
 
     def _init_schema(self) -> None:
         try:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 schema.metadata.create_all(conn)
                 row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "schema_version"))
                 version = row.scalar()
@@ -182,7 +183,7 @@ class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
             yield
             return
         try:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 self._conn = conn
                 try:
                     yield
@@ -190,6 +191,19 @@ class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
                     self._conn = None
         except SQLAlchemyError as exc:
             raise StoreError(f"write failed ({_short(exc)})", source=self.display) from exc
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A transaction that will write: on SQLite it takes the write lock when it begins (BEGIN
+        IMMEDIATE), so that a concurrent writer waits for it instead of failing half-way on a
+        snapshot another process has changed (two ingests both taking the same next ``seq``)."""
+        with self.engine.connect() as conn:
+            conn.info["narrascope_write"] = True
+            try:
+                with conn.begin():
+                    yield conn
+            finally:
+                conn.info.pop("narrascope_write", None)
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
@@ -209,6 +223,8 @@ class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
     ) -> bool:
         """Insert ``article`` unless its id is stored already; True when it was new."""
         with self._connect() as conn:
+            if conn.dialect.name == "postgresql":  # one writer at a time takes the next seq (until commit)
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SEQ_LOCK})")
             if conn.execute(select(articles.c.id).where(articles.c.id == article.id)).first():
                 return False
             seq = (conn.execute(select(func.max(articles.c.seq))).scalar() or 0) + 1
@@ -375,12 +391,26 @@ def _has_version(execute) -> bool:
         return False
 
 
+# PostgreSQL advisory lock key held while an article's ``seq`` is chosen ("narr" in ASCII).
+_SEQ_LOCK = 0x6E617272
+# How long a writer waits for another process's write transaction on SQLite, in milliseconds.
+SQLITE_BUSY_MS = 600_000
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Transactions are begun by _sqlite_begin, not by the driver, so a writer can take the write
+    # lock up front (the driver's own BEGIN is always deferred).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("narrascope_write") else "BEGIN")
 
 
 def _short(exc: Exception) -> str:

@@ -1,0 +1,69 @@
+"""Several processes writing to one store at once lose nothing and duplicate nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from narrascope.enrich.runner import STAGE as ENRICH
+from narrascope.enrich.runner import VERSION as ENRICH_VERSION
+from narrascope.store.sql import SQLStore
+
+WRITERS = 4
+PER_WRITER = 25
+
+
+def _records(writer: int) -> list[dict]:
+    return [{"id": f"w{writer}-{n}", "outlet": f"Outlet {writer}",
+             "text": f"Report {n} of writer {writer}: the harbour authority of district {writer * 100 + n} approved "
+                     f"{n + 3} new berths on day {n} after a vote of {writer + n} to two."} for n in range(PER_WRITER)]
+
+
+def test_concurrent_ingests_into_a_new_sqlite_store_keep_every_article(tmp_path):
+    db = tmp_path / "shared.db"  # not created yet: the race to create it is part of the test
+    shared = {"id": "same", "outlet": "Wire", "text": "One wire story that every writer ingests, word for word, "
+                                                      "about the harbour authority's vote on the new berths."}
+    files = []
+    for w in range(WRITERS):
+        path = tmp_path / f"w{w}.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in [*_records(w), shared]) + "\n", encoding="utf-8")
+        files.append(path)
+    procs = [subprocess.Popen([sys.executable, "-m", "narrascope", "ingest", str(f), "--db", str(db)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in files]
+    results = [p.communicate(timeout=600) for p in procs]
+    for p, (out, err) in zip(procs, results, strict=True):
+        assert p.returncode == 0, out + err
+    store = SQLStore(str(db), create=False)
+    stored = list(store.iter_articles())
+    ids = [a.external_id for a in stored]
+    assert len(ids) == len(set(ids)) == WRITERS * PER_WRITER + 1  # the shared story once
+    seqs = store.count_articles()
+    assert seqs == len(stored)
+    store.close()
+
+
+def test_analyze_and_ingests_at_once_on_one_store(tmp_path):
+    db = tmp_path / "busy.db"
+    first = tmp_path / "first.jsonl"
+    first.write_text("\n".join(json.dumps(r) for r in _records(0)[:8]) + "\n", encoding="utf-8")
+    assert subprocess.run([sys.executable, "-m", "narrascope", "ingest", str(first), "--db", str(db)],
+                          capture_output=True, timeout=600).returncode == 0
+    later = []
+    for w in (1, 2):
+        path = tmp_path / f"later{w}.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in _records(w)[:10]) + "\n", encoding="utf-8")
+        later.append(path)
+    procs = [subprocess.Popen([sys.executable, "-m", "narrascope", "analyze", "--db", str(db)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)]
+    procs += [subprocess.Popen([sys.executable, "-m", "narrascope", "ingest", str(f), "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for f in later]
+    for p in procs:
+        out, err = p.communicate(timeout=900)
+        assert p.returncode == 0, out + err
+    store = SQLStore(str(db), create=False)
+    ids = [a.external_id for a in store.iter_articles()]
+    assert len(ids) == len(set(ids)) == 28
+    # what analyze saw is analysed; whatever came in meanwhile is left for the next run, not lost
+    assert len(store.articles_needing(ENRICH, ENRICH_VERSION)) < 28
+    store.close()
