@@ -41,7 +41,7 @@ articles = Table(
     Column("author", Text),
     Column("published", String(40)),  # ISO 8601 as found, with its zone when known
     Column("published_utc", String(32), index=True),  # sortable UTC form of the same moment
-    Column("outlet", String(200), index=True),
+    Column("outlet", Text, index=True),  # any length: a name is what the input says it is
     Column("url", Text),
     Column("path", Text),
     Column("language", String(16), index=True),

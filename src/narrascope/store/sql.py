@@ -338,7 +338,7 @@ class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
                 n = func.count().label("n")
                 per[name] = [
                     (r[0], r[1])
-                    for r in conn.execute(select(col, n).group_by(col).order_by(n.desc(), col)).all()
+                    for r in conn.execute(select(col, n).group_by(col).order_by(n.desc(), col.asc().nulls_first())).all()
                 ]
         return StoreStats(total, copies, first, last, per["language"], per["outlet"])
 
