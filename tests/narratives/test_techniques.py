@@ -297,3 +297,29 @@ def test_cross_validation_on_a_slice(dataset):
     assert 0.0 <= result.span["F1"] <= 1.0 and result.span["gold"] > 0
     assert 0.0 <= result.typed["all"]["F1"] <= 1.0
     assert len(result.thresholds) == len(MODEL_TECHNIQUES)
+
+
+def test_repetition_counts_whole_words_in_sequence_as_the_regex_would():
+    import re
+
+    from narrascope.narratives.techniques_candidates import Candidate
+    from narrascope.narratives.techniques_features import _repeats
+
+    text = ("Never again! Never, again, we said. never-again is our cry. Nevermore again. "
+            "A a a a. The law and order party: law & order, LAW AND ORDER. Über alles, über alles.")
+    folded = text.casefold()
+
+    def regex_count(start: int, end: int) -> int:
+        key = " ".join(re.findall(r"\w+", folded[start:end]))
+        body = re.escape(key).replace(r"\ ", r"\W+")
+        return len(re.findall(r"(?<!\w)" + body + r"(?!\w)", folded))
+
+    phrases = ["Never again", "A a a", "law and order", "Über alles", "again", "our cry", "Nevermore again"]
+    spans = [(text.index(p), text.index(p) + len(p)) for p in phrases]
+    candidates = [Candidate(start, end, "phrase", 0) for start, end in spans]
+    got = _repeats(text, candidates)
+    for (start, end), value in zip(spans, got, strict=True):
+        expected = regex_count(start, end) if len(" ".join(re.findall(r"\w+", folded[start:end]))) >= 4 else 1
+        assert value == pytest.approx(np.log1p(max(expected - 1, 0))), text[start:end]
+    assert got[0] == pytest.approx(np.log1p(2))  # "never again" three times: twice elsewhere
+    assert got[2] == pytest.approx(np.log1p(1)) and got[5] == 0.0  # "law & order" is not "law and order"

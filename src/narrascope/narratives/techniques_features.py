@@ -148,21 +148,37 @@ class _Matches:
 
 
 def _repeats(text: str, candidates: Sequence[Candidate]) -> np.ndarray:
-    """How often each candidate's words occur elsewhere in the text (repetition)."""
+    r"""How often each candidate's words occur elsewhere in the text (repetition).
+
+    An occurrence is the candidate's words as consecutive whole words of the text, whatever lies
+    between them (the regex ``(?<!\w)w1\W+w2(?!\w)``, counted without overlaps), found through an
+    index of the text's words: one pass over the text instead of one regex scan per candidate."""
     folded = text.casefold()
+    tokens = _WORD.findall(folded)
+    where: dict[str, list[int]] = {}
+    for n, token in enumerate(tokens):
+        where.setdefault(token, []).append(n)
     counts: dict[str, int] = {}
     out = np.zeros(len(candidates), dtype=np.float32)
     for i, c in enumerate(candidates):
         if c.kind == "sentence" or c.end - c.start > 80:
             continue  # long spans are never repeated verbatim; counting them costs time for nothing
-        key = " ".join(_WORD.findall(folded[c.start : c.end]))
+        words = _WORD.findall(folded[c.start : c.end])
+        key = " ".join(words)
         if len(key) < 4:
             continue
         if key not in counts:
-            body = re.escape(key).replace(r"\ ", r"\W+")
-            counts[key] = len(re.findall(r"(?<!\w)" + body + r"(?!\w)", folded))
+            counts[key] = _occurrences(tokens, where.get(words[0], ()), words)
         out[i] = np.log1p(max(counts[key] - 1, 0))
     return out
+
+
+def _occurrences(tokens: list[str], starts: Sequence[int], words: list[str]) -> int:
+    found, free = 0, 0
+    for n in starts:
+        if n >= free and tokens[n : n + len(words)] == words:
+            found, free = found + 1, n + len(words)
+    return found
 
 
 def hand_features(
