@@ -90,6 +90,9 @@ def parsed_candidates(text: str, doc, sentences: list[tuple[int, int]]) -> list[
     out = _Collector(text)
     tokens = list(doc)
     starts = [t.idx for t in tokens]
+    # Noun chunks once for the whole text (spaCy finds them over the doc, not per sentence).
+    chunks = [(c.start_char, c.end_char) for c in doc.noun_chunks if len(c) > 1]
+    chunk_starts = [a for a, _ in chunks]
     for index, (s, e) in enumerate(sentences):
         out.add(s, e, "sentence", index)
         lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
@@ -123,9 +126,9 @@ def parsed_candidates(text: str, doc, sentences: list[tuple[int, int]]) -> list[
                     out.add(*span(adv[0], tok), "modified", index)
             if tok.pos_ in CONTENT_POS and len(tok.text) > 2:
                 out.add(*span(tok, tok), "word", index)
-        for chunk in doc.noun_chunks:
-            if chunk.start_char >= s and chunk.end_char <= e and len(chunk) > 1:
-                out.add(chunk.start_char, chunk.end_char, "chunk", index)
+        for a, b in chunks[bisect.bisect_left(chunk_starts, s) : bisect.bisect_left(chunk_starts, e)]:
+            if b <= e:
+                out.add(a, b, "chunk", index)
         out.quotes(s, e, index)
     return out.result()
 
