@@ -20,7 +20,7 @@ from warcio.warcwriter import WARCWriter
 from narrascope.config import default_settings
 from narrascope.errors import UnreadableInput
 from narrascope.ingest import ingest_paths
-from narrascope.ingest.sources import InputFile, RawDoc, discover, format_for, read_file, sniff
+from narrascope.ingest.sources import InputFile, RawDoc, Skipped, discover, format_for, read_file, sniff
 from narrascope.store.sql import SQLStore
 
 MAX_BYTES = 8 * 2**20
@@ -150,7 +150,7 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 # -- discover ----------------------------------------------------------------------------------
 
 
-def test_discover_walks_folders_recursively_and_skips_hidden_and_unknown(tmp_path: Path) -> None:
+def test_discover_walks_folders_recursively_skips_hidden_and_reports_unknown(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     expected = {
         write(root / "a.txt", EN_TEXT): "text",
@@ -161,18 +161,22 @@ def test_discover_walks_folders_recursively_and_skips_hidden_and_unknown(tmp_pat
         write(root / "e.txt.gz", gzip.compress(b"hello")): "text",
         write(root / "README", EN_TEXT): None,  # no extension: sniffed from the bytes later
     }
-    # Skipped in a folder walk: unknown extensions, hidden files, hidden folders.
-    write(root / "notes.md", EN_TEXT)
-    write(root / "image.png", b"\x89PNG\r\n\x1a\n")
+    # Not read in a folder walk: unknown extensions (reported as skipped, with the reason), and
+    # hidden files and folders (passed over).
+    unknown = {write(root / "notes.md", EN_TEXT), write(root / "image.png", b"\x89PNG\r\n\x1a\n")}
     write(root / ".hidden.txt", EN_TEXT)
     write(root / ".git" / "config.txt", EN_TEXT)
     write(root / "sub" / ".cache" / "page.html", "<p>x</p>")
 
     found = list(discover([root]))
 
-    assert all(isinstance(f, InputFile) for f in found), found
-    assert {f.path: f.format for f in found} == expected
-    assert all(f.group == str(f.path.parent) for f in found)
+    files = [f for f in found if isinstance(f, InputFile)]
+    skipped = [f for f in found if isinstance(f, Skipped)]
+    assert len(files) + len(skipped) == len(found), found
+    assert {f.path: f.format for f in files} == expected
+    assert all(f.group == str(f.path.parent) for f in files)
+    assert {s.path for s in skipped} == unknown
+    assert all("is not a format narrascope reads" in s.reason and s.path.suffix in s.reason for s in skipped)
 
 
 def test_discover_named_files_are_kept_whatever_their_extension(tmp_path: Path) -> None:
