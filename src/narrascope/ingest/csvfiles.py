@@ -74,7 +74,7 @@ def read_csv(path: Path, *, max_bytes: int, columns: Columns | None = None) -> I
                     break
                 if not any(cell.strip() for cell in row):
                     continue  # a blank line
-                record = {f: row[i] if i < len(row) else None for f, i in fields.items()}
+                record = {f: row[i] if i < len(row) and row[i].strip() else None for f, i in fields.items()}
                 doc = record_doc(
                     record, where, source, max_bytes=max_bytes,
                     no_text=f"row has no text (column {text_column!r} is empty)",
