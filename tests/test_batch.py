@@ -2,6 +2,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from narrascope.cli import main
 
@@ -191,3 +193,17 @@ def test_standard_input_is_read_line_by_line_too(tmp_path):
     assert result.exit_code == 1
     assert [r["id"] for r in lines(out)] == [1]
     assert "error: -#2: not UTF-8 text" in result.stderr and "error: -#3: invalid JSON" in result.stderr
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.lists(st.one_of(
+    st.binary(max_size=30),
+    st.sampled_from([b'{"id": NaN, "text": "a"}', b'{"id": 1e999, "text": "a"}', b'\xef\xbb\xbf{"text": "b"}',
+                     b'{"id": "\\ud800", "text": "c\\u0000"}', b'{"id": [1, {"a": -Infinity}], "text": "d"}']),
+), max_size=6))
+def test_whatever_comes_in_every_output_line_is_strict_json(tmp_path_factory, data):
+    # _run_file reads every output line with _strict: NaN, Infinity or a bad byte there fails here.
+    src, records, report = _run_file(tmp_path_factory.mktemp("fuzz"), b"\n".join(data) + b"\n")
+    lines_in = [d for d in b"\n".join(data).split(b"\n") if d.strip()]
+    assert len(records) + len(report.errors) <= len(lines_in)
+    assert all(err.source.startswith(f"{src}#") for err in report.errors)

@@ -8,9 +8,11 @@ import gzip
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from narrascope.config import default_settings
-from narrascope.errors import ConfigError, CorruptInput, MissingField, TooLarge
+from narrascope.errors import ConfigError, CorruptInput, InputError, MissingField, TooLarge
 from narrascope.ingest import ingest_paths
 from narrascope.ingest.csvfiles import sniff_delimiter
 from narrascope.ingest.raw import RawDoc
@@ -260,3 +262,21 @@ def test_bad_columns_are_refused_before_anything_is_read(tmp_path: Path) -> None
     with pytest.raises(ConfigError, match="'txt' is not a field"):
         ingest_paths([str(path)], store, default_settings(), columns="txt=body")
     assert list(store.iter_articles()) == []
+
+
+# -- whatever the bytes, every row is a document or one error, and nothing raises ------------------
+
+_CELLS = st.text(alphabet=st.sampled_from(list('ab ,;\t"\n\r\x00é\ufeff\u2028')), max_size=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(_CELLS, max_size=8), raw=st.binary(max_size=40))
+def test_any_bytes_after_a_header_give_documents_or_errors_never_an_exception(tmp_path_factory, body, raw):
+    path = tmp_path_factory.mktemp("fuzz") / "f.csv"
+    path.write_bytes(b"text,title\n" + "\n".join(body).encode("utf-8", "surrogatepass") + raw)
+
+    items = read(path, max_bytes=200)
+
+    assert all(isinstance(i, RawDoc | InputError) for i in items)
+    assert all("\n" not in str(i) for i in items if isinstance(i, InputError))
+    assert all(i.source.startswith(f"{path}#") for i in items if isinstance(i, RawDoc))
