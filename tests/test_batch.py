@@ -1,6 +1,9 @@
 import json
 
+import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from narrascope.cli import main
 
@@ -110,3 +113,97 @@ def test_safetext():
     assert storable("plain") == ("plain", 0, 0)
     assert storable("a\x00b\ud800c\udfff") == ("ab\ufffdc\ufffd", 1, 2)
     assert describe(0, 0) is None and describe(1, 0) == "unstorable characters: 1 NUL character(s) removed"
+
+
+# -- one bad line costs that line only; the output is valid JSON whatever the input ----------------
+
+
+def _strict(line):
+    """json.loads that refuses NaN and Infinity, as every other JSON reader does."""
+    def refuse(name):
+        raise ValueError(f"{name} in the output")
+    return json.loads(line, parse_constant=refuse)
+
+
+def _score_lengths(batch):
+    return [{"length": len(r["text"])} for r in batch]
+
+
+def _run_file(tmp_path, data: bytes):
+    import io
+
+    from narrascope.batch import read_records, run_jsonl
+
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(data)
+    out = io.StringIO()
+    report = run_jsonl(read_records(str(src), ("text",)), out, _score_lengths)
+    return src, [_strict(line) for line in out.getvalue().splitlines()], report
+
+
+def test_a_bad_byte_costs_its_line_only(tmp_path):
+    src, records, report = _run_file(
+        tmp_path, b'{"id": 1, "text": "first"}\n{"id": 2, "text": "bad \xff byte"}\n{"id": 3, "text": "third"}\n'
+    )
+    assert [r["id"] for r in records] == [1, 3]
+    [err] = report.errors
+    assert err.source == f"{src}#2" and err.reason.startswith("not UTF-8 text (invalid start byte at byte")
+
+
+def test_a_bom_before_the_first_line_is_dropped(tmp_path):
+    _, records, report = _run_file(tmp_path, b'\xef\xbb\xbf{"id": 1, "text": "first"}\n{"id": 2, "text": "x"}\n')
+    assert [r["id"] for r in records] == [1, 2] and not report.errors
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e400", "1" * 5000])
+def test_numbers_json_has_not_are_an_error_for_their_line(tmp_path, value):
+    src, records, report = _run_file(
+        tmp_path, f'{{"id": {value}, "text": "a"}}\n{{"id": 2, "text": "b", "x": 1.5}}\n'.encode()
+    )
+    assert records == [{"id": 2, "length": 1}]
+    [err] = report.errors
+    assert err.source == f"{src}#1" and err.reason.startswith("invalid JSON") and "\n" not in err.reason
+
+
+def test_unstorable_characters_inside_an_id_are_cleaned(tmp_path):
+    _, records, report = _run_file(tmp_path, b'{"id": ["a\\ud800", {"k\\u0000": "v"}], "text": "t"}\n')
+    assert records == [{"id": ["a\ufffd", {"k": "v"}], "length": 1}]
+    assert report.warnings and "1 lone surrogate(s)" in report.warnings[0]
+
+
+def test_a_score_that_is_not_a_number_is_an_error_not_invalid_json(tmp_path):
+    import io
+
+    from narrascope.batch import read_records, run_jsonl
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": "y"}\n')
+    out = io.StringIO()
+    report = run_jsonl(read_records(str(src), ("text",)), out,
+                       lambda batch: [{"score": float("nan") if r["id"] == "a" else 0.5} for r in batch])
+    assert [_strict(line) for line in out.getvalue().splitlines()] == [{"id": "b", "score": 0.5}]
+    assert [str(e) for e in report.errors] == ["record 'a': no finite score for this record"]
+
+
+def test_standard_input_is_read_line_by_line_too(tmp_path):
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["checkworthy", "--input", "-", "--output", str(out)],
+                                input=b'\xef\xbb\xbf{"id": 1, "text": "Prices rose by 9 percent."}\n'
+                                      b'{"id": 2, "text": "bad \xff"}\n{"id": NaN, "text": "x"}\n')
+    assert result.exit_code == 1
+    assert [r["id"] for r in lines(out)] == [1]
+    assert "error: -#2: not UTF-8 text" in result.stderr and "error: -#3: invalid JSON" in result.stderr
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.lists(st.one_of(
+    st.binary(max_size=30),
+    st.sampled_from([b'{"id": NaN, "text": "a"}', b'{"id": 1e999, "text": "a"}', b'\xef\xbb\xbf{"text": "b"}',
+                     b'{"id": "\\ud800", "text": "c\\u0000"}', b'{"id": [1, {"a": -Infinity}], "text": "d"}']),
+), max_size=6))
+def test_whatever_comes_in_every_output_line_is_strict_json(tmp_path_factory, data):
+    # _run_file reads every output line with _strict: NaN, Infinity or a bad byte there fails here.
+    src, records, report = _run_file(tmp_path_factory.mktemp("fuzz"), b"\n".join(data) + b"\n")
+    lines_in = [d for d in b"\n".join(data).split(b"\n") if d.strip()]
+    assert len(records) + len(report.errors) <= len(lines_in)
+    assert all(err.source.startswith(f"{src}#") for err in report.errors)

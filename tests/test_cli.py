@@ -330,3 +330,28 @@ def test_progress_bar_writes_to_stderr_only(monkeypatch):
         update(2, 2)
     assert out.getvalue() == ""
     assert "ingesting" in err.getvalue()
+
+
+def test_ingest_csv_with_columns_and_skipped_files_are_warned(tmp_path, article_text):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "rows.tsv").write_text(f"body\tsite\n{article_text.replace(chr(10), ' ')}\tTarsk Times\n\tNobody\n")
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04")
+    db = tmp_path / "n.db"
+
+    result = run("ingest", "--db", db, "--columns", "text=body,outlet=site", folder)
+
+    assert result.exit_code == 1, result.output
+    assert f"error: {folder / 'rows.tsv'}#3: row has no text (column 'body' is empty)" in result.stderr
+    assert f"warning: {folder / 'notes.docx'}: skipped: '.docx' is not a format narrascope reads" in result.stderr
+    assert "1 article(s) added" in result.stdout and "1 file(s) skipped" in result.stdout
+    assert "Tarsk Times" in run("status", "--db", db).stdout
+
+
+@pytest.mark.parametrize("spec", ["body", "txt=body", "text=a,text=b"])
+def test_bad_columns_are_one_line_and_nothing_is_stored(tmp_path, corpus, spec):
+    db = tmp_path / "n.db"
+    result = run("ingest", "--db", db, "--columns", spec, corpus)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --columns {spec!r}: ") and result.stderr.count("\n") == 1
+    assert not db.exists()

@@ -22,6 +22,7 @@ from .errors import (
     StoreError,
     TooLarge,
     UnreadableInput,
+    UnsupportedInput,
 )
 from .ingest import IngestReport, TextCleaner, ingest_paths
 from .model import Article, RemovedLine, Span, article_id, content_id
@@ -50,6 +51,7 @@ __all__ = [
     "TextCleaner",
     "TooLarge",
     "UnreadableInput",
+    "UnsupportedInput",
     "__version__",
     "analyze",
     "article_id",

@@ -8,9 +8,10 @@ batches, and writes one output line per good input line. A malformed line is an 
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,27 +39,62 @@ class Cleaned:
 
 
 def read_records(path: str, required: tuple[str, ...]) -> Iterator[dict[str, Any] | Cleaned | InputError]:
+    """The records of a JSONL file (``-``: standard input), each line judged on its own.
+
+    Lines are read as bytes and decoded one by one, so a bad byte costs its line only; a UTF-8
+    byte-order mark before the first line is dropped.
+    """
     if path == "-":
-        yield from _records(sys.stdin, "-", required)
+        stdin = getattr(sys.stdin, "buffer", None)
+        yield from _records(stdin if stdin is not None else _encoded(sys.stdin), "-", required)
         return
     try:
-        with Path(path).open(encoding="utf-8") as fh:
+        with Path(path).open("rb") as fh:
             yield from _records(fh, path, required)
     except OSError as exc:
         yield UnreadableInput(f"cannot read ({exc.strerror or exc})", source=path)
-    except UnicodeDecodeError as exc:
-        yield CorruptInput(f"not UTF-8 text ({exc.reason} at byte {exc.start})", source=path)
 
 
-def _records(stream: TextIO, path: str, required: tuple[str, ...]) -> Iterator[dict[str, Any] | Cleaned | InputError]:
-    for no, line in enumerate(stream, 1):
-        if not line.strip():
+def _encoded(stream: TextIO) -> Iterator[bytes]:
+    """A text stream without a byte buffer (a test's StringIO) as the bytes ``_records`` reads."""
+    for line in stream:
+        yield line.encode("utf-8", "surrogatepass")
+
+
+class _NotFinite(ValueError):
+    """NaN, Infinity or a number too large for a float: JSON has no such number."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NotFinite(f"{text} is too large a number")
+    return value
+
+
+def _no_constant(name: str) -> float:
+    raise _NotFinite(f"{name} is not a JSON value")
+
+
+def _records(lines: Iterable[bytes], path: str, required: tuple[str, ...]) -> Iterator[dict[str, Any] | Cleaned | InputError]:
+    for no, raw in enumerate(lines, 1):
+        if no == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        if not raw.strip():
             continue
         where = f"{path}#{no}"
         try:
-            record = json.loads(line)
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield CorruptInput(f"not UTF-8 text ({exc.reason} at byte {exc.start + 1} of the line)", source=where)
+            continue
+        try:
+            record = json.loads(line, parse_float=_finite, parse_constant=_no_constant)
         except json.JSONDecodeError as exc:
             yield CorruptInput(f"invalid JSON ({exc.msg}, column {exc.colno})", source=where)
+            continue
+        except ValueError as exc:  # _NotFinite, or an integer of thousands of digits
+            yield CorruptInput(f"invalid JSON ({str(exc).splitlines()[0]})", source=where)
             continue
         if not isinstance(record, dict):
             yield CorruptInput(f"expected a JSON object, got {type(record).__name__}", source=where)
@@ -74,14 +110,22 @@ def _records(stream: TextIO, path: str, required: tuple[str, ...]) -> Iterator[d
 
 
 def _storable(record: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """``record`` with every string in it, keys and nested values too, made storable."""
     counts = [0, 0]
-    out = {}
-    for key, value in record.items():
+
+    def fix(value: Any) -> Any:
         if isinstance(value, str):
             value, nul, surrogates = safetext.storable(value)
             counts[0] += nul
             counts[1] += surrogates
-        out[safetext.storable(key)[0] if isinstance(key, str) else key] = value
+            return value
+        if isinstance(value, dict):
+            return {fix(k): fix(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        return value
+
+    out = fix(record)
     return out, safetext.describe(*counts)
 
 
@@ -95,7 +139,14 @@ def run_jsonl(
 
     def flush() -> None:
         for record, result in zip(batch, score(batch), strict=True):
-            out.write(json.dumps({"id": record["id"], **result}, ensure_ascii=False) + "\n")
+            try:
+                line = json.dumps({"id": record["id"], **result}, ensure_ascii=False, allow_nan=False)
+            except ValueError:  # a score that is not a number: never written as invalid JSON
+                report.errors.append(
+                    CorruptInput("no finite score for this record", source=f"record {record['id']!r}")
+                )
+                continue
+            out.write(line + "\n")
             report.written += 1
         batch.clear()
 

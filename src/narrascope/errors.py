@@ -9,7 +9,9 @@
      │    ├── EmptyInput       nothing left once whitespace and boilerplate are gone
      │    ├── TooLarge         one article bigger than ``ingest.max_article_mb``
      │    ├── CorruptInput     truncated gzip, malformed JSON/WARC/feed
-     │    └── MissingField     a JSON record without ``text``
+     │    ├── MissingField     a JSON record without ``text``
+     │    └── UnsupportedInput a file narrascope cannot take articles from (an OPML list,
+     │                         Parquet without pyarrow)
      ├── ConfigError           bad settings file or value
      ├── StoreError            database cannot be opened or written
      ├── PipelineError         components asked to run in an order that cannot work
@@ -59,6 +61,10 @@ class CorruptInput(InputError):
 
 class MissingField(InputError):
     code = "N106"
+
+
+class UnsupportedInput(InputError):
+    code = "N107"
 
 
 class ConfigError(NarrascopeError):

@@ -86,7 +86,7 @@ def test_a_reader_that_raises_is_one_error_for_its_file(tmp_path, store, setting
     good.write_text("Council approves road budget\n" + "\n".join(SENTENCES) + "\n")
     bad = write_jsonl(tmp_path / "bad.jsonl", [record(1)])
 
-    def broken_reader(path, *, max_bytes):
+    def broken_reader(path, *, max_bytes, columns=None):
         yield RawDoc(f"{path}#1", record(1)["text"], "text", str(path))
         raise RuntimeError("parser bug\nwith a second line")
 
@@ -112,7 +112,7 @@ def test_a_store_error_is_kept_on_the_report_with_the_input_errors(
     read = []
     real_reader = sources.read_json
 
-    def counting_reader(path, *, max_bytes):
+    def counting_reader(path, *, max_bytes, columns=None):
         for item in real_reader(path, max_bytes=max_bytes):
             read.append(item)
             yield item

@@ -20,7 +20,7 @@ from warcio.warcwriter import WARCWriter
 from narrascope.config import default_settings
 from narrascope.errors import UnreadableInput
 from narrascope.ingest import ingest_paths
-from narrascope.ingest.sources import InputFile, RawDoc, discover, format_for, read_file, sniff
+from narrascope.ingest.sources import InputFile, RawDoc, Skipped, discover, format_for, read_file, sniff
 from narrascope.store.sql import SQLStore
 
 MAX_BYTES = 8 * 2**20
@@ -150,7 +150,7 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 # -- discover ----------------------------------------------------------------------------------
 
 
-def test_discover_walks_folders_recursively_and_skips_hidden_and_unknown(tmp_path: Path) -> None:
+def test_discover_walks_folders_recursively_skips_hidden_and_reports_unknown(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     expected = {
         write(root / "a.txt", EN_TEXT): "text",
@@ -161,18 +161,22 @@ def test_discover_walks_folders_recursively_and_skips_hidden_and_unknown(tmp_pat
         write(root / "e.txt.gz", gzip.compress(b"hello")): "text",
         write(root / "README", EN_TEXT): None,  # no extension: sniffed from the bytes later
     }
-    # Skipped in a folder walk: unknown extensions, hidden files, hidden folders.
-    write(root / "notes.md", EN_TEXT)
-    write(root / "image.png", b"\x89PNG\r\n\x1a\n")
+    # Not read in a folder walk: unknown extensions (reported as skipped, with the reason), and
+    # hidden files and folders (passed over).
+    unknown = {write(root / "notes.md", EN_TEXT), write(root / "image.png", b"\x89PNG\r\n\x1a\n")}
     write(root / ".hidden.txt", EN_TEXT)
     write(root / ".git" / "config.txt", EN_TEXT)
     write(root / "sub" / ".cache" / "page.html", "<p>x</p>")
 
     found = list(discover([root]))
 
-    assert all(isinstance(f, InputFile) for f in found), found
-    assert {f.path: f.format for f in found} == expected
-    assert all(f.group == str(f.path.parent) for f in found)
+    files = [f for f in found if isinstance(f, InputFile)]
+    skipped = [f for f in found if isinstance(f, Skipped)]
+    assert len(files) + len(skipped) == len(found), found
+    assert {f.path: f.format for f in files} == expected
+    assert all(f.group == str(f.path.parent) for f in files)
+    assert {s.path for s in skipped} == unknown
+    assert all("is not a format narrascope reads" in s.reason and s.path.suffix in s.reason for s in skipped)
 
 
 def test_discover_named_files_are_kept_whatever_their_extension(tmp_path: Path) -> None:
@@ -220,6 +224,12 @@ def test_discover_missing_path_is_unreadable_input_naming_it(tmp_path: Path) -> 
         ("a.txt.gz", "text"),
         ("a.md", None),
         ("README", None),
+        ("a.csv", "csv"),
+        ("a.TSV", "csv"),
+        ("a.tab.gz", "csv"),
+        ("a.parquet", "parquet"),
+        ("CC-MAIN-1.warc.wet.gz", "warc"),
+        ("a.opml", "opml"),
     ],
 )
 def test_format_for(name: str, fmt: str | None) -> None:
@@ -245,6 +255,10 @@ def test_format_for(name: str, fmt: str | None) -> None:
         (b"  <div class='x'><p>One</p>", "html"),
         (b"Harbour bridge opens.\nThe new bridge opened on Monday.", "text"),
         ("Мост открыт. Новый мост открылся в понедельник.".encode(), "text"),
+        (b"PAR1\x15\x04", "parquet"),
+        (b'<?xml version="1.0"?>\n<opml version="2.0">', "opml"),
+        (b"\xef\xbb\xbftitle,text,url\nA,B,C\n", "csv"),
+        (b"title\tcontent\nA\tB\n", "csv"),
     ],
 )
 def test_sniff(head: bytes, fmt: str) -> None:
@@ -620,3 +634,41 @@ def test_ingest_one_file_of_each_format(tmp_path: Path) -> None:
     assert len(light) == 1
     assert light[0].published == datetime(2025, 2, 12, 8, 0, tzinfo=UTC)
     assert light[0].outlet == "Coast Gazette"
+
+
+# -- files that are not articles ---------------------------------------------------------------
+
+OPML = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><head><title>My feeds</title></head><body>'
+    '<outline text="Coast News" type="rss" xmlUrl="https://coast.example/rss"/></body></opml>'
+)
+
+
+@pytest.mark.parametrize("name", ["feeds.opml", "feeds.xml", "FEEDS", "feeds.html"])
+def test_opml_is_refused_with_its_reason_whatever_its_name(tmp_path: Path, name: str) -> None:
+    from narrascope.errors import UnsupportedInput
+
+    path = write(tmp_path / name, OPML)
+
+    [err] = read(path)
+
+    assert isinstance(err, UnsupportedInput) and err.source == str(path)
+    assert "an OPML list of feeds, not articles" in err.reason
+
+
+def test_files_skipped_in_a_folder_are_on_the_report(tmp_path: Path) -> None:
+    folder = tmp_path / "scrape"
+    good = write(folder / "a.txt", EN_TEXT)
+    pdf = write(folder / "report.pdf", b"%PDF-1.4\n")
+    store = SQLStore.memory()
+
+    report = ingest_paths([str(folder)], store, default_settings())
+
+    assert [a.path for a in store.iter_articles()] == [str(good)]
+    assert report.errors == []
+    assert [s.path for s in report.skipped] == [pdf]
+    assert report.skipped_lines() == [
+        f"{pdf}: skipped: '.pdf' is not a format narrascope reads "
+        "(txt, html, json/jsonl, csv/tsv, parquet, warc/wet, rss/atom/xml; any of them .gz)"
+    ]
+    assert report.summary().endswith("; 1 file(s) skipped (not a format narrascope reads)")

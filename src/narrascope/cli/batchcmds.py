@@ -31,11 +31,12 @@ def _jsonl_options(fields: str, results: str):
 def _run_batch(ctx: Context, input_path: str, output_path: str, fields: tuple[str, ...], score, done: str) -> int:
     """Score the records of ``input_path`` in batches into ``output_path``; one error line per bad record."""
     from ..batch import read_records, run_jsonl
+    from ..ingest.runner import one_line
 
     with _open_output(output_path) as out:
         report = run_jsonl(read_records(input_path, fields), out, score)
     for err in report.errors:
-        _error(str(err))
+        _error(one_line(err))
     for warning in report.warnings:
         _warn(warning)
     _batch_summary(ctx, output_path, f"{done.format(report.written)}, {len(report.errors)} error(s)")

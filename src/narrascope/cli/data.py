@@ -39,6 +39,13 @@ from .common import (
     help="the folder a file sits in names its outlet (scrape/tass/a.txt: tass) unless the input names one",
 )
 @click.option("--language", default=None, help="language code for every article read (skips detection)")
+@click.option(
+    "--columns",
+    default=None,
+    metavar="FIELD=COLUMN,...",
+    help="the column (CSV, TSV, Parquet) or key (JSON) each field is read from, e.g. text=body,outlet=site; "
+    "fields: text, title, url, outlet, author, published, language, id",
+)
 @_common
 def ingest(
     ctx: Context,
@@ -47,8 +54,9 @@ def ingest(
     sources: str | None,
     outlet_from_folder: bool,
     language: str | None,
+    columns: str | None,
 ) -> int:
-    """Read articles from files and folders: txt, html, json/jsonl, warc(.gz), rss/atom.
+    """Read articles from files and folders: txt, html, json/jsonl, csv/tsv, parquet, warc/wet, rss/atom.
 
     Files already stored are recognised by their content and skipped; syndicated copies are
     stored and linked to their original. A file that cannot be used is reported on one line and
@@ -56,9 +64,11 @@ def ingest(
     """
     from ..ingest import ingest_paths
     from ..ingest.outlets import read_sources
+    from ..ingest.records import parse_columns
     from ..ingest.runner import one_line, options_from
 
     # Settings checked before the store is opened: a bad sources file leaves no database behind.
+    mapping = parse_columns(columns)
     rules = read_sources(sources) if sources is not None else None
     options_from(ctx.settings, language=language)
     with _progress(ctx, "ingesting") as progress:
@@ -70,10 +80,13 @@ def ingest(
             language=language,
             sources=rules,
             outlet_from_folder=outlet_from_folder,
+            columns=mapping,
             progress=progress,
         )
     for line in report.error_lines():
         _error(line)
+    for line in report.skipped_lines():
+        _warn(line)
     for warning in report.warnings:
         _warn(warning)
     ctx.say(report.summary())

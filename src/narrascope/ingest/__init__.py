@@ -1,8 +1,9 @@
 """Ingest: files in, :class:`~narrascope.model.Article` records in the store out.
 
-``sources`` finds and reads files per format, ``decode`` turns bytes into text, ``html`` and
+``sources`` finds files and hands each to its format's reader (``jsonrecords``, ``csvfiles``,
+``parquet``, ``warc``, ``feeds``; ``records`` maps a record's fields), ``decode`` turns bytes into text, ``html`` and
 ``textclean`` extract the article body, ``dates`` and ``language`` fill metadata, ``dedup``
-links copies to their originals and ``runner`` ties them together.
+links copies to their originals and ``runner`` ties them together (``report`` says what it did).
 """
 
 from __future__ import annotations

@@ -33,6 +33,8 @@ MAX_CONTROL_RATIO = 0.01
 # one pasted cp1252 quote) is still worth reading; beyond this share of bad bytes the
 # file is declared corrupt instead of silently filled with replacement characters.
 MAX_BAD_UTF8_RATIO = 0.005
+# Text a declared encoding must write as plain ASCII to be the encoding of a page we read it in.
+_ASCII_PROBE = '<meta charset="x">'
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +61,7 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared_ok: bool = 
         try:
             return Decoded(data.decode(declared), declared)
         except UnicodeDecodeError:
-            pass
+            pass  # the declaration is wrong: detection below decides
     if _looks_like_utf8(data):
         text = data.decode("utf-8", errors="replace")
         bad = text.count("\ufffd")
@@ -72,14 +74,40 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared_ok: bool = 
     return Decoded(data.decode(best.encoding, errors="replace"), best.encoding)
 
 
+def stream_encoding(head: bytes, source: str, *, whole: bool) -> str:
+    """The encoding of a file read as a stream (JSONL, CSV), judged on its first bytes ``head``.
+
+    ``whole`` says ``head`` is the whole file; otherwise it is judged up to its last newline, so a
+    character cut at the end does not count against UTF-8. UTF-8 with some bad bytes is still
+    UTF-8: each record is judged on its own bad bytes.
+    """
+    if not whole and (cut := head.rfind(b"\n")) > 0:
+        head = head[: cut + 1]
+    try:
+        return decode_bytes(head, source=source, declared_ok=False).encoding
+    except CorruptInput:
+        return "utf-8"
+
+
 def _declared_encoding(sample: bytes) -> str | None:
+    """The text encoding the document declares, when it can be the document's own.
+
+    A name Python does not know, or one naming a bytes-to-bytes codec (``charset="base64"``), is
+    no declaration. Nor is an encoding in which the declaration itself would not read as ASCII
+    (UTF-16, UTF-32, UTF-7, EBCDIC): we have just read it as ASCII, so the page is 8-bit and the
+    declaration wrong (the HTML standard reads a ``<meta charset="utf-16">`` as UTF-8 likewise).
+    """
     match = _DECLARED.search(sample[:4096])
     if not match:
         return None
     try:
-        return codecs.lookup(match.group(1).decode("ascii")).name
-    except (LookupError, UnicodeDecodeError):
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+        if _ASCII_PROBE.encode(name) != _ASCII_PROBE.encode("ascii"):
+            return None
+        b"".decode(name)  # a bytes-to-bytes codec raises LookupError here
+    except (LookupError, UnicodeError):
         return None
+    return name
 
 
 def _looks_like_utf8(data: bytes) -> bool:

@@ -117,7 +117,9 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
     # The outlet, in the order of narrascope.ingest.outlets: what the user says, what the input
     # states, the folder (when asked), the URL's domain, what the text says.
     domain = domain_of(url)
-    if page_outlet and page_outlet.casefold() == domain:
+    if url and domain is None:
+        warnings.append(f"url {url!r} names no host I can read; kept as given, no outlet taken from it")
+    if page_outlet and page_outlet.casefold() in (domain, _netloc(url)):
         page_outlet = None  # trafilatura names a page with no site name after its address
     stated_outlet = (
         _clean_str(opts.outlets.named(raw.path, url))
@@ -162,6 +164,16 @@ def storable(raw: RawDoc) -> tuple[RawDoc, str | None]:
     body, meta = fix(raw.body), {k: fix(v) for k, v in raw.meta.items()}
     note = safetext.describe(*counts)
     return (dataclasses.replace(raw, body=body, meta=meta) if note else raw), note
+
+
+def _netloc(url: str | None) -> str | None:
+    """What stands between ``//`` and the path, as written (``[`` for ``http://[``), lower case."""
+    if not url or "//" not in url:
+        return None
+    rest = url.split("//", 1)[1]
+    for sep in "/?#":
+        rest = rest.split(sep, 1)[0]
+    return rest.casefold().removeprefix("www.")
 
 
 def _clean_str(value: object) -> str | None:

@@ -9,10 +9,16 @@ from typing import Any
 from ..errors import CorruptInput, EmptyInput, InputError
 from .raw import RawDoc
 
+# A numeric character reference: feedparser turns it into a character with chr(), and one no
+# character has (&#x110000;, a surrogate, 40 digits) raises inside it and loses the whole feed.
+_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+_MAX_CODE_POINT = 0x10FFFF
+
 
 def read_feed(text: str, source: str) -> Iterator[RawDoc | InputError]:
     import feedparser
 
+    text, bad_refs = _valid_charrefs(text)
     feed = feedparser.parse(text)
     if not feed.entries:
         if feed.get("bozo"):
@@ -39,7 +45,26 @@ def read_feed(text: str, source: str) -> Iterator[RawDoc | InputError]:
             "published": entry.get("published") or entry.get("updated"),
             "outlet": outlet,
         }
-        yield RawDoc(where, body, "fragment", source, meta={k: v for k, v in meta.items() if v})
+        warnings = []
+        if bad_refs and any("\ufffd" in v for v in (body, *meta.values()) if isinstance(v, str)):
+            warnings.append(f"invalid character reference(s) replaced by U+FFFD ({bad_refs} in the feed)")
+        yield RawDoc(where, body, "fragment", source, meta={k: v for k, v in meta.items() if v}, warnings=warnings)
+
+
+def _valid_charrefs(text: str) -> tuple[str, int]:
+    """``text`` with every reference to a code point no character has made ``&#xFFFD;``."""
+    bad = 0
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal bad
+        digits = match.group(1) or match.group(2)
+        value = int(digits, 16) if match.group(1) else int(digits) if len(digits) < 10 else -1
+        if 0 < value <= _MAX_CODE_POINT and not 0xD800 <= value <= 0xDFFF:
+            return match.group()
+        bad += 1
+        return "&#xFFFD;"
+
+    return _CHARREF.sub(fix, text), bad
 
 
 def _author(value: str | None) -> str | None:

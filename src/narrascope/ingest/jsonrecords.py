@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..errors import CorruptInput, InputError, MissingField, UnreadableInput
-from .decode import MAX_BAD_UTF8_RATIO, decode_bytes
-from .language import language_code
-from .raw import GZIP_ERRORS, DocKind, RawDoc, open_binary, read_bytes, too_large
+from ..errors import CorruptInput, InputError, UnreadableInput
+from .decode import MAX_BAD_UTF8_RATIO, stream_encoding
+from .raw import GZIP_ERRORS, RawDoc, open_binary, read_bytes, too_large
+from .records import Columns, record_doc
 
 # Bytes read to choose the encoding and the layout (array, lines, one object).
 HEAD_BYTES = 65536
@@ -29,21 +29,6 @@ _CHUNK = 2**20
 _SPACE = re.compile(r"[ \t\r\n]*")  # JSON's whitespace, nothing else
 _DECODER = json.JSONDecoder()
 
-# news-please and similar scrapers name the fields differently; the first name present wins.
-FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "maintext", "body", "content"),
-    "title": ("title", "headline"),
-    "url": ("url", "link"),
-    "outlet": ("outlet", "source_domain", "source", "sitename"),
-    "author": ("author", "authors", "byline"),
-    "published": ("published", "date_publish", "date", "published_at"),
-    "language": ("language", "lang"),
-    "id": ("id",),
-}
-# Keys of an object standing for a named thing ({"id": null, "name": "BBC News"}), best first.
-_NAME_KEYS = ("name", "title", "id")
-
-
 class _Broken(Exception):
     """The stream stops being JSON here; nothing after it can be read."""
 
@@ -52,13 +37,14 @@ class _Oversized(Exception):
     """A record longer than the limit; where it ends cannot be found without reading it all."""
 
 
-def read_json(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
+def read_json(path: Path, *, max_bytes: int, columns: Columns | None = None) -> Iterator[RawDoc | InputError]:
+    """The records of a JSON or JSONL file as documents (fields as :mod:`.records` reads them)."""
     source = str(path)
     limit = max_bytes + RECORD_SLACK
     read = 0
     try:
         head = read_bytes(path, HEAD_BYTES)
-        encoding = _encoding(head, source)
+        encoding = stream_encoding(head, source, whole=len(head) < HEAD_BYTES)
         first = head.decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")[:1]
         if first == "[":
             records = _array_records(path, encoding, source, limit)
@@ -70,9 +56,9 @@ def read_json(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
             if isinstance(record, InputError):
                 yield record
                 continue
-            doc = _json_record(record, where, source, max_bytes=max_bytes)
+            doc = record_doc(record, where, source, max_bytes=max_bytes, columns=columns)
             if isinstance(doc, RawDoc) and bad:
-                problem = _bad_utf8(bad, doc.body, where)
+                problem = bad_utf8(bad, doc.body, where)
                 if isinstance(problem, InputError):
                     doc = problem
                 else:
@@ -87,21 +73,6 @@ def read_json(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
         )
     except OSError as exc:
         yield UnreadableInput(f"cannot read ({exc.strerror or exc})", source=source)
-
-
-def _encoding(head: bytes, source: str) -> str:
-    try:
-        return decode_bytes(_whole_chars(head), source=source, declared_ok=False).encoding
-    except CorruptInput:  # UTF-8 with bad bytes: each record is judged on its own (_bad_utf8)
-        return "utf-8"
-
-
-def _whole_chars(head: bytes) -> bytes:
-    """``head`` without a character cut at its end, so the encoding is judged on whole ones."""
-    if len(head) < HEAD_BYTES:
-        return head
-    cut = head.rfind(b"\n")
-    return head[: cut + 1] if cut > 0 else head
 
 
 def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
@@ -268,67 +239,8 @@ def _record_too_large(limit: int, where: str, *, rest_unread: bool = False) -> I
     return err
 
 
-def _bad_utf8(bad: int, text: str, where: str) -> str | InputError:
+def bad_utf8(bad: int, text: str, where: str) -> str | InputError:
     """A warning for a few replaced bytes, an error for more (the rule decode_bytes applies)."""
     if bad > max(1, MAX_BAD_UTF8_RATIO * len(text.encode("utf-8", "surrogatepass"))):
         return CorruptInput(f"invalid UTF-8 ({bad} bad sequences)", source=where)
     return f"invalid UTF-8: {bad} character(s) replaced"
-
-
-# -- one record --------------------------------------------------------------------------------
-
-
-def _json_record(record: Any, where: str, path: str, *, max_bytes: int) -> RawDoc | InputError:
-    if not isinstance(record, dict):
-        return CorruptInput(f"expected a JSON object, got {type(record).__name__}", source=where)
-    found: dict[str, Any] = {}
-    for name, aliases in FIELD_ALIASES.items():
-        for alias in aliases:
-            value = record.get(alias)
-            if value not in (None, "", [], {}):
-                found[name] = value
-                break
-    text = found.pop("text", None)
-    if text is None:
-        return MissingField("record has no 'text' (nor 'maintext')", source=where)
-    if not isinstance(text, str):
-        return CorruptInput(f"'text' must be a string, got {type(text).__name__}", source=where)
-    if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        return too_large(max_bytes, source=where)
-    meta: dict[str, Any] = {}
-    warnings = []
-    for key, value in found.items():
-        as_text = _as_text(value)
-        if as_text is None:
-            warnings.append(f"'{key}' is a {type(value).__name__} with no text in it; ignored")
-        elif key == "language":
-            code = language_code(as_text)
-            if code is None:
-                warnings.append(f"language {as_text!r} is not a language code or name; detected instead")
-            else:
-                meta[key] = code
-        else:
-            meta[key] = as_text
-    kind: DocKind = "fragment" if _looks_like_html(text) else "text"
-    return RawDoc(where, text, kind, path, meta=meta, warnings=warnings)
-
-
-def _as_text(value: Any) -> str | None:
-    """A field's value as text: objects by their name, lists of names joined with ", "."""
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, dict):
-        return next((v.strip() for k in _NAME_KEYS if isinstance(v := value.get(k), str) and v.strip()), None)
-    if isinstance(value, list):
-        names = [n for n in map(_as_text, value) if n]
-        return ", ".join(names) or None
-    return None
-
-
-def _looks_like_html(text: str) -> bool:
-    head = text[:2000].lower()
-    return head.count("<p") + head.count("<div") + head.count("<br") >= 2

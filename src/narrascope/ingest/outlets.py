@@ -184,7 +184,10 @@ def _as_domain(pattern: str) -> str | None:
     """The domain a pattern names, or None when it cannot be one (it holds a path or a wildcard)."""
     value = pattern.strip().casefold()
     if "://" in value:
-        value = urlsplit(value).hostname or ""
+        try:
+            value = urlsplit(value).hostname or ""
+        except ValueError:  # "http://[": a glob, not a domain
+            return None
     value = value.removeprefix("*.").removeprefix("www.").rstrip(".")
     return value if "." in value and _HOST.fullmatch(value) else None
 

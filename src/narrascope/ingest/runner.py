@@ -14,12 +14,12 @@ import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 
 from ..config import Settings
 from ..engine import Engine, default_engine
-from ..errors import ConfigError, CorruptInput, InputError, NarrascopeError, StoreError
+from ..errors import ConfigError, CorruptInput, InputError, StoreError
 from ..model import Article
 from ..store import SQLStore
 from .decode import decode_bytes
@@ -28,50 +28,13 @@ from .extract import ExtractOptions, Prepared, prepare
 from .language import language_code
 from .outlets import OutletOptions, Sources, read_sources
 from .raw import RawDoc, read_bytes
-from .sources import InputFile, discover, read_file
+from .records import Columns, parse_columns
+from .report import IngestReport, one_line
+from .sources import InputFile, Skipped, discover, read_file
 from .textclean import CleanOptions, repeated_lines
 
 # Documents handed to the engine per task: enough to amortise the round trip to a worker.
 CHUNKSIZE = 4
-
-
-@dataclass(slots=True)
-class IngestReport:
-    added: list[Article] = field(default_factory=list)
-    unchanged: int = 0
-    updated: int = 0  # stored already, restated with other metadata: replaced in place
-    relinked: int = 0  # stored copies (and their original) moved to an earlier original
-    errors: list[InputError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    files: int = 0
-    fatal: StoreError | None = None  # the store failed; batches before it are kept
-
-    @property
-    def duplicates(self) -> int:
-        return sum(1 for a in self.added if a.duplicate_of)
-
-    def summary(self) -> str:
-        parts = [f"{len(self.added)} article(s) added"]
-        if self.duplicates:
-            parts.append(f"{self.duplicates} of them copies of another article")
-        if self.relinked:
-            parts.append(f"{self.relinked} stored article(s) re-linked to an earlier original")
-        if self.updated:
-            parts.append(f"{self.updated} updated (metadata changed)")
-        parts.append(f"{self.unchanged} already stored")
-        parts.append(f"{len(self.errors)} error(s)")
-        text = f"{self.files} file(s): " + ", ".join(parts)
-        return text + ("; stopped by a store error" if self.fatal else "")
-
-    def error_lines(self) -> list[str]:
-        return [one_line(err) for err in self.errors]
-
-
-def one_line(err: NarrascopeError) -> str:
-    """``err`` as one line, whatever its source holds (a file name may contain a newline)."""
-    source = err.source if err.source is None or err.source.isprintable() else repr(err.source)
-    reason = " ".join(err.reason.split()) if not err.reason.isprintable() else err.reason
-    return f"{source}: {reason}" if source else reason
 
 
 Progress = Callable[[int, int], None]  # (files done, files total)
@@ -123,6 +86,7 @@ def ingest_paths(
     language: str | None = None,
     sources: Sources | str | os.PathLike[str] | None = None,
     outlet_from_folder: bool = False,
+    columns: Columns | str | None = None,
     engine: Engine | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
@@ -130,9 +94,13 @@ def ingest_paths(
 
     ``outlet`` names the outlet of every article; ``sources`` (a CSV of pattern,outlet rows, or
     the :class:`Sources` read from one) names them by path or domain; ``outlet_from_folder``
-    takes the name of each file's folder. A bad ``language`` or sources file raises
+    takes the name of each file's folder. ``columns`` (``{"text": "body"}``, or the
+    ``text=body,outlet=site`` of ``--columns``) names the key or column a record's fields are read
+    from. A bad ``language``, sources file or ``columns`` raises
     :class:`~narrascope.errors.ConfigError` before anything is read.
     """
+    if isinstance(columns, str):
+        columns = parse_columns(columns)
     ing = settings.ingest
     opts = options_from(
         settings, outlet=outlet, language=language, sources=sources, outlet_from_folder=outlet_from_folder
@@ -143,12 +111,16 @@ def ingest_paths(
     for item in discover(paths):
         if isinstance(item, InputError):
             report.errors.append(item)
+        elif isinstance(item, Skipped):
+            report.skipped.append(item)
         else:
             files.append(item)
     report.files = len(files)
     repeated = _repeated_by_group(files, opts.clean, max_bytes)
     window = _Window(max(64, 8 * CHUNKSIZE * (engine.workers if engine else ing.workers)))
-    items: Iterator[_Doc | InputError | _FileDone] = _documents(files, opts, max_bytes, repeated, window)
+    items: Iterator[_Doc | InputError | _FileDone] = _documents(
+        files, opts, max_bytes, repeated, window, columns or None
+    )
     if engine is None:
         engine, items = _choose_engine(items, ing.workers, ing.parallel_min_documents)
     results = engine.map(_extract, items, chunksize=CHUNKSIZE)
@@ -185,12 +157,13 @@ def _documents(
     max_bytes: int,
     repeated: dict[str, frozenset[str]],
     window: _Window,
+    columns: Columns | None = None,
 ) -> Iterator[_Doc | InputError | _FileDone]:
     """Every file's documents and errors, then its end mark, read as the workers need them."""
     for file in files:
         group = repeated.get(file.group, frozenset())
         try:
-            for item in read_file(file, max_bytes=max_bytes):
+            for item in read_file(file, max_bytes=max_bytes, columns=columns):
                 if not window.admit():
                     return
                 yield item if isinstance(item, InputError) else _Doc(item, opts, group)

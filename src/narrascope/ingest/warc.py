@@ -1,4 +1,5 @@
-"""WARC archives (and gzipped ones): every HTML ``response`` record is one page.
+"""WARC archives (and gzipped ones): every HTML ``response`` record is one page, and every
+``conversion`` record (Common Crawl's WET files: a page's text, extracted) one plain text.
 
 warcio stops quietly at a cut; what was cut is found here (bytes left after the last whole
 record, a header cut in half) and reported as one error after the pages before the cut.
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from ..errors import CorruptInput, EmptyInput, InputError
 from .decode import decode_bytes
-from .raw import GZIP_MAGIC, RawDoc, too_large
+from .raw import GZIP_MAGIC, DocKind, RawDoc, too_large
 
 
 def read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
@@ -33,7 +34,7 @@ def read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
                 end = archive.get_record_offset() + archive.get_record_length()
                 if page is None:
                     continue
-                url, body = page
+                url, body, kind = page
                 where = f"{source}!{url or pages + 1}"
                 if len(body) > max_bytes:
                     yield too_large(max_bytes, source=where)
@@ -47,7 +48,7 @@ def read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
                 yield RawDoc(
                     where,
                     decoded.text,
-                    "html",
+                    kind,
                     source,
                     meta={"url": url} if url else {},
                     warnings=[decoded.warning] if decoded.warning else [],
@@ -66,20 +67,29 @@ def read_warc(path: Path, *, max_bytes: int) -> Iterator[RawDoc | InputError]:
     elif records == 0 or _arc_misread(path):
         yield CorruptInput("not a WARC file: no WARC records found", source=source)
     elif pages == 0:
-        yield EmptyInput("no HTML response records in this WARC", source=source)
+        yield EmptyInput("no HTML response records nor text conversion records in this WARC", source=source)
 
 
-def _page(record, max_bytes: int) -> tuple[str | None, bytes] | None:
-    """(url, body) of an HTML response record, None for any other record.
+def _page(record, max_bytes: int) -> tuple[str | None, bytes, DocKind] | None:
+    """(url, body, kind) of an HTML response record or a text conversion record, else None.
 
-    The body is read to one byte past the article limit: enough to know it is too large.
+    The body is read to one byte past the article limit: enough to know it is too large. A
+    conversion record holds the page's text without HTTP headers; Common Crawl's say
+    ``text/plain``, and one of another type (a PDF's conversion to XML) is not an article.
     """
-    if record.rec_type != "response":
+    if record.rec_type == "conversion":
+        ctype = record.rec_headers.get_header("Content-Type") or "text/plain"
+        if not ctype.lower().startswith("text/plain"):
+            return None
+        kind: DocKind = "text"
+    elif record.rec_type == "response":
+        ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
+        if "html" not in ctype.lower():
+            return None
+        kind = "html"
+    else:
         return None
-    ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else "") or ""
-    if "html" not in ctype.lower():
-        return None
-    return record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read(max_bytes + 1)
+    return record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read(max_bytes + 1), kind
 
 
 def _bytes_after(path: Path, offset: int) -> bool:
