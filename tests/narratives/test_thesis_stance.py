@@ -220,3 +220,22 @@ def test_a_short_thesis_takes_the_language_of_its_script():
     assert _language_of("Путин ушёл", ("en", "ru"), never) == "ru"
     assert _language_of("Karavia is drifting away", ("en", "ru"), lambda t, ls: "de") == "de"
 
+
+
+def test_evidence_of_a_stance_no_sentence_was_read_for_carries_the_stances_label():
+    from types import SimpleNamespace
+
+    from narrascope.embeddings import HashingEmbedder
+    from narrascope.narratives.thesis_stance import ThesisStance
+
+    reader = StanceReader(SideModel("support"), FixedRelationModel(default=(0.05, 0.9, 0.05)), HashingEmbedder())
+    stance = ThesisStance("", 0.0, 0.9, {"support": 0.7, "oppose": 0.1, "discuss": 0.1, "unrelated": 0.1})
+    reader._label(stance, [SimpleNamespace(start=0, end=20, label="support", score=0.7)])
+    assert stance.label == "discuss"
+    assert [(e.label, e.why) for e in stance.evidence] == [
+        ("discuss", "the stance model leans support; no sentence states it outright")]
+    without_model = StanceReader(SideModel("support"), None, HashingEmbedder())
+    stance = ThesisStance("", 0.0, 0.9, {"support": 0.7, "oppose": 0.1, "discuss": 0.1, "unrelated": 0.1})
+    without_model._label(stance, [SimpleNamespace(start=0, end=20, label="support", score=0.7)])
+    assert stance.label == "support" and stance.evidence[0].label == "support"
+    assert "leans" not in stance.evidence[0].why

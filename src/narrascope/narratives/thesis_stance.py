@@ -146,14 +146,19 @@ class StanceReader:
         stance.score = round(stance.relevance * confidence, 4)
         stance.evidence = [Evidence(r.start, r.end, label, round(_strength(r, label), 4), why)
                            for r, label, why in decision.evidence]
-        if not stance.evidence:  # no sentence carries the side: the stance model's own sentences
-            stance.evidence = [Evidence(e.start, e.end, e.label, round(float(e.score), 4),
-                                        "the stance model's reading; no sentence states it outright")
+        # No sentence read for the side: the stance model's own sentences, or the closest one. They
+        # carry the stance's label (a `discuss` is never shown with "support" evidence) and say
+        # which way the stance model leaned when that differs.
+        leaned = "" if side == stance.label else f"; the stance model leans {side}"
+        if not stance.evidence:
+            stance.evidence = [Evidence(e.start, e.end, stance.label, round(float(e.score), 4),
+                                        f"{'the stance model leans ' + side if leaned else 'the stance model reads it'}"
+                                        "; no sentence states it outright")
                                for e in model_evidence if e.label == side][:2]
         if not stance.evidence and stance.readings:
             body = body_of(stance.readings)
-            stance.evidence = [Evidence(body[0].start, body[0].end, side, round(related[side], 4),
-                                        "the sentence closest to the thesis")]
+            stance.evidence = [Evidence(body[0].start, body[0].end, stance.label, round(related[side], 4),
+                                        f"the sentence closest to the thesis{leaned}")]
 
     def _prepare(self, pairs: Sequence[Pair]):
         theses = list(dict.fromkeys(p.thesis for p in pairs))
