@@ -176,7 +176,7 @@ def article_rows() -> Select:
 
 
 def outlet_rows() -> Select:
-    return select(distinct(articles.c.outlet).label("outlet")).where(articles.c.outlet.is_not(None))
+    return select(articles.c.outlet).where(articles.c.outlet.is_not(None)).distinct()
 
 
 def citation_counts() -> Select:
