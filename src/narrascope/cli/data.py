@@ -127,9 +127,10 @@ def report(ctx: Context, output: str) -> int:
 def export(ctx: Context, fmt: str, table: str | None, graph: str | None, bom: bool, output: str) -> int:
     """Write the store as JSON (everything; see the schema in the README), one table as CSV, JSONL
     or Parquet, or one graph as GEXF or GraphML (column docs: docs/export-columns.md)."""
-    from ..report import DEFAULT_GRAPH, DEFAULT_TABLE
+    from ..report import DEFAULT_GRAPH, DEFAULT_TABLE, check_options
     from ..report import export as write
 
+    check_options(fmt, table=table, graph=graph, bom=bom)
     ctx._store = SQLStore(ctx.db, create=False)  # only reads: never creates or adopts a database
     binary = fmt == "parquet"
     if binary:

@@ -24,6 +24,22 @@ DEFAULT_TABLE = "articles"
 DEFAULT_GRAPH = "outlets"
 
 
+def check_options(fmt: str, *, table: str | None = None, graph: str | None = None, bom: bool = False) -> None:
+    """Refuse a format, table or graph that does not go together, before any file is made."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if table is not None and fmt not in TABLE_FORMATS:
+        raise ConfigError(f"--table is for {', '.join(TABLE_FORMATS)}, not {fmt} (graphs take --graph)")
+    if graph is not None and fmt not in GRAPH_FORMATS:
+        raise ConfigError(f"--graph is for {', '.join(GRAPH_FORMATS)}, not {fmt} (tables take --table)")
+    if bom and fmt != "csv":
+        raise ConfigError(f"--bom is for csv only, not {fmt}")
+    if table is not None and table not in TABLES:
+        raise ConfigError(f"unknown table {table!r} (choose from {', '.join(TABLES)})")
+    if graph is not None and graph not in GRAPHS:
+        raise ConfigError(f"unknown graph {graph!r} (choose from {', '.join(GRAPHS)})")
+
+
 def export(
     store: SQLStore,
     fmt: str,
@@ -38,20 +54,11 @@ def export(
     written), a table format (csv, jsonl, parquet) one ``table`` (default articles; returns its
     rows), a graph format (gexf, graphml) one ``graph`` (default outlets; returns its nodes).
     Parquet wants a binary ``out``; the others a text one."""
-    if fmt not in FORMATS:
-        raise ConfigError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    if table is not None and fmt not in TABLE_FORMATS:
-        raise ConfigError(f"--table is for {', '.join(TABLE_FORMATS)}, not {fmt} (graphs take --graph)")
-    if graph is not None and fmt not in GRAPH_FORMATS:
-        raise ConfigError(f"--graph is for {', '.join(GRAPH_FORMATS)}, not {fmt} (tables take --table)")
+    check_options(fmt, table=table, graph=graph, bom=bom)
     if fmt == "json":
-        if bom:
-            raise ConfigError("--bom is for csv only, not json")
         return write_json(store, out, settings)  # type: ignore[arg-type]
     if fmt in TABLE_FORMATS:
         return write_table(store, table or DEFAULT_TABLE, fmt, out, settings, bom=bom)
-    if bom:
-        raise ConfigError(f"--bom is for csv only, not {fmt}")
     return write_graph(store, graph or DEFAULT_GRAPH, fmt, out)  # type: ignore[arg-type]
 
 
@@ -63,6 +70,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "TABLES",
     "WRITERS",
+    "check_options",
     "export",
     "export_schema",
     "write_csv",
