@@ -96,6 +96,66 @@ def test_export_to_stdout_and_to_a_folder(tmp_path, corpus):
     assert result.exit_code == 2 and "is a folder" in result.stderr
 
 
+def test_export_tables_and_graphs(tmp_path, corpus):
+    from xml.etree import ElementTree
+
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    out = tmp_path / "s.csv"
+    result = run("export", "--db", db, "--format", "csv", "--table", "sentences", "--bom", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "row(s) of sentences as csv" in result.output
+    assert out.read_text(encoding="utf-8").startswith("\ufeffarticle_id,outlet,idx,start,end,text\n")
+    lines = run("export", "--db", db, "--format", "jsonl").stdout.splitlines()  # articles by default
+    assert json.loads(lines[0])["title"] == "Council approves road budget"
+    gexf = tmp_path / "g.gexf"
+    assert run("export", "--db", db, "--format", "gexf", "-o", gexf).exit_code == 0  # outlets by default
+    root = ElementTree.parse(gexf).getroot()
+    assert root.tag == "{http://gexf.net/1.3}gexf"
+    assert run("export", "--db", db, "--format", "graphml", "--graph", "claims", "-o", tmp_path / "c.xml").exit_code == 0
+
+
+def test_export_parquet_to_a_file(tmp_path, corpus):
+    pq = pytest.importorskip("pyarrow.parquet")
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    out = tmp_path / "a.parquet"
+    result = run("export", "--db", db, "--format", "parquet", "--table", "articles", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert pq.read_table(out).column("title").to_pylist() == ["Council approves road budget"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "json", "--table", "claims"], "--table is for csv, jsonl, parquet, not json"),
+        (["--format", "gexf", "--table", "claims"], "--table is for csv, jsonl, parquet, not gexf"),
+        (["--format", "csv", "--graph", "claims"], "--graph is for gexf, graphml, not csv"),
+        (["--format", "jsonl", "--bom"], "--bom is for csv only, not jsonl"),
+    ],
+)
+def test_export_option_mistakes_are_one_line(tmp_path, corpus, args, message):
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    out = tmp_path / "x.out"
+    result = run("export", "--db", db, *args, "-o", out)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: {message}")
+    assert not out.exists()
+
+
+def test_export_parquet_without_pyarrow_says_how_to_install(tmp_path, corpus, monkeypatch):
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    out = tmp_path / "a.parquet"
+    result = run("export", "--db", db, "--format", "parquet", "-o", out)
+    assert result.exit_code == 2
+    assert "pip install 'narrascope[parquet]'" in result.stderr
+    assert not out.exists()
+
+
 def test_status(tmp_path, corpus):
     db = tmp_path / "n.db"
     run("ingest", "--db", db, corpus / "good.txt")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
@@ -142,9 +142,9 @@ def _batch_summary(ctx: Context, output_path: str, message: str) -> None:
 
 
 @contextmanager
-def _open_output(output: str):
+def _open_output(output: str, *, binary: bool = False):
     if output == "-":
-        yield sys.stdout
+        yield sys.stdout.buffer if binary else sys.stdout
         return
     path = Path(output)
     if path.is_dir():
@@ -152,7 +152,9 @@ def _open_output(output: str):
     tmp = path.with_name(path.name + ".partial")
     try:
         with ExitStack() as stack:
-            out: TextIO = stack.enter_context(tmp.open("w", encoding="utf-8", newline=""))
+            out: TextIO | BinaryIO = stack.enter_context(
+                tmp.open("wb") if binary else tmp.open("w", encoding="utf-8", newline="")
+            )
             yield out
         tmp.replace(path)  # a reader never sees a half-written export
     except OSError as exc:

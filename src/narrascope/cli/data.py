@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import NarrascopeError
+from ..export import GRAPHS, TABLES
 from ..store import SQLStore
 from . import main
 from .common import (
@@ -114,19 +115,51 @@ def report(ctx: Context, output: str) -> int:
 
 @main.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv", "graphml"]), default="json", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "jsonl", "parquet", "gexf", "graphml"]),
+    default="json",
+    show_default=True,
+    help="json: the whole store; csv, jsonl, parquet: one --table; gexf, graphml: one --graph",
 )
+@click.option(
+    "--table",
+    type=click.Choice(list(TABLES)),
+    default=None,
+    help="the table to write as csv, jsonl or parquet  [default: articles]",
+)
+@click.option(
+    "--graph",
+    type=click.Choice(list(GRAPHS)),
+    default=None,
+    help="the graph to write as gexf or graphml  [default: outlets]",
+)
+@click.option("--bom", is_flag=True, help="start a CSV with a UTF-8 byte order mark (for Excel)")
 @click.option("-o", "--output", default="-", metavar="FILE", help="file to write, or - for standard output")
 @_common
-def export(ctx: Context, fmt: str, output: str) -> int:
-    """Write everything stored as JSON (see the schema in the README), CSV of articles, or GraphML."""
+def export(ctx: Context, fmt: str, table: str | None, graph: str | None, bom: bool, output: str) -> int:
+    """Write the store as JSON (everything; see the schema in the README), one table as CSV, JSONL
+    or Parquet, or one graph as GEXF or GraphML (column docs: docs/export-columns.md)."""
+    from ..report import DEFAULT_GRAPH, DEFAULT_TABLE, check_options
     from ..report import export as write
 
+    check_options(fmt, table=table, graph=graph, bom=bom)
     ctx._store = SQLStore(ctx.db, create=False)  # only reads: never creates or adopts a database
-    with _open_output(output) as out:
-        count = write(ctx.store, fmt, out, ctx.settings)
+    binary = fmt == "parquet"
+    if binary:
+        from ..export.table_writers import _pyarrow
+
+        _pyarrow()  # the install hint before any file is made
+    with _open_output(output, binary=binary) as out:
+        count = write(ctx.store, fmt, out, ctx.settings, table=table, graph=graph, bom=bom)
     if output != "-":
-        ctx.say(f"wrote {count} article(s) as {fmt} to {output}")
+        if fmt == "json":
+            what = f"{count} article(s)"
+        elif fmt in ("gexf", "graphml"):
+            what = f"the {graph or DEFAULT_GRAPH} graph ({count} node(s))"
+        else:
+            what = f"{count} row(s) of {table or DEFAULT_TABLE}"
+        ctx.say(f"wrote {what} as {fmt} to {output}")
     return 0
 
 

@@ -129,10 +129,6 @@ def _claim_groups(store: SQLStore) -> Iterator[dict]:
         }
 
 
-def _texts(store: SQLStore) -> dict[str, str]:
-    return {a.id: a.text for a in store.iter_articles()}
-
-
 def _theses(store: SQLStore) -> Iterator[dict]:
     from ..narratives.profiles import outlet_views
 
@@ -159,13 +155,11 @@ def _theses(store: SQLStore) -> Iterator[dict]:
 
 
 def _techniques(store: SQLStore) -> Iterator[dict]:
-    found = store.list_techniques()
-    if not found:
-        return
-    texts = _texts(store)
-    for t in found:
-        yield {"article": t.article_id, "technique": t.technique, "start": t.start, "end": t.end,
-               "text": texts[t.article_id][t.start : t.end], "score": t.score}
+    # The export's techniques table, cut by the database a batch at a time: no article texts held.
+    for batch in store.stream_rows("techniques_text"):
+        for t in batch:
+            yield {"article": t["article_id"], "technique": t["technique"], "start": t["start"],
+                   "end": t["end"], "text": t["text"], "score": t["score"]}
 
 
 def _outlets(store: SQLStore) -> Iterator[dict]:

@@ -20,7 +20,8 @@ from sqlalchemy import (
     Text,
 )
 
-SCHEMA_VERSION = 2
+# 3: the text views of store/text_views.py (claims_text, mentions_text...).
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 

@@ -34,6 +34,7 @@ from .enrichment import EnrichmentStore
 from .linking import LinkStore
 from .narratives import NarrativesStore
 from .schema import articles, minhash_bands, signatures, stage_runs
+from .text_views import RowStreams, create_views
 
 DEFAULT_DB = "narrascope.db"
 # Articles read per query when listing the store: exports stream instead of loading it whole.
@@ -83,7 +84,7 @@ class StoreStats:
     outlets: list[tuple[str | None, int]]
 
 
-class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
+class SQLStore(EnrichmentStore, LinkStore, NarrativesStore, RowStreams):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a
@@ -168,6 +169,8 @@ class SQLStore(EnrichmentStore, LinkStore, NarrativesStore):
                         f"made by a newer narrascope (schema {version}); upgrade narrascope",
                         source=self.display,
                     )
+                # The text views: missing ones made, all re-made when the schema version changed.
+                create_views(conn, replace=version is not None and int(version) < schema.SCHEMA_VERSION)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot open database ({_short(exc)})", source=self.display) from exc
 
