@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import NarrascopeError
-from ..export import GRAPHS, TABLES
+from ..exports import GRAPHS, TABLES
 from ..store import SQLStore
 from . import main
 from .common import (
@@ -147,7 +147,7 @@ def export(ctx: Context, fmt: str, table: str | None, graph: str | None, bom: bo
     ctx._store = SQLStore(ctx.db, create=False)  # only reads: never creates or adopts a database
     binary = fmt == "parquet"
     if binary:
-        from ..export.table_writers import _pyarrow
+        from ..exports.table_writers import _pyarrow
 
         _pyarrow()  # the install hint before any file is made
     with _open_output(output, binary=binary) as out:

@@ -1,5 +1,5 @@
 """Renderers over the store: the JSON export, the HTML report, and the entry point of every
-export format (the flat tables and graphs live in :mod:`narrascope.export`)."""
+export format (the flat tables and graphs live in :mod:`narrascope.exports`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import BinaryIO, TextIO
 
 from ..config import Settings
 from ..errors import ConfigError
-from ..export import GRAPH_FORMATS, GRAPHS, TABLE_FORMATS, TABLES, write_graph, write_table
+from ..exports import GRAPH_FORMATS, GRAPHS, TABLE_FORMATS, TABLES, write_graph, write_table
 from ..store import SQLStore
 from .csv_export import write_csv
 from .graphml import write_graphml

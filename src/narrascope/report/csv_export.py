@@ -1,11 +1,11 @@
 """CSV export of articles: one row each, the text in its own quoted column (the ``articles``
-table of :mod:`narrascope.export`)."""
+table of :mod:`narrascope.exports`)."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from ..export import TABLES, write_table
+from ..exports import TABLES, write_table
 from ..store import SQLStore
 
 COLUMNS = TABLES["articles"].names

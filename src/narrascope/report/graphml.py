@@ -1,5 +1,5 @@
 """GraphML export for Gephi, yEd or networkx: outlets, articles and how they relate (the
-``outlets`` graph of :mod:`narrascope.export.graphs`).
+``outlets`` graph of :mod:`narrascope.exports.graphs`).
 
 Nodes: one per outlet and one per article. Edges: ``published_by`` (article to outlet) and
 ``copy_of`` (a syndicated or duplicated article to its original).
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..export import write_graph
+from ..exports import write_graph
 from ..store import SQLStore
 
 

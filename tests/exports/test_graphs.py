@@ -4,8 +4,8 @@ from xml.etree import ElementTree
 import pytest
 
 from narrascope.errors import ConfigError
-from narrascope.export import GRAPHS, write_graph
-from narrascope.export.graphs import outlet_node_id
+from narrascope.exports import GRAPHS, write_graph
+from narrascope.exports.graphs import outlet_node_id
 from narrascope.model import Article, Outlet
 
 GEXF = {"g": "http://gexf.net/1.3"}

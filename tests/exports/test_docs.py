@@ -2,16 +2,16 @@ from pathlib import Path
 
 import pytest
 
-from narrascope.export import GRAPHS, TABLES
-from narrascope.export.docs import column_docs
-from narrascope.export.tables import TYPES, table_batches
+from narrascope.exports import GRAPHS, TABLES
+from narrascope.exports.docs import column_docs
+from narrascope.exports.tables import TYPES, table_batches
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "export-columns.md"
 
 
 def test_the_column_reference_is_generated_from_the_definitions():
     assert DOCS.read_text(encoding="utf-8") == column_docs(), (
-        "docs/export-columns.md is stale: python -m narrascope.export.docs > docs/export-columns.md")
+        "docs/export-columns.md is stale: python -m narrascope.exports.docs > docs/export-columns.md")
 
 
 @pytest.mark.parametrize("name", list(TABLES))

@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from narrascope.errors import ConfigError, MissingDependency
-from narrascope.export import TABLES, write_table
-from narrascope.export.tables import table_batches
+from narrascope.exports import TABLES, write_table
+from narrascope.exports.tables import table_batches
 
 
 def rows_of(store, table, settings, size=1000):

@@ -1,7 +1,7 @@
 """The column reference, ``docs/export-columns.md``, generated from the table and graph
 definitions so it cannot drift from them (a test compares the file with this output).
 
-Regenerate it with ``python -m narrascope.export.docs > docs/export-columns.md``.
+Regenerate it with ``python -m narrascope.exports.docs > docs/export-columns.md``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ def column_docs() -> str:
         "# Export columns",
         "",
         "What `narrascope export --table NAME` and `--graph NAME` write, column by column.",
-        "Generated from `src/narrascope/export/tables.py` and `graphs.py` by",
-        "`python -m narrascope.export.docs > docs/export-columns.md`; do not edit by hand.",
+        "Generated from `src/narrascope/exports/tables.py` and `graphs.py` by",
+        "`python -m narrascope.exports.docs > docs/export-columns.md`; do not edit by hand.",
         "",
         "Types: `string`, `integer`, `float`, `boolean`, `list` (a list of strings: a JSON array in",
         "CSV, an array in JSONL, `list<string>` in Parquet). An empty CSV cell, a JSONL `null` and a",
