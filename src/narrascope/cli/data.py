@@ -14,6 +14,7 @@ from .common import (
     EXIT_PARTIAL,
     Context,
     _common,
+    _engine_option,
     _error,
     _open_output,
     _progress,
@@ -39,6 +40,7 @@ from .common import (
     help="the folder a file sits in names its outlet (scrape/tass/a.txt: tass) unless the input names one",
 )
 @click.option("--language", default=None, help="language code for every article read (skips detection)")
+@_engine_option
 @_common
 def ingest(
     ctx: Context,
@@ -47,6 +49,7 @@ def ingest(
     sources: str | None,
     outlet_from_folder: bool,
     language: str | None,
+    engine_kind: str | None,
 ) -> int:
     """Read articles from files and folders: txt, html, json/jsonl, warc(.gz), rss/atom.
 
@@ -61,6 +64,7 @@ def ingest(
     # Settings checked before the store is opened: a bad sources file leaves no database behind.
     rules = read_sources(sources) if sources is not None else None
     options_from(ctx.settings, language=language)
+    engine = ctx.engine(engine_kind)
     with _progress(ctx, "ingesting") as progress:
         report = ingest_paths(
             list(paths),
@@ -70,6 +74,7 @@ def ingest(
             language=language,
             sources=rules,
             outlet_from_folder=outlet_from_folder,
+            engine=engine,
             progress=progress,
         )
     for line in report.error_lines():
@@ -145,8 +150,9 @@ def status(ctx: Context) -> int:
     metavar="DIR",
     help="folder for the demo's database and outputs",
 )
+@_engine_option
 @_common
-def demo(ctx: Context, output: str) -> int:
+def demo(ctx: Context, output: str, engine_kind: str | None) -> int:
     """Ingest the bundled demo corpus (fictional articles), analyze it and write the outputs."""
     from ..demo import corpus_path
     from ..ingest import ingest_paths
@@ -161,8 +167,9 @@ def demo(ctx: Context, output: str) -> int:
         raise NarrascopeError(f"cannot create the folder ({exc.strerror or exc})", source=output) from exc
     if not ctx.db_given:
         ctx.db = str(out_dir / "demo.db")  # keep the demo out of the user's own store
+    engine = ctx.engine(engine_kind)
     with corpus_path() as corpus:
-        report = ingest_paths([str(corpus)], ctx.store, ctx.settings)
+        report = ingest_paths([str(corpus)], ctx.store, ctx.settings, engine=engine)
     for line in report.error_lines():
         _error(line)
     ctx.say(f"demo corpus: {report.summary()}")
@@ -171,7 +178,7 @@ def demo(ctx: Context, output: str) -> int:
     from ..analysis import analyze
     from ..demo import DEMO_THESIS
 
-    ctx.say(analyze(ctx.store, ctx.settings, [DEMO_THESIS]).summary())
+    ctx.say(analyze(ctx.store, ctx.settings, [DEMO_THESIS], engine=engine).summary())
     from ..report.html import write_report
 
     for fmt, name in (("json", "demo.json"), ("csv", "articles.csv"), ("graphml", "demo.graphml")):
