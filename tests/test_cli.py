@@ -330,3 +330,14 @@ def test_progress_bar_writes_to_stderr_only(monkeypatch):
         update(2, 2)
     assert out.getvalue() == ""
     assert "ingesting" in err.getvalue()
+
+
+def test_engine_option_names_a_bad_engine_on_one_line_and_runs_a_good_one(tmp_path, corpus):
+    db = tmp_path / "n.db"
+    bad = run("ingest", "--db", db, "--engine", "dask:/nowhere", corpus / "good.txt")
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == (
+        "error: --engine: unknown engine 'dask:/nowhere': use local, serial, dask or dask://HOST:PORT")
+    assert not db.exists()  # refused before the store was created
+    good = run("ingest", "--db", db, "--engine", "serial", corpus / "good.txt")
+    assert good.exit_code == 0 and "1 article(s) added" in good.stdout
