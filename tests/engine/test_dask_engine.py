@@ -92,6 +92,15 @@ def test_an_unreachable_scheduler_is_one_error_naming_its_address():
         DaskEngine(f"127.0.0.1:{port}", timeout=1)
 
 
+def test_a_scheduler_without_workers_is_one_error_saying_how_to_start_them():
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+        address = empty.scheduler_address
+        with pytest.raises(EngineError, match=rf"the Dask scheduler at {address} has no workers .*dask worker {address}"):
+            DaskEngine(address, timeout=1)
+
+
 def test_without_dask_the_error_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now fails
     with pytest.raises(MissingDependency, match=r"pip install 'narrascope\[dask\]'"):

@@ -83,8 +83,14 @@ class DaskEngine:
         except Exception:
             self.close()
             raise
-        nthreads = self._client.nthreads()
-        self.workers = max(1, sum(nthreads.values()))
+        if address is not None and not self._client.nthreads():
+            try:  # tasks sent to a scheduler without workers would wait forever
+                self._client.wait_for_workers(1, timeout=timeout)
+            except Exception as exc:
+                self.close()
+                raise EngineError(f"the Dask scheduler at {address} has no workers (none joined in {timeout:g} s); "
+                                  f"start some with: dask worker {target} --nthreads 1") from exc
+        self.workers = max(1, sum(self._client.nthreads().values()))
 
     def map(self, fn: Callable[[T], R], items: Iterable[T], *, chunksize: int = 1) -> Iterator[R]:
         from distributed import KilledWorker
