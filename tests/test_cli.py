@@ -415,3 +415,30 @@ def test_bad_columns_are_one_line_and_nothing_is_stored(tmp_path, corpus, spec):
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: --columns {spec!r}: ") and result.stderr.count("\n") == 1
     assert not db.exists()
+
+
+def test_engine_option_names_a_bad_engine_on_one_line_and_runs_a_good_one(tmp_path, corpus):
+    db = tmp_path / "n.db"
+    bad = run("ingest", "--db", db, "--engine", "dask:/nowhere", corpus / "good.txt")
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == (
+        "error: --engine: unknown engine 'dask:/nowhere': use local, serial, dask or dask://HOST:PORT")
+    assert not db.exists()  # refused before the store was created
+    good = run("ingest", "--db", db, "--engine", "serial", corpus / "good.txt")
+    assert good.exit_code == 0 and "1 article(s) added" in good.stdout
+
+
+def test_the_command_closes_the_engine_it_opened(monkeypatch, tmp_path, corpus):
+    from narrascope.engine import SerialEngine
+
+    closed = []
+
+    class Closing(SerialEngine):
+        def close(self) -> None:
+            closed.append(True)
+
+    monkeypatch.setattr("narrascope.cli.common.open_engine", lambda kind, workers: Closing())
+    result = run("ingest", "--db", tmp_path / "n.db", "--engine", "serial", corpus / "good.txt")
+    assert result.exit_code == 0 and closed == [True]
+    failed = run("ingest", "--db", tmp_path / "n.db", "--engine", "serial", tmp_path / "missing.txt")
+    assert failed.exit_code != 0 and closed == [True, True]

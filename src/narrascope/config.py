@@ -76,6 +76,12 @@ def _language_codes(v: Any) -> bool:
     return all(isinstance(c, str) and re.fullmatch(r"[a-z]{2,3}", c) for c in v)
 
 
+def _engine_kind(v: Any) -> bool:
+    from .engine import valid_kind
+
+    return valid_kind(v)
+
+
 # (key, test, what the value must be). Keys not listed take any value of their type.
 RANGES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("ingest.max_article_mb", _positive, "greater than 0"),
@@ -100,6 +106,8 @@ RANGES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("ingest.dedup.bands", _positive, "at least 1"),
     ("ingest.dedup.shingle", _positive, "at least 1"),
     ("report.confident_contradiction", _fraction, "between 0 and 1"),
+    ("engine.kind", _engine_kind, "local, serial, dask or dask://HOST:PORT"),
+    ("engine.dask_workers", _positive, "at least 1"),
 )
 
 

@@ -15,6 +15,7 @@
      ├── ConfigError           bad settings file or value
      ├── StoreError            database cannot be opened or written
      ├── PipelineError         components asked to run in an order that cannot work
+     ├── EngineError           the engine cannot start, or reach its scheduler or workers
      └── MissingDependency     an optional package is not installed (message has the install hint)
 
 Each class carries a short code so a message can be searched for in the docs.
@@ -77,6 +78,10 @@ class StoreError(NarrascopeError):
 
 class PipelineError(NarrascopeError):
     code = "N400"
+
+
+class EngineError(NarrascopeError):
+    code = "N600"
 
 
 class MissingDependency(NarrascopeError):

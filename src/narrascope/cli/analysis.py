@@ -11,6 +11,7 @@ from . import main
 from .common import (
     Context,
     _common,
+    _engine_option,
     _progress,
     _warn,
 )
@@ -32,8 +33,10 @@ from .common import (
     metavar="FILE",
     help="a YAML file of theses: a list of strings, or of {text: ...}, or {theses: [...]}",
 )
+@_engine_option
 @_common
-def analyze(ctx: Context, redo: bool, theses: tuple[str, ...], theses_file: str | None) -> int:
+def analyze(ctx: Context, redo: bool, theses: tuple[str, ...], theses_file: str | None,
+            engine_kind: str | None) -> int:
     """Enrich every article not analyzed yet (sentences, entities, figures, dates, attributions,
     cited sources, hedges, check-worthy claims), link across articles (stories, agreement and
     contradiction, provenance), then place articles and outlets against the theses and find the
@@ -41,8 +44,9 @@ def analyze(ctx: Context, redo: bool, theses: tuple[str, ...], theses_file: str 
     from ..analysis import analyze as run_analysis
 
     texts = list(theses) + (read_theses(theses_file) if theses_file else [])
+    engine = ctx.engine(engine_kind)
     with _progress(ctx, "analyzing") as progress:
-        report = run_analysis(ctx.store, ctx.settings, texts, progress=progress, redo=redo)
+        report = run_analysis(ctx.store, ctx.settings, texts, engine=engine, progress=progress, redo=redo)
     ctx.say(report.summary())
     for note in sorted({n.split(": ", 1)[1] for n in report.enrich.notes if "no entity model" in n}):
         _warn(note)

@@ -13,7 +13,8 @@ from typing import Any, BinaryIO, TextIO
 import click
 
 from ..config import Settings, load_settings
-from ..errors import NarrascopeError
+from ..engine import ENGINE_KINDS, Engine, close_engine, open_engine, valid_kind
+from ..errors import ConfigError, NarrascopeError
 from ..store import DEFAULT_DB, SQLStore
 
 EXIT_PARTIAL = 1
@@ -33,6 +34,16 @@ class Context:
         self.quiet = quiet
         self.settings: Settings = load_settings(config)
         self._store: SQLStore | None = None
+        self._engine: Engine | None = None
+
+    def engine(self, kind: str | None) -> Engine | None:
+        """The engine ``--engine`` names (else the ``engine.kind`` setting); closed with the context.
+        None lets each stage choose this process or a local pool by its amount of work."""
+        kind = kind or self.settings.engine.kind
+        if not valid_kind(kind):
+            raise ConfigError(f"unknown engine {kind!r}: use {ENGINE_KINDS}", source="--engine")
+        self._engine = open_engine(kind, self.settings.engine.dask_workers)
+        return self._engine
 
     @property
     def store(self) -> SQLStore:
@@ -41,8 +52,11 @@ class Context:
         return self._store
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+        try:
+            close_engine(self._engine)  # a Dask cluster this command started stops with it
+        finally:
+            if self._store is not None:
+                self._store.close()
 
     def say(self, message: str) -> None:
         if not self.quiet:
@@ -82,6 +96,17 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
         sys.exit(code)
 
     return wrapper
+
+
+def _engine_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine on the commands whose per-article work an engine runs."""
+    return click.option(
+        "--engine",
+        "engine_kind",
+        default=None,
+        metavar="KIND",
+        help=f"where the per-article work runs: {ENGINE_KINDS} [default: setting engine.kind, local]",
+    )(fn)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from .common import (
     EXIT_PARTIAL,
     Context,
     _common,
+    _engine_option,
     _error,
     _open_output,
     _progress,
@@ -47,6 +48,7 @@ from .common import (
     help="the column (CSV, TSV, Parquet) or key (JSON) each field is read from, e.g. text=body,outlet=site; "
     "fields: text, title, url, outlet, author, published, language, id",
 )
+@_engine_option
 @_common
 def ingest(
     ctx: Context,
@@ -56,6 +58,7 @@ def ingest(
     outlet_from_folder: bool,
     language: str | None,
     columns: str | None,
+    engine_kind: str | None,
 ) -> int:
     """Read articles from files and folders: txt, html, json/jsonl, csv/tsv, parquet, warc/wet, rss/atom.
 
@@ -72,6 +75,7 @@ def ingest(
     mapping = parse_columns(columns)
     rules = read_sources(sources) if sources is not None else None
     options_from(ctx.settings, language=language)
+    engine = ctx.engine(engine_kind)
     with _progress(ctx, "ingesting") as progress:
         report = ingest_paths(
             list(paths),
@@ -82,6 +86,7 @@ def ingest(
             sources=rules,
             outlet_from_folder=outlet_from_folder,
             columns=mapping,
+            engine=engine,
             progress=progress,
         )
     for line in report.error_lines():
@@ -191,8 +196,9 @@ def status(ctx: Context) -> int:
     metavar="DIR",
     help="folder for the demo's database and outputs",
 )
+@_engine_option
 @_common
-def demo(ctx: Context, output: str) -> int:
+def demo(ctx: Context, output: str, engine_kind: str | None) -> int:
     """Ingest the bundled demo corpus (fictional articles), analyze it and write the outputs."""
     from ..demo import corpus_path
     from ..ingest import ingest_paths
@@ -207,8 +213,9 @@ def demo(ctx: Context, output: str) -> int:
         raise NarrascopeError(f"cannot create the folder ({exc.strerror or exc})", source=output) from exc
     if not ctx.db_given:
         ctx.db = str(out_dir / "demo.db")  # keep the demo out of the user's own store
+    engine = ctx.engine(engine_kind)
     with corpus_path() as corpus:
-        report = ingest_paths([str(corpus)], ctx.store, ctx.settings)
+        report = ingest_paths([str(corpus)], ctx.store, ctx.settings, engine=engine)
     for line in report.error_lines():
         _error(line)
     ctx.say(f"demo corpus: {report.summary()}")
@@ -217,7 +224,7 @@ def demo(ctx: Context, output: str) -> int:
     from ..analysis import analyze
     from ..demo import DEMO_THESIS
 
-    ctx.say(analyze(ctx.store, ctx.settings, [DEMO_THESIS]).summary())
+    ctx.say(analyze(ctx.store, ctx.settings, [DEMO_THESIS], engine=engine).summary())
     from ..report.html import write_report
 
     for fmt, name in (("json", "demo.json"), ("csv", "articles.csv"), ("graphml", "demo.graphml")):

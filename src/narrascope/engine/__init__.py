@@ -1,7 +1,9 @@
 """Where per-item work runs. One method, ``map``; results come back in input order.
 
 :class:`SerialEngine` runs in this process (tests, small batches); :class:`LocalEngine` spreads
-items over a process pool on this machine. A distributed engine only has to provide ``map``.
+items over a process pool on this machine; :class:`~narrascope.engine.dask_engine.DaskEngine`
+over the workers of a Dask cluster (imported on demand: ``dask`` is an optional extra).
+:func:`open_engine` turns the ``--engine`` option / ``engine.kind`` setting into one of them.
 
 A pool already puts one worker on each core, so each worker is held to one native thread
 (:func:`one_thread`): numpy's OpenBLAS otherwise starts a thread per core in every worker, and
@@ -13,8 +15,11 @@ from __future__ import annotations
 import ctypes
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol, TypeVar
+
+from ..errors import ConfigError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -109,4 +114,54 @@ def default_engine(workers: int, n_items: int, parallel_min_items: int) -> Engin
     return LocalEngine(workers)
 
 
-__all__ = ["Engine", "LocalEngine", "SerialEngine", "default_engine", "one_thread"]
+ENGINE_KINDS = "local, serial, dask or dask://HOST:PORT"
+_DASK_ADDRESS = re.compile(r"dask://(?P<host>\[[0-9A-Fa-f:.]+\]|[\w.-]+):(?P<port>\d{1,5})")
+
+
+def valid_kind(kind: str) -> bool:
+    """Whether ``kind`` names an engine :func:`open_engine` knows."""
+    return kind in ("local", "serial", "dask") or _DASK_ADDRESS.fullmatch(kind) is not None
+
+
+def open_engine(kind: str, workers: int) -> Engine | None:
+    """The engine ``kind`` names (see :data:`ENGINE_KINDS`); the caller closes it (``close()``
+    where it has one).
+
+    ``local`` gives None: each stage then picks a process pool or this process by how much work
+    it has (``parallel_min_*``). ``dask`` starts a local Dask cluster of ``workers`` processes;
+    ``dask://HOST:PORT`` uses the scheduler there and its workers.
+    """
+    if kind == "local":
+        return None
+    if kind == "serial":
+        return SerialEngine()
+    if kind == "dask":
+        from .dask_engine import DaskEngine
+
+        return DaskEngine(workers=workers)
+    found = _DASK_ADDRESS.fullmatch(kind)
+    if found is None:
+        raise ConfigError(f"unknown engine {kind!r}: use {ENGINE_KINDS}")
+    from .dask_engine import DaskEngine
+
+    return DaskEngine(f"tcp://{found['host']}:{found['port']}")
+
+
+def close_engine(engine: Engine | None) -> None:
+    """Close an engine that holds resources (a Dask client and cluster); others need nothing."""
+    close = getattr(engine, "close", None)
+    if close is not None:
+        close()
+
+
+__all__ = [
+    "ENGINE_KINDS",
+    "Engine",
+    "LocalEngine",
+    "SerialEngine",
+    "close_engine",
+    "default_engine",
+    "one_thread",
+    "open_engine",
+    "valid_kind",
+]

@@ -9,18 +9,41 @@ per query just to rank and cut passages in Python (figures in the README's Dashb
 
 The user's query is never handed to FTS5 as syntax: words become quoted terms (all must
 match), ``"a phrase"`` stays a phrase, ``word*`` is a prefix and ``OR`` between two terms is
-kept; everything else is text. Porter stemming makes "sanction" find "sanctions".
+kept; everything else is text. Porter stemming makes "sanction" find "sanctions"; a Russian
+word stands for every form of the index's vocabulary with its Snowball stem ("Каравии" finds
+"Каравия", :mod:`.stemming`), since FTS5 stems English only.
+
+A query is bounded, so that one search cannot hold the server (issue 13: 500 ``a*`` terms took
+15-60 s): at most ``MAX_WORDS`` words, a prefix or stem standing for at most
+``MAX_EXPANSIONS`` words of the vocabulary, and ``SEARCH_SECONDS`` of SQLite time; past any of
+them the search is refused with a 400 saying what to change (:class:`QueryRefused`). The index is
+written once to a temporary file that each server thread reads through its own connection, so
+searches run side by side instead of queueing behind one connection's lock.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import threading
+import time
+import unicodedata
+import weakref
+from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
 
 from ..link.stories import as_utc
+from .stemming import is_russian_word, stem_ru
 
 if TYPE_CHECKING:
     from .dashboard import Dashboard
@@ -33,8 +56,30 @@ SNIPPET_TOKENS = 24
 TITLE_WEIGHT = 4.0
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 
+# Bounds on one query. A real query has a few words and phrases; 24 words is a paragraph.
+MAX_WORDS = 24
+# Words of the vocabulary one prefix (`econ*`) or one Russian stem may stand for. A Russian word
+# has a few dozen forms at most. In BASIL's 150 articles (5,722 words) one letter stands for up to
+# 592 words, two letters for up to 219, three for at most 86; more articles, more words.
+MAX_EXPANSIONS = 200
+# SQLite time per search (both tables): queries within the bounds above answer in milliseconds.
+SEARCH_SECONDS = 2.0
+# SQLite virtual-machine steps between two looks at the clock (a few microseconds of work).
+_PROGRESS_STEPS = 2_000
+# A Russian stem shorter than this ("в", "на") is searched as written: every word shares it.
+_MIN_STEM = 3
+
+log = logging.getLogger("narrascope.web")
+
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
+
+
+class QueryRefused(HTTPException):
+    """A query too broad to answer in time: a 400 whose one-line message says what to change."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(400, message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,32 +113,92 @@ class Results:
     claim_total: int = 0
 
 
-def fts_query(text: str) -> str | None:
-    """The FTS5 expression for what the user typed, or None when it holds no word."""
+def fts_query(text: str, vocabulary: Vocabulary | None = None) -> str | None:
+    """The FTS5 expression for what the user typed, or None when it holds no word.
+
+    With the index's ``vocabulary``, a prefix is checked against :data:`MAX_EXPANSIONS` and a
+    Russian word becomes the forms sharing its stem. Raises :class:`QueryRefused` past the bounds.
+    """
+    tokens = [(bare, _WORD.findall(phrase if phrase or not bare else bare)) for phrase, bare in _TOKEN.findall(text)]
+    if sum(len(words) for bare, words in tokens if bare != "OR") > MAX_WORDS:  # before any lookup
+        raise QueryRefused(f"the query has more than {MAX_WORDS} words; search for fewer at once")
     terms: list[str] = []
-    for phrase, bare in _TOKEN.findall(text):
+    for bare, words in tokens:
         if bare == "OR":
             if terms and terms[-1] != "OR":
                 terms.append("OR")
             continue
-        words = _WORD.findall(phrase if phrase or not bare else bare)
         if not words:
             continue
-        quoted = '"' + " ".join(words) + '"'
-        if bare.endswith("*") and len(words) == 1:
-            quoted += "*"
-        terms.append(quoted)
+        prefix = bare.endswith("*") and len(words) == 1
+        if vocabulary is not None and len(words) == 1:
+            terms.append(vocabulary.term(words[0], prefix))
+            continue
+        terms.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
     while terms and terms[-1] == "OR":
         terms.pop()
     return " ".join(terms) or None
 
 
+class Vocabulary:
+    """The index's words, sorted (as FTS5 stores them: lowercased, Porter-stemmed English)."""
+
+    def __init__(self, terms: list[str]) -> None:
+        self.terms = terms
+        self._stems: dict[str, str] = {}
+
+    def starting(self, prefix: str, limit: int) -> list[str]:
+        """Up to ``limit`` words beginning with ``prefix``."""
+        i = bisect_left(self.terms, prefix)
+        out = []
+        while i < len(self.terms) and len(out) < limit and self.terms[i].startswith(prefix):
+            out.append(self.terms[i])
+            i += 1
+        return out
+
+    def term(self, word: str, prefix: bool) -> str:
+        """The FTS5 term for one word typed: a bounded prefix, a Russian stem's forms, or the word."""
+        folded = _fold(word)
+        if prefix:
+            if len(self.starting(folded, MAX_EXPANSIONS + 1)) > MAX_EXPANSIONS:
+                raise QueryRefused(f"'{word}*' stands for more than {MAX_EXPANSIONS} words; give more letters")
+            return f'"{word}"*'
+        forms = self.russian_forms(folded) if is_russian_word(folded) else []
+        if not forms or forms == [folded]:
+            return f'"{word}"'
+        if len(forms) > MAX_EXPANSIONS:
+            raise QueryRefused(f"'{word}' stands for more than {MAX_EXPANSIONS} words; give a longer word")
+        return "(" + " OR ".join(f'"{f}"' for f in forms) + ")"
+
+    def russian_forms(self, word: str) -> list[str]:
+        """The words of the index with the Snowball stem of ``word`` (its inflected forms)."""
+        stem = stem_ru(word)
+        if len(stem) < _MIN_STEM:
+            return []
+        candidates = self.starting(stem, 10 * MAX_EXPANSIONS)  # stems are prefixes of their words
+        return [t for t in candidates if is_russian_word(t) and self._stem(t) == stem]
+
+    def _stem(self, word: str) -> str:
+        found = self._stems.get(word)
+        if found is None:
+            found = self._stems[word] = stem_ru(word)
+        return found
+
+
+def _fold(word: str) -> str:
+    """``word`` as the index's tokenizer keeps it: lowercased, Latin letters without diacritics
+    ("Café" -> "cafe"); Cyrillic letters such as й and ё are kept, as unicode61 keeps them."""
+    out = []
+    for ch in word.lower():
+        if ord(ch) > 127 and "LATIN" in unicodedata.name(ch, ""):
+            ch = unicodedata.normalize("NFD", ch)[0]
+        out.append(ch)
+    return "".join(out)
+
+
 class SearchIndex:
     def __init__(self, dash: Dashboard) -> None:
         view = dash.view
-        # One connection, used under a lock: queries take milliseconds, and sqlite3 objects must
-        # not be used by two threads at once.
-        self._lock = threading.Lock()
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         # Metadata lives in plain tables keyed by the FTS rowid: filtering on an FTS table's own
         # UNINDEXED columns would read each matching row's whole text.
@@ -131,13 +236,70 @@ class SearchIndex:
         for table in ("arts_fts", "claims_fts"):  # merge the index into one b-tree per term: faster queries
             self._db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         self._db.commit()
+        # Claims are sentences of the articles: the articles' words are every word of the index.
+        self._db.execute("CREATE VIRTUAL TABLE temp.arts_vocab USING fts5vocab(main, arts_fts, 'row')")
+        self.vocabulary = Vocabulary([row[0] for row in self._db.execute("SELECT term FROM arts_vocab")])
+        self._db.execute("DROP TABLE temp.arts_vocab")
+        self._readers: dict[int, sqlite3.Connection] = {}
+        self._readers_lock = threading.Lock()
+        self._uri: str | None = None
+        try:
+            folder = tempfile.mkdtemp(prefix="narrascope-search-")
+        except OSError as exc:
+            log.warning("search serves from one connection: no temporary folder (%s)", exc)
+            return
+        self._finalizer = weakref.finalize(self, _discard, self._readers, folder)
+        path = os.path.join(folder, "index.db")
+        try:
+            disk = sqlite3.connect(path)
+            with disk:
+                self._db.backup(disk)
+            disk.close()
+        except (OSError, sqlite3.Error) as exc:
+            log.warning("search serves from one connection: cannot write %s (%s)", path, exc)
+            return
+        # Never written again, so readers take no locks (immutable) and no thread waits on another.
+        self._uri = f"file:{quote(path)}?immutable=1"
+        self._db.close()
+
+    @contextmanager
+    def _connection(self, deadline: float) -> Iterator[sqlite3.Connection]:
+        """This thread's connection to the index; a statement still running at ``deadline``
+        (``time.monotonic()``) is stopped and the search refused. Without the temporary file, the
+        one in-memory connection, under a lock."""
+        if self._uri is None:
+            with self._readers_lock:
+                yield from self._timed(self._db, deadline)
+            return
+        ident = threading.get_ident()
+        db = self._readers.get(ident)
+        if db is None:
+            db = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+            with self._readers_lock:
+                self._readers[ident] = db
+        yield from self._timed(db, deadline)
+
+    @staticmethod
+    def _timed(db: sqlite3.Connection, deadline: float) -> Iterator[sqlite3.Connection]:
+        db.set_progress_handler(lambda: _deadline_passed(deadline), _PROGRESS_STEPS)
+        try:
+            yield db
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+            raise QueryRefused(f"the search took more than {SEARCH_SECONDS:g} s and was stopped; "
+                               "use fewer words or longer prefixes") from None
+        finally:
+            db.set_progress_handler(None, 0)
 
     # -- queries -----------------------------------------------------------------------------------
 
     def search(self, query: str | None, filters: Filters, limit: int = 20, offset: int = 0) -> Results:
-        expression = fts_query(query or "")
+        """One page of matching articles and claims; :class:`QueryRefused` for a query past the bounds."""
+        deadline = time.monotonic() + SEARCH_SECONDS
+        expression = fts_query(query or "", self.vocabulary)
         if expression is None:
-            ids, total = self.list_articles(filters, limit, offset)
+            ids, total = self.list_articles(filters, limit, offset, deadline)
             return Results(None, [Hit("article", i, i, []) for i in ids], [], total, 0)
         where, params = _where(filters)
         out = Results(query)
@@ -150,14 +312,14 @@ class SearchIndex:
             # Rank first, then cut passages for the page's rows only: FTS5 sorts by rank itself
             # when asked for nothing else, while a snippet in the same query is cut for every match.
             order = "rank" if table == "arts" else "rowid"
-            with self._lock:
-                top = [r[0] for r in self._db.execute(
+            with self._connection(deadline) as db:
+                top = [r[0] for r in db.execute(
                     f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?{restrict} ORDER BY {order} LIMIT ? OFFSET ?",
                     (expression, *params, limit, offset))]
-                total = self._db.execute(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH ?{restrict}",
+                total = db.execute(f"SELECT count(*) FROM {table}_fts WHERE {table}_fts MATCH ?{restrict}",
                                          (expression, *params)).fetchone()[0]
                 marks = ", ".join("?" * len(top))
-                snippets = dict(self._db.execute(
+                snippets = dict(db.execute(
                     f"SELECT rowid, snippet({table}_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) FROM {table}_fts "
                     f"WHERE {table}_fts MATCH ? AND rowid IN ({marks})", (HIT_OPEN, HIT_CLOSE, expression, *top)))
             for rowid in top:
@@ -173,15 +335,29 @@ class SearchIndex:
                 out.claim_total = total
         return out
 
-    def list_articles(self, filters: Filters, limit: int, offset: int) -> tuple[list[str], int]:
+    def list_articles(self, filters: Filters, limit: int, offset: int,
+                      deadline: float | None = None) -> tuple[list[str], int]:
         """Articles matching the filters, newest first (undated last)."""
         where, params = _where(filters)
         clause = f"WHERE 1 = 1{where}"
-        with self._lock:
-            rows = self._db.execute(f"SELECT rowid FROM arts {clause} ORDER BY published DESC, rowid LIMIT ? OFFSET ?",
-                                    (*params, limit, offset)).fetchall()
-            total = self._db.execute(f"SELECT count(*) FROM arts {clause}", params).fetchone()[0]
+        with self._connection(deadline or time.monotonic() + SEARCH_SECONDS) as db:
+            rows = db.execute(f"SELECT rowid FROM arts {clause} ORDER BY published DESC, rowid LIMIT ? OFFSET ?",
+                              (*params, limit, offset)).fetchall()
+            total = db.execute(f"SELECT count(*) FROM arts {clause}", params).fetchone()[0]
         return [self._article_ids[r[0] - 1] for r in rows], total
+
+
+def _deadline_passed(deadline: float) -> bool:
+    """SQLite's progress handler: a true value stops the running statement."""
+    return time.monotonic() > deadline
+
+
+def _discard(readers: dict[int, sqlite3.Connection], folder: str) -> None:
+    """When the index is dropped (the store changed, or the server stops): its file goes too."""
+    for db in list(readers.values()):
+        db.close()
+    readers.clear()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _where(f: Filters) -> tuple[str, tuple]:

@@ -1,0 +1,143 @@
+"""Search on a hand-built index: Russian stemming, English as before, bounded queries, and searches
+that run side by side."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+import pytest
+from fastapi.testclient import TestClient
+
+from narrascope.model import Article
+from narrascope.web import search as search_module
+from narrascope.web.search import MAX_EXPANSIONS, MAX_WORDS, Filters, QueryRefused, SearchIndex, fts_query
+from narrascope.web.stemming import stem_ru
+
+ARTICLES = [
+    Article("ru1", "Каравия отказалась от российских кредитов. Правительство Каравии заявило об этом в среду.",
+            title="Каравия и кредиты", outlet="Орда", language="ru"),
+    Article("ru2", "Власти говорят о Каравийском пути и о газе, а не о газетах.", outlet="Орда", language="ru"),
+    Article("en1", "The council approved new sanctions on Tuesday. Sanctioning banks was discussed.",
+            title="Sanctions approved", outlet="Brenn Daily", language="en"),
+    # Many words starting with "a": a prefix standing for more than the bound.
+    Article("en2", " ".join(f"a{n}" for n in range(MAX_EXPANSIONS + 5)), outlet="Brenn Daily", language="en"),
+]
+
+
+def _index() -> SearchIndex:
+    claims = {"c1": SimpleNamespace(id="c1", article_id="ru1", checkworthiness=0.9, start=0, end=41)}
+    view = SimpleNamespace(articles={a.id: a for a in ARTICLES}, claims=claims, stances=[],
+                           claim_text=lambda cid: ARTICLES[0].text[claims[cid].start:claims[cid].end])
+    return SearchIndex(SimpleNamespace(view=view))
+
+
+@pytest.fixture(scope="module")
+def index():
+    return _index()
+
+
+def _found(index, query: str) -> set[str]:
+    return {h.ref for h in index.search(query, Filters(), limit=50).articles}
+
+
+def test_a_russian_word_finds_its_other_forms(index):
+    assert stem_ru("каравии") == stem_ru("каравия") == "карав"
+    assert _found(index, "Каравии") == {"ru1"}
+    assert _found(index, "каравию") == {"ru1"}  # a form the corpus never uses
+    results = index.search("Каравии", Filters())
+    marked = {text for hit in results.articles for text, hit_word in hit.parts if hit_word}
+    assert {"Каравия", "Каравии"} <= marked
+    assert [h.ref for h in results.claims] == ["c1"]
+    # Words sharing letters but not the stem stay apart: "газ" is not "газета", an adjective is not the name.
+    assert _found(index, "газом") == {"ru2"}
+    assert "газетах" not in {t for h in index.search("газом", Filters()).articles for t, w in h.parts if w}
+    assert _found(index, "Каравийский") == {"ru2"}
+
+
+def test_english_search_is_unchanged(index):
+    assert _found(index, "sanction") == {"en1"}
+    assert _found(index, "sanctions OR Каравия") == {"en1", "ru1"}
+    assert _found(index, '"new sanctions"') == {"en1"}
+    assert _found(index, '"sanctions new"') == set()
+    assert _found(index, "sanct*") == {"en1"}
+    assert fts_query("trade turnover", index.vocabulary) == '"trade" "turnover"'
+
+
+def test_a_query_with_too_many_words_is_refused(index):
+    with pytest.raises(QueryRefused, match=f"more than {MAX_WORDS} words") as refused:
+        index.search(" ".join(["a*"] * 500), Filters())
+    assert refused.value.status_code == 400
+    assert len(_found(index, " ".join(["council"] * MAX_WORDS))) == 1
+
+
+def test_a_prefix_standing_for_too_many_words_is_refused(index):
+    with pytest.raises(QueryRefused, match=rf"'a\*' stands for more than {MAX_EXPANSIONS} words; give more letters"):
+        index.search("a*", Filters())
+    assert _found(index, "a1*") == {"en2"}  # a1, a10-a19, a100-a199: within the bound
+
+
+def test_a_search_past_its_time_is_stopped_with_a_400(index, monkeypatch):
+    monkeypatch.setattr(search_module, "SEARCH_SECONDS", 0.0)
+    monkeypatch.setattr(search_module, "_PROGRESS_STEPS", 1)
+    with pytest.raises(QueryRefused, match=r"took more than 0 s and was stopped"):
+        index.search("council", Filters())
+    monkeypatch.undo()
+    assert _found(index, "council") == {"en1"}  # the connection answers again
+
+
+def test_a_stuck_search_does_not_hold_up_another(monkeypatch):
+    index = _index()
+    entered, release = threading.Event(), threading.Event()
+    deadline_passed = search_module._deadline_passed
+    slow_thread: list[int] = []
+
+    def stall_one_thread(deadline: float) -> bool:
+        if threading.get_ident() in slow_thread:
+            entered.set()
+            release.wait(10)
+        return deadline_passed(deadline)
+
+    monkeypatch.setattr(search_module, "_deadline_passed", stall_one_thread)
+    monkeypatch.setattr(search_module, "_PROGRESS_STEPS", 1)
+    done: list[set[str]] = []
+
+    def slow() -> None:
+        slow_thread.append(threading.get_ident())
+        done.append(_found(index, "sanctions"))
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    try:
+        assert entered.wait(10)  # the other thread is inside SQLite, mid-search
+        assert _found(index, "Каравии") == {"ru1"}  # answered meanwhile, not queued behind it
+        assert not done
+    finally:
+        release.set()
+        worker.join(10)
+    assert done == [{"en1"}]
+
+
+def test_the_index_file_goes_with_the_index():
+    import os
+
+    index = _index()
+    assert index._uri is not None
+    path = index._uri.removeprefix("file:").split("?")[0]
+    assert os.path.exists(path)
+    del index
+    import gc
+
+    gc.collect()
+    assert not os.path.exists(path)
+
+
+def test_the_dashboard_answers_a_refused_search_with_one_line_of_json(dashboard_app):
+    with TestClient(dashboard_app, base_url="http://127.0.0.1") as client:
+        response = client.get("/search", params={"q": " ".join(["a*"] * 500)},
+                              headers={"Accept": "application/json"})
+        assert response.status_code == 400
+        assert response.json() == {"error": {"status": 400, "title": "Bad request", "message":
+                                             f"the query has more than {MAX_WORDS} words; search for fewer at once"}}
+        page = client.get("/search", params={"q": " ".join(["a*"] * 500)})
+        assert page.status_code == 400 and "search for fewer at once" in page.text
