@@ -100,6 +100,7 @@ RANGES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("ingest.dedup.bands", _positive, "at least 1"),
     ("ingest.dedup.shingle", _positive, "at least 1"),
     ("report.confident_contradiction", _fraction, "between 0 and 1"),
+    ("web.page_cache_mb", _at_least(0), "0 or more"),
 )
 
 
