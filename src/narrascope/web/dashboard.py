@@ -81,6 +81,7 @@ class Dashboard:
         self._evidence: dict[str, dict] = {}
         self.recurring = view.recurring_groups()
         self.overview = view.overview()
+        self.cards = view.cards()
         self.story_outlets = {s.id: len({view.outlet(a) for a in s.articles if a in view.articles})
                               for s in view.stories}
         self.stories_by_size = sorted(view.stories, key=lambda s: (-len(s.articles), s.id))
