@@ -32,7 +32,7 @@ EDGE_COLOURS = {"publishes": "#8c95a3", "relays": "#1557b0", "cites": "#5b5f97",
                 "contradicts": "#b3261e"}
 NODE_FILLS = {"origin": "#ece9f6", "outlet": "#e3eefb", "claim": "#ffffff"}
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
-LABEL_WIDTH = 170  # the left margin where rows are named
+LABEL_WIDTH = 190  # the left margin where rows are named
 MAX_ROWS = 25  # outlets or stories in one chart; the rest are named in its description
 
 
@@ -86,8 +86,9 @@ def _day(value) -> date:
 def bucket_of(days: list[date], fine: str = "week") -> tuple[str, list[date]]:
     """The unit that fits the span of ``days`` and the start of every bucket from the first to the last.
 
-    ``fine="week"`` (stances): weeks up to 16 weeks, else months. ``fine="day"`` (stories): days up
-    to 92 days, weeks up to two years, else months. Empty buckets are kept: a gap is news too.
+    ``fine="week"`` (stances): weeks up to 16 weeks, months up to five years, else years.
+    ``fine="day"`` (stories): days up to 92 days, then weeks up to two years, then the same.
+    Empty buckets are kept: a gap is news too.
     """
     first, last = min(days), max(days)
     span = (last - first).days
@@ -96,7 +97,7 @@ def bucket_of(days: list[date], fine: str = "week") -> tuple[str, list[date]]:
     elif span <= (730 if fine == "day" else 112):
         unit = "week"
     else:
-        unit = "month"
+        unit = "month" if span <= 1830 else "year"
     start, out = _start(first, unit), []
     while start <= last:
         out.append(start)
@@ -107,29 +108,37 @@ def bucket_of(days: list[date], fine: str = "week") -> tuple[str, list[date]]:
 def _start(day: date, unit: str) -> date:
     if unit == "week":
         return day - timedelta(days=day.weekday())
-    return day.replace(day=1) if unit == "month" else day
+    return {"month": day.replace(day=1), "year": day.replace(month=1, day=1)}.get(unit, day)
 
 
 def _next(start: date, unit: str) -> date:
+    if unit == "year":
+        return start.replace(year=start.year + 1)
     if unit == "month":
         return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
     return start + timedelta(days=7 if unit == "week" else 1)
 
 
 def _label(start: date, unit: str) -> str:
-    return start.strftime("%Y-%m") if unit == "month" else start.isoformat()
+    return {"month": start.strftime("%Y-%m"), "year": str(start.year)}.get(unit, start.isoformat())
+
+
+def _short(start: date, unit: str, with_year: bool) -> str:
+    if unit == "year":
+        return str(start.year)
+    short = start.strftime("%b" if unit == "month" else "%d %b").lstrip("0")
+    return f"{short} {start.year}" if with_year else short
 
 
 def _axis(x0: float, step: float, y: float, buckets: list[date], unit: str) -> list[str]:
-    """Tick labels under the columns: at most about eight, evenly spaced, the first always, the year
-    when it changes."""
-    every = max(1, -(-len(buckets) // 8), -(-56 // int(step)))
+    """Tick labels under the columns: evenly spaced, at most one per 56 px, the first always, the
+    year where it changes."""
+    every = max(1, -(-len(buckets) // 8), -(-56 // max(1, int(step))))
     out, year = [], None
     for i, b in enumerate(buckets):
         if i % every:
             continue
-        short = b.strftime("%b" if unit == "month" else "%d %b").lstrip("0")
-        out.append(_text(x0 + i * step + step / 2, y, short if b.year == year else f"{short} {b.year}", "middle",
+        out.append(_text(x0 + i * step + step / 2, y, _short(b, unit, b.year != year), "middle",
                          ' fill="#626873" font-size="10"'))
         year = b.year
     return out
@@ -151,10 +160,11 @@ def stance_chart(view: CorpusView, thesis: Thesis) -> Markup | str:
     where they stand on ``thesis`` (the colour of the more frequent of support and oppose;
     ``mixed`` when they tie; ``discuss`` when the articles only discuss it)."""
     cells: dict[str, dict[date, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    days = []
+    days, undated = [], 0
     for stance in view.article_stances(thesis):
         article = view.articles[stance.article_id]
         if article.published is None:
+            undated += 1
             continue
         days.append(_day(article.published))
         cells[view.outlet(article.id)][days[-1]][stance.label] += 1
@@ -163,7 +173,7 @@ def stance_chart(view: CorpusView, thesis: Thesis) -> Markup | str:
     unit, buckets = bucket_of(days, "week")
     outlets = sorted(cells, key=lambda o: (-sum(sum(c.values()) for c in cells[o].values()), o))
     shown, rest = outlets[:MAX_ROWS], outlets[MAX_ROWS:]
-    step = max(14.0, min(60.0, 640 / len(buckets)))
+    step = max(4.0, min(60.0, 640 / len(buckets)))
     row, top = 24, 34
     width, height = LABEL_WIDTH + step * len(buckets) + 10, top + row * len(shown) + 30
     index = {b: i for i, b in enumerate(buckets)}
@@ -186,7 +196,8 @@ def stance_chart(view: CorpusView, thesis: Thesis) -> Markup | str:
                                   f' fill="{ink}" font-size="11"'))
     body += _axis(LABEL_WIDTH, step, height - 10, buckets, unit)
     desc = (f"Stance toward “{thesis.text}” by outlet and {unit}: each cell is one outlet's articles in that "
-            f"{unit}, coloured by the stance most of them take, with their number.{_overflow(rest)}")
+            f"{unit}, coloured by the stance most of them take, with their number.{_overflow(rest)}"
+            + (f" {undated} undated article{'s' * (undated != 1)} not drawn." if undated else ""))
     return _svg(width, height, f"Stance over time: {thesis.text}", desc, body)
 
 
@@ -227,35 +238,41 @@ def status_chart(view: CorpusView) -> Markup | str:
 
 
 def stories_chart(view: CorpusView, limit: int = 8) -> Markup | str:
-    """The largest stories, one row each on one time axis: articles per day (week or month on long spans)."""
+    """The largest stories, one row each: articles per day (per week or month on long stories), each
+    row on its own time axis, since stories months apart would each be a sliver on a shared one."""
     stories = sorted(view.stories, key=lambda s: (-len(s.articles), s.id))[:limit]
     dated = {s.id: [_day(a.published) for a in view.story_timeline(s) if a.published] for s in stories}
     stories = [s for s in stories if dated[s.id]]  # an undated story has no place on a time axis
     if not stories:
         return ""
-    unit, buckets = bucket_of([d for s in stories for d in dated[s.id]], "day")
-    index = {b: i for i, b in enumerate(buckets)}
-    step = max(3.0, min(40.0, 640 / len(buckets)))
-    row, top = 40, 10
-    width, height = LABEL_WIDTH + step * len(buckets) + 10, top + row * len(stories) + 18
+    plot, row = 560.0, 54
+    width, height = LABEL_WIDTH + plot + 10, row * len(stories) + 4
     body = []
     for r, story in enumerate(stories):
-        y = top + r * row
+        unit, buckets = bucket_of(dated[story.id], "day")
+        index = {b: i for i, b in enumerate(buckets)}
+        step = min(40.0, plot / len(buckets))
         per = Counter(index[_start(d, unit)] for d in dated[story.id])
         most = max(per.values())
-        body.append(f'<g><title>{escape(story.label)}: {len(story.articles)} articles</title>'
-                    + _text(LABEL_WIDTH - 8, y + row / 2, _clip(story.label or story.id, 24), "end")
-                    + _text(LABEL_WIDTH - 8, y + row / 2 + 13, f"{len(story.articles)} articles, at most {most}/{unit}",
+        base = r * row + row - 18  # the row's baseline
+        name = story.label or story.id
+        body.append(f"<g><title>{escape(name)}: {len(story.articles)} articles</title>"
+                    + _text(LABEL_WIDTH - 8, base - 16, _clip(name, 24), "end")
+                    + _text(LABEL_WIDTH - 8, base - 3, f"{len(story.articles)} articles, at most {most}/{unit}",
                             "end", ' fill="#626873" font-size="10"') + "</g>")
-        body.append(f'<line x1="{LABEL_WIDTH}" y1="{y + row - 4}" x2="{width - 10:.1f}" y2="{y + row - 4}" '
+        body.append(f'<line x1="{LABEL_WIDTH}" y1="{base}" x2="{LABEL_WIDTH + step * len(buckets):.1f}" y2="{base}" '
                     'stroke="#d9dce1"/>')
         for i, n in sorted(per.items()):
-            h = (row - 10) * n / most
-            body.append(_rect(LABEL_WIDTH + i * step + 0.5, y + row - 4 - h, max(step - 1, 1), h, "#44627f",
-                              f"{story.label}, {unit} of {_label(buckets[i], unit)}: {n} article{'s' * (n != 1)}"))
-    body += _axis(LABEL_WIDTH, step, height - 8, buckets, unit)
-    desc = (f"Articles per {unit} in the {len(stories)} largest stories, on one time axis; each row is scaled "
-            "to its own busiest period.")
+            h = (row - 24) * n / most
+            body.append(_rect(LABEL_WIDTH + i * step + 0.5, base - h, max(step - 1, 1), h, "#44627f",
+                              f"{name}, {unit} of {_label(buckets[i], unit)}: {n} article{'s' * (n != 1)}"))
+        ends = [_text(LABEL_WIDTH, base + 12, _short(buckets[0], unit, True), extra=' fill="#626873" font-size="10"')]
+        if step * len(buckets) >= 140:  # room for both dates
+            ends.append(_text(LABEL_WIDTH + step * len(buckets), base + 12, _short(buckets[-1], unit, True), "end",
+                              ' fill="#626873" font-size="10"'))
+        body += ends
+    desc = (f"Articles per day (per week or month on long stories) in the {len(stories)} largest stories; each "
+            "row has its own time axis, from the story's first article to its last, and its own scale.")
     return _svg(width, height, "Story timelines", desc, body)
 
 
