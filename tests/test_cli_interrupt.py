@@ -79,3 +79,36 @@ def test_ctrl_c_during_a_pooled_analyze_prints_one_line(pooled):
     assert done.returncode == 130
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr
     assert done.stderr.splitlines() == ["error: interrupted; everything committed before the interruption is kept"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("presses", [1, 2])
+def test_ctrl_c_stops_serve_without_a_traceback(tmp_path, presses):
+    """Once stops it gracefully; twice is uvicorn's force quit, which used to log a cancelled lifespan."""
+    import socket
+    import urllib.request
+
+    _records(tmp_path / "few.jsonl", 3)
+    env = {**os.environ, "PYTHONPATH": SRC}
+    subprocess.run([sys.executable, "-m", "narrascope", "ingest", "-q", "--db", "s.db", "few.jsonl"],
+                   cwd=tmp_path, env=env, check=True)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "narrascope", "serve", "--db", "s.db", "--port", str(port)],
+                            cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
+            break
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+    for _ in range(presses):
+        os.killpg(proc.pid, signal.SIGINT)
+        time.sleep(0.1)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert "Traceback" not in err and "Error" not in err, err
