@@ -157,3 +157,11 @@ def test_the_report_carries_the_charts_the_same_every_time(view):
     assert len(ids) == len(set(ids))
     for svg in svgs:
         parse(svg)
+
+
+def test_rows_past_the_limit_are_named_not_drawn(view, monkeypatch):
+    monkeypatch.setattr(charts, "MAX_ROWS", 1)
+    root = parse(charts.status_chart(view))
+    assert {t.split(":")[0] for t in marks(root)} == {"Alpha Daily"}  # the outlet with the most groups
+    desc = root.find(f"{SVG}desc").text
+    assert "Not drawn (2 more): Beta News, " in desc and HOSTILE in desc

@@ -156,7 +156,7 @@ def _verdict(counts: Counter) -> str:
 
 
 def stance_chart(view: CorpusView, thesis: Thesis) -> Markup | str:
-    """One row per outlet, one column per week or month: the outlet's articles in that period and
+    """One row per outlet, one column per week, month or year: the outlet's articles in that period and
     where they stand on ``thesis`` (the colour of the more frequent of support and oppose;
     ``mixed`` when they tie; ``discuss`` when the articles only discuss it)."""
     cells: dict[str, dict[date, Counter]] = defaultdict(lambda: defaultdict(Counter))
@@ -211,11 +211,13 @@ def status_chart(view: CorpusView) -> Markup | str:
         return ""
     rows.sort(key=lambda r: (-sum(r[1].values()), r[0]))
     shown, rest = rows[:MAX_ROWS], [r[0] for r in rows[MAX_ROWS:]]
-    statuses = [s for s in STATUS_COLOURS if any(r[1].get(s) for r in shown)]
+    known = [s for s in STATUS_COLOURS if any(r[1].get(s) for r in shown)]
+    statuses = known + sorted({s for r in shown for s in r[1] if s not in STATUS_COLOURS})  # a newer status: grey
+    colours = {s: STATUS_COLOURS.get(s, "#999999") for s in statuses}
     most = max(sum(r[1].values()) for r in shown)
     scale, row, top = 560 / most, 24, 34
     width, height = LABEL_WIDTH + 560 + 60, top + row * len(shown) + 8
-    body = _legend(LABEL_WIDTH, 14, STATUS_COLOURS, statuses)
+    body = _legend(LABEL_WIDTH, 14, colours, statuses)
     for r, (outlet, counts) in enumerate(shown):
         y, x = top + r * row, float(LABEL_WIDTH)
         body.append(_text(LABEL_WIDTH - 8, y + row / 2 + 4, _clip(outlet, 24), "end"))
@@ -223,7 +225,7 @@ def status_chart(view: CorpusView) -> Markup | str:
             n = counts.get(status, 0)
             if not n:
                 continue
-            body.append(_rect(x, y + 3, n * scale, row - 6, STATUS_COLOURS[status],
+            body.append(_rect(x, y + 3, n * scale, row - 6, colours[status],
                               f"{outlet}: {n} {status} claim group{'s' * (n != 1)}"))
             if n * scale >= 22:
                 body.append(_text(x + n * scale / 2, y + row / 2 + 4, str(n), "middle", ' fill="#fff" font-size="11"'))
