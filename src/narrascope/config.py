@@ -108,6 +108,7 @@ RANGES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("report.confident_contradiction", _fraction, "between 0 and 1"),
     ("engine.kind", _engine_kind, "local, serial, dask or dask://HOST:PORT"),
     ("engine.dask_workers", _positive, "at least 1"),
+    ("web.page_cache_mb", _at_least(0), "0 or more"),
 )
 
 

@@ -83,7 +83,7 @@ def test_report_leads_with_confident_contradictions_reason_first(contradiction_d
     assert collapsed.index("reopened in March") < collapsed.index("port&#39;s cargo")
     assert collapsed.count('class="badge unconfirmed"') == 2 and "confidence 0.62" in collapsed
     assert "<details class=\"candidates\" open" not in section
-    assert '<div class="card"><b>2</b>contradictions</div>' in html
+    assert '<div class="card"><b>2</b>contradictions (confidence ≥ 0.9)</div>' in html
     matrix = html[html.index('id="matrix"') : html.index('id="groups"')]
     assert matrix.count('class="cell-contradicts"') == 4
 
@@ -94,10 +94,10 @@ def test_report_honours_the_setting(contradiction_db):
     shown, collapsed = html[html.index('id="contradictions"') : html.index('id="matrix"')].split("<details")
     assert "$17.4 billion vs" in shown and "at odds about sanctions" not in shown
     assert "3 unconfirmed candidates (confidence below 0.95)" in collapsed and "at odds about sanctions" in collapsed
-    assert '<div class="card"><b>1</b>contradictions</div>' in html
+    assert '<div class="card"><b>1</b>contradictions (confidence ≥ 0.95)</div>' in html
     lenient = default_settings().replace({"report": {"confident_contradiction": 0.5}})
     html = _report(contradiction_db, lenient)
-    assert '<div class="card"><b>4</b>contradictions</div>' in html and "unconfirmed candidate" not in html
+    assert '<div class="card"><b>4</b>contradictions (confidence ≥ 0.5)</div>' in html and "unconfirmed candidate" not in html
 
 
 @pytest.mark.parametrize("value", [-0.1, 1.5])

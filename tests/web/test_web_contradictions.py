@@ -42,7 +42,7 @@ def test_overview_top_contradictions_and_collapsed_candidates(client):
     assert "2 unconfirmed candidates (confidence below 0.9) — not findings</summary>" in collapsed
     assert collapsed.count("unconfirmed</span>") == 2
     assert collapsed.index("reopened in March") < collapsed.index("port&#39;s cargo")
-    assert '<div class="card"><b>2</b>contradictions</div>' in html
+    assert '<div class="card"><b>2</b>contradictions (confidence ≥ 0.9)</div>' in html
     matrix = html[html.index('id="matrix"') : html.index('id="outlets"')]
     assert matrix.count('class="cell-contradicts"') == 4
 
@@ -68,7 +68,7 @@ def test_claim_page_labels_a_candidate_and_keeps_it_off_the_graph(client):
 def test_dashboard_honours_the_setting(contradiction_db):
     with _client(contradiction_db, 0.5) as c:
         html = c.get("/").text
-    assert '<div class="card"><b>4</b>contradictions</div>' in html and "unconfirmed candidate" not in html
+    assert '<div class="card"><b>4</b>contradictions (confidence ≥ 0.5)</div>' in html and "unconfirmed candidate" not in html
     with _client(contradiction_db, 0.99) as c:
         html = c.get("/").text
     assert "No claims contradict each other with confidence 0.99 or more." in html

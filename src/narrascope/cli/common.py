@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -83,7 +85,7 @@ def _common(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(db: str | None, config: str | None, quiet: bool, **kwargs: Any) -> None:
         code = 0
-        with _errors_to_exit():
+        with _interrupt_here_only(), _errors_to_exit():
             if db is not None and not db.strip():
                 raise NarrascopeError("--db is empty; give a SQLite file or a database URL")
             ctx = Context(db or os.environ.get("NARRASCOPE_DB") or DEFAULT_DB, config, quiet)
@@ -121,6 +123,31 @@ def _errors_to_exit():
     except KeyboardInterrupt:
         _error("interrupted; everything committed before the interruption is kept")
         sys.exit(EXIT_INTERRUPTED)
+
+
+@contextmanager
+def _interrupt_here_only():
+    """Ctrl-C interrupts this process only, not the workers of its pools.
+
+    A terminal sends SIGINT to every process of its group: each worker of a pool would raise
+    KeyboardInterrupt too and print its own traceback. With this handler (which forked workers
+    inherit) only this process raises; the pool, closed as the interruption unwinds, ends its
+    workers, and the user sees the one line of :func:`_errors_to_exit`.
+    """
+    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
+        yield
+        return
+    here = os.getpid()
+
+    def interrupt(signum, frame) -> None:
+        if os.getpid() == here:
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _error(message: str) -> None:

@@ -50,6 +50,11 @@ def serve(ctx: Context, host: str, port: int, token: str | None) -> int:
     url = f"http://{shown}:{port}/" + (f"?token={quote(token, safe='')}" if token else "")
     ctx.say(f"store:     {app.state.holder.store.display} ({dash.overview['articles']} articles)")
     click.echo(f"dashboard: {url}  (Ctrl-C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning" if ctx.quiet else "info",
-                access_log=not ctx.quiet, server_header=False)
+    # No lifespan task: a second Ctrl-C (uvicorn's force quit) would cancel it mid-wait and log
+    # the cancellation as a traceback. The store is closed here instead, however the server stops.
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning" if ctx.quiet else "info",
+                    access_log=not ctx.quiet, server_header=False, lifespan="off")
+    finally:
+        app.state.holder.close()
     return 0

@@ -1,4 +1,5 @@
-"""The self-contained HTML report: one file, inline CSS, no scripts or fonts from the network."""
+"""The self-contained HTML report: one file, inline CSS and SVG charts (:mod:`.charts`), no scripts or
+fonts from the network."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from .. import __version__
 from ..config import Settings, default_settings
 from ..store import SQLStore
+from . import charts
 from .views import CorpusView
 
 
@@ -28,6 +30,6 @@ def write_report(store: SQLStore, out: TextIO, settings: Settings | None = None)
     view = CorpusView(store, settings.enrich.min_checkworthiness, settings.report.confident_contradiction)
     articles = sorted(view.articles.values(), key=lambda a: (a.outlet or "", a.title or a.id))
     html = environment().get_template("report.html.j2").render(
-        view=view, articles=articles, profiles=view.profiles, css=css(), version=__version__)
+        view=view, articles=articles, profiles=view.profiles, css=css(), version=__version__, charts=charts)
     out.write(html)
     return len(articles)

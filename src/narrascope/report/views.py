@@ -119,7 +119,15 @@ class CorpusView:
     # -- overview ----------------------------------------------------------------------------------
 
     def overview(self) -> dict:
-        statuses = Counter(g.status for g in self.groups if len(g.claims) > 1 or g.status != "single-origin")
+        """Counts over the whole store, each by the definition the JSON export's records give it.
+
+        Claims are the check-worthy ones (the export's ``claims``); statuses count every claim
+        group (``claim_groups``), not only the recurring ones the matrix shows; contradictions
+        are the confident ``contradicts`` links between two of those claims; copies are the
+        articles with a ``duplicate_of``. tests/report/test_cards.py checks each against an export.
+        """
+        statuses = Counter(g.status for g in self.groups)
+        statuses = {s: statuses[s] for s in sorted(statuses, key=lambda s: (STATUS_ORDER.get(s, 9), s))}
         dates = sorted((a.published for a in self.articles.values() if a.published), key=_sort_date)
         return {
             "articles": len(self.articles),
@@ -128,7 +136,7 @@ class CorpusView:
             "stories": len(self.stories),
             "claims": len(self.claims),
             "claim_groups": len(self.groups),
-            "statuses": dict(statuses),
+            "statuses": statuses,
             "contradictions": len(self.contradictions()),  # confident ones only: candidates are no findings
             "contradiction_candidates": len(self.contradiction_candidates()),
             "theses": len(self.theses),
@@ -137,6 +145,15 @@ class CorpusView:
             "first": dates[0] if dates else None,
             "last": dates[-1] if dates else None,
         }
+
+    def cards(self) -> list[tuple[int, str]]:
+        """The overview's cards as (count, what), in the order both front ends show them."""
+        o = self.overview()
+        out = [(o["stories"], "stories"), (o["claims"], "check-worthy claims"), (o["claim_groups"], "claim groups")]
+        out += [(n, f"{status} claim groups") for status, n in o["statuses"].items()]
+        out += [(o["contradictions"], f"contradictions (confidence ≥ {self.confident_contradiction:g})"),
+                (o["copies"], "syndicated copies"), (o["techniques"], "technique spans")]
+        return out
 
     # -- stories -----------------------------------------------------------------------------------
 

@@ -2,10 +2,10 @@
 
 Every page is HTML that works without JavaScript; the provenance graph, the story timeline and
 the stance charts are drawn by vendored libraries (``static/vendor``, see ``vendor.sh``) over
-the same data the page shows as a table. Only GET routes exist, so nothing can change the
-store; all text from articles goes through Jinja's autoescaping. Errors, whatever raised them,
-come back as one shape: an HTML page, or ``{"error": {"status", "title", "message"}}`` to a
-client that asks for JSON.
+the same data the page shows as a table. Only GET routes exist (HEAD is answered like GET,
+without the body), so nothing can change the store; all text from articles goes through Jinja's
+autoescaping. Errors, whatever raised them, come back as one shape: an HTML page, or
+``{"error": {"status", "title", "message"}}`` to a client that asks for JSON.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from importlib import resources
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
@@ -30,7 +31,7 @@ from ..config import Settings, default_settings
 from ..report.html import css as report_css
 from .dashboard import Dashboard, DashboardHolder
 from .graph import provenance_graph
-from .guard import Guard
+from .guard import Guard, HeadAsGet
 from .search import Filters
 
 log = logging.getLogger("narrascope.web")
@@ -49,7 +50,19 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html", "j2"], default=True),  # article text is data, never markup
         trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.globals["version"] = __version__
+    env.globals["outlet_url"] = outlet_url
     return env
+
+
+def outlet_url(name: str) -> str:
+    """The URL of an outlet's page, whatever its name holds ("/", "?", "#", "%", spaces...).
+
+    Every character but letters, digits and ``-._~`` is percent-encoded, so a "/" in a name never
+    reads as a path step. A name of dots alone would still be a path step a browser resolves
+    (RFC 3986 section 5.2.4, encoded or not), so it goes in the query instead.
+    """
+    quoted = quote(name, safe="")
+    return f"/outlets/?name={quoted}" if not name.strip(".") else f"/outlets/{quoted}"
 
 
 def create_app(db: str, settings: Settings | None = None, token: str | None = None, *,
@@ -81,7 +94,7 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
             return JSONResponse({"error": {"status": status, "title": title, "message": message}}, status_code=status)
         html = env.get_template("error.html.j2").render(status=status, title=title, message=message,
                                                         ask_token=status == 401 and message != "wrong token")
-        headers = {"Allow": "GET"} if status == 405 else None
+        headers = {"Allow": "GET, HEAD"} if status == 405 else None
         return HTMLResponse(html, status_code=status, headers=headers)
 
     def missing(kind: str, ident: str) -> HTTPException:
@@ -91,7 +104,7 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
     async def http_error(request: Request, exc: HTTPException) -> Response:
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 405 else None
         if exc.status_code == 405:
-            message = "this dashboard only reads: it answers GET requests and nothing else"
+            message = "this dashboard only reads: it answers GET and HEAD requests and nothing else"
         elif exc.status_code == 404 and message == "Not Found":
             message = f"no page at {request.url.path}"
         return error(request, exc.status_code, message or TITLES.get(exc.status_code, "error"))
@@ -175,7 +188,9 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
         return page(request, make)
 
     @app.get("/outlets/{name:path}", response_class=HTMLResponse)
-    def outlet(request: Request, name: str):
+    def outlet(request: Request, name: str, by_name: Annotated[str | None, Query(alias="name")] = None):
+        name = name or by_name or ""  # see outlet_url: names of dots alone come as ?name=
+
         def make(dash: Dashboard) -> tuple[str, dict]:
             if name not in dash.profiles:
                 raise missing("outlet", name)
@@ -218,7 +233,8 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
         return page(request, make)
 
     app.add_middleware(KeptPages, holder=holder)
-    app.add_middleware(Guard, token=token, error=error)  # added last: runs first
+    app.add_middleware(Guard, token=token, error=error)
+    app.add_middleware(HeadAsGet)  # added last: runs first, so HEAD meets every rule GET meets
     return app
 
 
@@ -264,4 +280,4 @@ def _query_without_page(request: Request) -> str:
     return urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "page"])
 
 
-__all__ = ["Dashboard", "create_app", "environment"]
+__all__ = ["Dashboard", "create_app", "environment", "outlet_url"]

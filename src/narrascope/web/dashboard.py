@@ -81,11 +81,12 @@ class Dashboard:
         self._evidence: dict[str, dict] = {}
         self.recurring = view.recurring_groups()
         self.overview = view.overview()
+        self.cards = view.cards()
         self.story_outlets = {s.id: len({view.outlet(a) for a in s.articles if a in view.articles})
                               for s in view.stories}
         self.stories_by_size = sorted(view.stories, key=lambda s: (-len(s.articles), s.id))
         self.search = SearchIndex(self)
-        self.pages = PageCache()
+        self.pages = PageCache(int(settings.web.page_cache_mb * 1024 * 1024))
         self.built_seconds = time.perf_counter() - started
 
     # -- lookups the templates use -----------------------------------------------------------------
@@ -148,13 +149,21 @@ class Dashboard:
 
 
 class PageCache:
-    """Rendered pages of one reading of the store, least recently used dropped first."""
+    """Rendered pages of one reading of the store, least recently used dropped first.
 
-    # 256 pages of 10-60 KB: at most ~15 MB, next to the hundreds a 10,000-article reading takes.
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
+    Bounded by the bytes it keeps, not by the number of pages: an article page is as large as
+    the article, and a few hundred pages of one 7.5 MB article once took the server from 156 MB
+    to 888 MB. A page larger than the whole bound is served but never kept.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._pages: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._pages)
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -164,10 +173,18 @@ class PageCache:
             return body
 
     def put(self, key: str, body: bytes) -> None:
+        cost = len(body) + len(key)
+        if cost > self.max_bytes:
+            return
         with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self.bytes -= len(old) + len(key)
             self._pages[key] = body
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
+            self.bytes += cost
+            while self.bytes > self.max_bytes:
+                dropped_key, dropped = self._pages.popitem(last=False)
+                self.bytes -= len(dropped) + len(dropped_key)
 
 
 def _freeze() -> None:
