@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from narrascope.enrich.doc import Doc
 from narrascope.enrich.runner import enrich_articles
 from narrascope.enrich.techniques import CachedWords
 from narrascope.model import Article
@@ -93,3 +94,27 @@ def test_sentences_and_claims_are_embedded_once_in_the_enrich_pass(store, settin
     sentences = {text[s.start:s.end] for s in ann.sentences}
     assert not sentences & set(watching.seen)  # the lead sentences' vectors came from the store
     enrich_articles(store, settings.replace({"enrich": {"workers": 1}}), redo=True)  # kept keys are not added twice
+
+
+def test_a_sentence_a_claim_already_embedded_is_not_embedded_again():
+    from narrascope.enrich.techniques import _sentence_vectors
+
+    class Counting:
+        name, dim = "counting", 2
+
+        def __init__(self):
+            self.seen = []
+
+        def embed(self, texts):
+            self.seen.extend(texts)
+            return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    text = "Brenn's council approved a road budget. Work starts in May."
+    doc = Doc.of(Article(id="a", text=text, language="en"))
+    doc.keep_vectors([(0, 39)], np.array([[9.0, 9.0]], dtype=np.float32))  # the claim, embedded before
+    counting = Counting()
+    spans = [(0, 39), (40, 59)]
+    got = _sentence_vectors(doc, spans, [text[s:e] for s, e in spans], counting)
+    assert counting.seen == ["Work starts in May."]
+    assert got.tolist() == [[9.0, 9.0], [19.0, 1.0]]
+    assert _sentence_vectors(Doc.of(Article(id="b", text="", language="en")), [], [], counting).shape == (0, 2)

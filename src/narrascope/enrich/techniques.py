@@ -64,8 +64,8 @@ def find_techniques(docs: list[Doc]) -> None:
     for doc in docs:
         spans = [(s.start, s.end) for s in doc.sentences if s.end > s.start]
         texts = [doc.text[s:e] for s, e in spans]
-        vectors = embedder.embed(texts)  # kept: links and stances read the sentences' vectors
-        doc.keep_vectors(spans, vectors)
+        vectors = _sentence_vectors(doc, spans, texts, embedder)
+        doc.keep_vectors(spans, vectors)  # kept: links and stances read the sentences' vectors
         embedder.sentences = dict(zip(texts, vectors, strict=True))
         try:
             found = detector.detect(doc.text, spans, language=doc.article.language, embedder=embedder,
@@ -73,3 +73,15 @@ def find_techniques(docs: list[Doc]) -> None:
         finally:
             embedder.sentences = {}
         doc.techniques = [TechniqueSpan(doc.id, t.start, t.end, t.technique, round(float(t.score), 4)) for t in found]
+
+
+def _sentence_vectors(doc: Doc, spans: list[tuple[int, int]], texts: list[str], embedder) -> np.ndarray:
+    """The vectors of the sentences: those an earlier component kept for the same span (a claim is
+    most often a whole sentence, embedded by check-worthiness) are taken as they are, by the same
+    embedder; only the rest are embedded."""
+    kept = doc.vectors or {}
+    missing = [i for i, span in enumerate(spans) if span not in kept]
+    fresh = iter(embedder.embed([texts[i] for i in missing]) if missing else ())
+    rows = [kept[span] if span in kept else next(fresh) for span in spans]
+    return np.vstack(rows).astype(np.float32, copy=False) if rows else np.zeros((0, embedder.dim), np.float32)
+
