@@ -165,3 +165,16 @@ def test_rows_past_the_limit_are_named_not_drawn(view, monkeypatch):
     assert {t.split(":")[0] for t in marks(root)} == {"Alpha Daily"}  # the outlet with the most groups
     desc = root.find(f"{SVG}desc").text
     assert "Not drawn (2 more): Beta News, " in desc and HOSTILE in desc
+
+
+def test_articles_of_no_known_outlet_take_no_row_in_the_stance_chart(tmp_path):
+    store = SQLStore(str(tmp_path / "n.db"))
+    for aid, outlet in (("k1", "Alpha Daily"), ("u1", None), ("u2", None)):
+        store.add_article(Article(aid, f"Karavia is drifting away from Russia, {aid} says.", outlet=outlet,
+                                  published=DAY0, language="en"))
+    store.add_theses([THESIS])
+    store.save_stances([Stance("t1", aid, "support", 0.8) for aid in ("k1", "u1", "u2")], "test")
+    root = parse(charts.stance_chart(CorpusView(store), THESIS))
+    assert list(marks(root)) == ["Alpha Daily, week of 2025-03-03: 1 article — support 1"]
+    assert "(unknown outlet)" not in [t.text for t in root.iter(f"{SVG}text")]
+    assert "2 articles of no known outlet not drawn" in root.find(f"{SVG}desc").text

@@ -160,9 +160,12 @@ def stance_chart(view: CorpusView, thesis: Thesis) -> Markup | str:
     where they stand on ``thesis`` (the colour of the more frequent of support and oppose;
     ``mixed`` when they tie; ``discuss`` when the articles only discuss it)."""
     cells: dict[str, dict[date, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    days, undated = [], 0
+    days, undated, unnamed = [], 0, 0
     for stance in view.article_stances(thesis):
         article = view.articles[stance.article_id]
+        if not article.outlet:  # articles of no known outlet are not pooled into one that takes a stance
+            unnamed += 1
+            continue
         if article.published is None:
             undated += 1
             continue
@@ -197,7 +200,8 @@ def stance_chart(view: CorpusView, thesis: Thesis) -> Markup | str:
     body += _axis(LABEL_WIDTH, step, height - 10, buckets, unit)
     desc = (f"Stance toward “{thesis.text}” by outlet and {unit}: each cell is one outlet's articles in that "
             f"{unit}, coloured by the stance most of them take, with their number.{_overflow(rest)}"
-            + (f" {undated} undated article{'s' * (undated != 1)} not drawn." if undated else ""))
+            + (f" {undated} undated article{'s' * (undated != 1)} not drawn." if undated else "")
+            + (f" {unnamed} article{'s' * (unnamed != 1)} of no known outlet not drawn." if unnamed else ""))
     return _svg(width, height, f"Stance over time: {thesis.text}", desc, body)
 
 
