@@ -18,6 +18,7 @@ ARTICLES = [
     Article("ru1", "Каравия отказалась от российских кредитов. Правительство Каравии заявило об этом в среду.",
             title="Каравия и кредиты", outlet="Орда", language="ru"),
     Article("ru2", "Власти говорят о Каравийском пути и о газе, а не о газетах.", outlet="Орда", language="ru"),
+    Article("ru3", "Береговая охрана пришла к берёзовой роще.", outlet="Орда", language="ru"),
     Article("en1", "The council approved new sanctions on Tuesday. Sanctioning banks was discussed.",
             title="Sanctions approved", outlet="Brenn Daily", language="en"),
     # Many words starting with "a": a prefix standing for more than the bound.
@@ -141,3 +142,14 @@ def test_the_dashboard_answers_a_refused_search_with_one_line_of_json(dashboard_
                                              f"the query has more than {MAX_WORDS} words; search for fewer at once"}}
         page = client.get("/search", params={"q": " ".join(["a*"] * 500)})
         assert page.status_code == 400 and "search for fewer at once" in page.text
+
+
+def test_e_and_yo_are_one_letter_to_search(index):
+    from narrascope.web.search import _yo_spellings
+
+    assert _yo_spellings("берез") == ["берез", "берёз", "бёрез", "бёрёз"]
+    assert _found(index, "березовой") == {"ru3"}  # typed with е, written with ё
+    assert _found(index, "берёзовая") == {"ru3"}
+    marked = {t for h in index.search("березовой", Filters()).articles for t, w in h.parts if w}
+    assert marked == {"берёзовой"}  # "Береговая" shares the letters бере- but not the stem
+

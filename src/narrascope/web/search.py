@@ -175,14 +175,31 @@ class Vocabulary:
         stem = stem_ru(word)
         if len(stem) < _MIN_STEM:
             return []
-        candidates = self.starting(stem, 10 * MAX_EXPANSIONS)  # stems are prefixes of their words
-        return [t for t in candidates if is_russian_word(t) and self._stem(t) == stem]
+        # Stems are prefixes of their words, written with е where the word may have ё ("всё",
+        # "ещё"): each е of the stem is looked up both ways (at most 3 of them: 8 prefixes).
+        candidates = []
+        for prefix in _yo_spellings(stem):
+            candidates += self.starting(prefix, 10 * MAX_EXPANSIONS)
+        return [t for t in dict.fromkeys(candidates) if is_russian_word(t) and self._stem(t) == stem]
 
     def _stem(self, word: str) -> str:
         found = self._stems.get(word)
         if found is None:
             found = self._stems[word] = stem_ru(word)
         return found
+
+
+def _yo_spellings(stem: str, most: int = 3) -> list[str]:
+    """``stem`` with each of its first ``most`` е written as е and as ё."""
+    spellings = [""]
+    seen = 0
+    for ch in stem:
+        if ch == "е" and seen < most:
+            seen += 1
+            spellings = [s + v for s in spellings for v in ("е", "ё")]
+        else:
+            spellings = [s + ch for s in spellings]
+    return spellings
 
 
 def _fold(word: str) -> str:
