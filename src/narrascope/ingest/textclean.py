@@ -19,7 +19,6 @@ are known: a date in a related-headlines list or a name in a comment is not the 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,12 +27,22 @@ from datetime import datetime
 from ..model import RemovedLine
 from . import cues
 from .dates import dateline
+from .textlines import (
+    Line,
+    credit_cue,
+    credit_end,
+    is_credit,
+    is_prompt,
+    is_prose,
+    line_key,
+    make_line,
+    normalize_line,
+    offer_site,
+    site_of,
+    titled_with_site,
+)
 
 _WORD = cues.WORD
-_TERMINAL = re.compile(r"""[.!?…;:。！？]["'”»“)\]」』]*$|[.!?…]\s*\[\d+\]$""")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_DIGITS = re.compile(r"\d+")
-_URL = re.compile(r"https?://\S+")
 # Lines of a header (above the article, not page furniture) in which a masthead is looked for:
 # the masthead, the headline, a standfirst.
 MASTHEAD_HEADER_LINES = 3
@@ -41,7 +50,6 @@ MASTHEAD_HEADER_LINES = 3
 # without a year in the last 10 lines names the site or its publisher in 49 of 52 pages; further
 # up, in 7 of 20: there it is mostly a picture's credit in a list of other articles.
 FOOTER_LINES = 10
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 @dataclass(slots=True)
@@ -90,37 +98,6 @@ class Cleaned:
 _PAGE_ZONES = frozenset({"tail", "comments"})
 
 
-@dataclass(slots=True)
-class _Line:
-    no: int
-    text: str
-    words: int
-    terminal: bool
-    bullet: bool
-    reason: str | None = None  # why the line is removed (what it is)
-    zone: str | None = None  # where it sits: "tail" or "comments" (kept apart from the reason)
-    # Metadata this line offers; lifted once the zones are known.
-    author: str | None = None
-    date: datetime | None = None
-    outlet: str | None = None
-    outlet_stated: bool = False  # a footer or "Discover more from X" says it; a crumb only suggests
-    site: str | None = None  # "sitename: X" in a metadata header
-    url: str | None = None
-    masthead: bool = False  # shaped like a site's name; where it sits decides (see _mark_masthead)
-    credit_like: bool = False  # a "©" line that names no year: a footer below the article, else a credit
-    cut: str | None = None  # the site's name cut off the end of the title line
-
-
-def normalize_line(line: str) -> str:
-    line = unicodedata.normalize("NFC", line)
-    return _SPACES.sub(" ", line).strip()
-
-
-def line_key(line: str) -> str:
-    """What makes two lines "the same line" across files: case, digits and spacing ignored."""
-    return _DIGITS.sub("0", " ".join(normalize_line(line).casefold().split()))
-
-
 def repeated_lines(texts: Iterable[str], min_files: int, opts: CleanOptions | None = None) -> frozenset[str]:
     """Keys of the non-prose lines that occur in at least ``min_files`` of ``texts``."""
     opts = opts or CleanOptions()
@@ -128,8 +105,8 @@ def repeated_lines(texts: Iterable[str], min_files: int, opts: CleanOptions | No
     for text in texts:
         keys = set()
         for raw in text.splitlines():
-            line = _make_line(0, normalize_line(raw))
-            if line.text and not _is_prose(line, opts):
+            line = make_line(0, normalize_line(raw))
+            if line.text and not is_prose(line, opts):
                 keys.add(line_key(line.text))
         counts.update(keys)
     return frozenset(k for k, n in counts.items() if n >= min_files)
@@ -140,10 +117,10 @@ class TextCleaner:
         self.opts = options or CleanOptions()
 
     def clean(self, text: str, *, repeated: frozenset[str] = frozenset()) -> Cleaned:
-        lines = [_make_line(no, normalize_line(raw)) for no, raw in enumerate(text.splitlines(), 1)]
+        lines = [make_line(no, normalize_line(raw)) for no, raw in enumerate(text.splitlines(), 1)]
         lines = [line for line in lines if line.text]
         out = Cleaned(paragraphs=[])
-        prose = [i for i, line in enumerate(lines) if _is_prose(line, self.opts)]
+        prose = [i for i, line in enumerate(lines) if is_prose(line, self.opts)]
         first_prose = prose[0] if prose else len(lines)
 
         for i, line in enumerate(lines):
@@ -174,20 +151,20 @@ class TextCleaner:
     # -- single-line furniture -------------------------------------------------------------
 
     def _furniture(
-        self, line: _Line, *, in_header: bool, near_end: bool, repeated: frozenset[str]
+        self, line: Line, *, in_header: bool, near_end: bool, repeated: frozenset[str]
     ) -> str | None:
         """Why ``line`` is furniture on its own (or None); notes the metadata it offers."""
         text, opts = line.text, self.opts
-        prose = _is_prose(line, opts)
+        prose = is_prose(line, opts)
         short = line.words <= opts.short_max_words
         if not _WORD.search(text):
             return "navigation"  # separators, arrows, lone bullets
         if cues.COMMENTS_LINE.match(text) or cues.TAIL_LINE.match(text):
-            _offer_site(line)
+            offer_site(line)
             return "tail"
         if not prose and cues.only_nav_words(text):
             return "prompt"
-        if _credit_cue(line, opts):  # before footers: a credit may carry a "©"
+        if credit_cue(line, opts):  # before footers: a credit may carry a "©"
             return "photo-credit"
         if line.words <= 30 and (
             cues.COPYRIGHT_START.match(text) or (not prose and cues.COPYRIGHT.search(text))
@@ -197,10 +174,10 @@ class TextCleaner:
             # credit: decided once the article's place is known (see _mark_credits).
             line.credit_like = not cues.FOOTER_NOTICE.search(text)
             return "prompt"
-        if line.words <= 20 and _is_prompt(text, prose=prose, short=short, near_end=near_end):
-            _offer_site(line)
+        if line.words <= 20 and is_prompt(text, prose=prose, short=short, near_end=near_end):
+            offer_site(line)
             return "prompt"
-        if _credit_end(line, opts):
+        if credit_end(line, opts):
             return "photo-credit"
         if not prose and line.words <= 8 and (byline := cues.BYLINE.match(text)):
             name = cues.author_name(byline.group("name"))
@@ -212,7 +189,7 @@ class TextCleaner:
             return "dateline"
         if not prose and cues.TAGS_LINE.match(text):
             return "navigation"
-        if not prose and cues.is_breadcrumb(text) and not _titled_with_site(text):
+        if not prose and cues.is_breadcrumb(text) and not titled_with_site(text):
             line.outlet = cues.outlet_from_crumbs(text)
             return "navigation"
         if in_header and cues.DOMAIN.match(text):
@@ -236,7 +213,7 @@ class TextCleaner:
 
     # -- zones -----------------------------------------------------------------------------
 
-    def _main_block(self, lines: list[_Line]) -> tuple[int, int]:
+    def _main_block(self, lines: list[Line]) -> tuple[int, int]:
         """The stretch of lines richest in prose: the article, with what sits inside it.
 
         Each prose line scores its word count, every other line a fixed penalty; the best
@@ -248,7 +225,7 @@ class TextCleaner:
         for i, line in enumerate(lines):
             gain = (
                 line.words
-                if (not line.reason and _is_prose(line, self.opts))
+                if (not line.reason and is_prose(line, self.opts))
                 else -self.opts.block_line_penalty
             )
             if run <= 0:
@@ -258,10 +235,10 @@ class TextCleaner:
                 best, best_span = run, (run_start, i + 1)
         return best_span
 
-    def _mark_tails(self, lines: list[_Line]) -> None:
+    def _mark_tails(self, lines: list[Line]) -> None:
         """After a list label, drop the headline-like lines that follow; after comments, drop all."""
         n = len(lines)
-        prose_words = [line.words if _is_prose(line, self.opts) else 0 for line in lines]
+        prose_words = [line.words if is_prose(line, self.opts) else 0 for line in lines]
         total = sum(prose_words) or 1
         i = 0
         while i < n:
@@ -302,12 +279,12 @@ class TextCleaner:
                 line.reason = line.reason or "tail"
                 line.zone = line.zone or "tail"
 
-    def _headline_like(self, line: _Line) -> bool:
+    def _headline_like(self, line: Line) -> bool:
         if line.bullet:
             return not line.terminal or line.words <= self.opts.short_max_words
-        return not _is_prose(line, self.opts) and line.words <= 20
+        return not is_prose(line, self.opts) and line.words <= 20
 
-    def _mark_after(self, lines: list[_Line], end: int) -> None:
+    def _mark_after(self, lines: list[Line], end: int) -> None:
         """After the body: non-sentences are page tail; once a labelled tail opens, so is the rest.
 
         A byline right after the last sentence ("Original author: ...") is still the article's;
@@ -318,10 +295,10 @@ class TextCleaner:
             opened = opened or line.zone is not None
             if opened:
                 line.zone = line.zone or "tail"
-            if not line.reason and not _is_prose(line, self.opts):
+            if not line.reason and not is_prose(line, self.opts):
                 line.reason = "tail"
 
-    def _lift_metadata(self, lines: list[_Line], start: int, out: Cleaned) -> None:
+    def _lift_metadata(self, lines: list[Line], start: int, out: Cleaned) -> None:
         """Author and date from the first line offering one outside the page's tails and comments.
 
         A menu label near the top ("Trending", "Sections") opens a run that reaches the first
@@ -347,14 +324,14 @@ class TextCleaner:
         out.site = next((line.site for line in lines[:start] if line.site), None)
         out.url = next((line.url for line in article if line.url), None)
 
-    def _mark_credits(self, lines: list[_Line], start: int, end: int) -> None:
+    def _mark_credits(self, lines: list[Line], start: int, end: int) -> None:
         """A "©" line without a year credits a picture unless it is in the page's footer."""
         footer = max(end, len(lines) - FOOTER_LINES)
         for line in lines[:footer]:
             if line.credit_like:
                 line.reason, line.outlet, line.outlet_stated = "photo-credit", None, False
 
-    def _mark_masthead(self, lines: list[_Line], start: int, end: int) -> None:
+    def _mark_masthead(self, lines: list[Line], start: int, end: int) -> None:
         """The site's name printed on a line of its own: at the top of the page, or as its last line.
 
         At the top only when it is the first line not already page furniture and a headline
@@ -369,23 +346,23 @@ class TextCleaner:
             and header[0].masthead
             and any(self._title_like(line) for line in header[1:])
         ):
-            header[0].outlet = _site_of(header[0].text)
+            header[0].outlet = site_of(header[0].text)
         last = lines[-1] if lines else None
         if last is not None and last.masthead and len(lines) - 1 >= end and last.zone is None:
-            last.outlet = _site_of(last.text)
+            last.outlet = site_of(last.text)
 
-    def _title_like(self, line: _Line) -> bool:
+    def _title_like(self, line: Line) -> bool:
         opts = self.opts
         return (
             not line.masthead
             and opts.title_min_words <= line.words <= opts.title_max_words
-            and not _is_credit(line, opts, any_length=True)
+            and not is_credit(line, opts, any_length=True)
         )
 
-    def _mark_header(self, lines: list[_Line], start: int, out: Cleaned) -> None:
+    def _mark_header(self, lines: list[Line], start: int, out: Cleaned) -> None:
         """Before the body: the headline is the nearest non-sentence above it; other non-sentences go."""
         opts = self.opts
-        header = [line for line in lines[:start] if not line.reason and not _is_prose(line, opts)]
+        header = [line for line in lines[:start] if not line.reason and not is_prose(line, opts)]
         # The site's name as a whole word: "St" must not rule out a headline with "St.-Georgs".
         masthead = re.compile(rf"(?<!\w){re.escape(out.outlet)}(?!\w)", re.I) if out.outlet else None
         title_line = None
@@ -395,7 +372,7 @@ class TextCleaner:
             text = split[0] if split else line.text
             if masthead and masthead.search(text):
                 continue  # the site's name or tagline printed above the headline
-            if line.zone in _PAGE_ZONES or _is_credit(line, opts, any_length=True):
+            if line.zone in _PAGE_ZONES or is_credit(line, opts, any_length=True):
                 continue  # a caption or a listed headline is never the article's title
             if opts.title_min_words <= line.words <= opts.title_max_words:
                 title_line = line
@@ -409,19 +386,19 @@ class TextCleaner:
         if title_line is not None:
             out.title = title_line.text
 
-    def _mark_repeats_within(self, lines: list[_Line]) -> None:
+    def _mark_repeats_within(self, lines: list[Line]) -> None:
         """A short line printed twice on one page (a repeated title, a doubled credit) goes once."""
         seen: set[str] = set()
         for line in lines:
             if line.reason:
                 continue
             key = line_key(line.text)
-            if key in seen and not _is_prose(line, self.opts):
+            if key in seen and not is_prose(line, self.opts):
                 line.reason = "repeated"
             seen.add(key)
 
 
-def _header_run(lines: list[_Line], start: int) -> int:
+def _header_run(lines: list[Line], start: int) -> int:
     """Where the tail run that reaches the body's first line begins (``start`` when none does)."""
     run = start
     while run > 0 and lines[run - 1].zone == "tail":
@@ -429,75 +406,3 @@ def _header_run(lines: list[_Line], start: int) -> int:
     return run
 
 
-def _make_line(no: int, text: str) -> _Line:
-    return _Line(
-        no=no,
-        text=text,
-        words=_count_words(text),
-        terminal=bool(_TERMINAL.search(text)),
-        bullet=bool(cues.BULLET.match(text)),
-    )
-
-
-def _count_words(text: str) -> int:
-    words = len(_WORD.findall(_URL.sub("url", text)))  # an address is one word, however long
-    if _CJK.search(text):  # no spaces between words: about two characters make a word
-        words = max(words, len(_CJK.findall(text)) // 2)
-    return words
-
-
-def _is_prose(line: _Line, opts: CleanOptions) -> bool:
-    return line.words >= opts.prose_min_words and (line.terminal or line.words >= opts.prose_long_words)
-
-
-def _is_prompt(text: str, *, prose: bool, short: bool, near_end: bool) -> bool:
-    start = cues.PROMPT_START.match(text)
-    if not (start or (short and cues.PROMPT_END.search(text))):
-        return False
-    if not prose:
-        return True
-    # A sentence may open with a cue word and be reporting ("Advertisement spending fell",
-    # "Follow us on this story, the mayor told..."): it is a prompt only when the cue is a label
-    # ("Advertisement: ..."), the rest speaks to the reader ("Subscribe to our newsletter...")
-    # or it closes the page.
-    rest = text[start.end() :] if start else text
-    return near_end or bool(start and cues.LABEL_MARK.match(rest)) or bool(cues.READER.search(rest))
-
-
-def _is_credit(line: _Line, opts: CleanOptions, *, any_length: bool = False) -> bool:
-    return _credit_cue(line, opts, any_length=any_length) or _credit_end(line, opts, any_length=any_length)
-
-
-def _credit_cue(line: _Line, opts: CleanOptions, *, any_length: bool = False) -> bool:
-    """A picture credit by its words: a "Photo:" prefix, or an agency named in a short line."""
-    # A prefix decides it even on a long caption: sentences do not open with "Photo:".
-    if (any_length or line.words <= opts.credit_max_words) and cues.CREDIT_START.match(line.text):
-        return True
-    short = line.words <= opts.short_max_words
-    return short and not _is_prose(line, opts) and bool(cues.CREDIT_ANYWHERE.search(line.text))
-
-
-def _credit_end(line: _Line, opts: CleanOptions, *, any_length: bool = False) -> bool:
-    """A caption closed by "/ Agency" or "(c) Name"; sentences end in punctuation instead."""
-    if line.terminal or not (any_length or line.words <= opts.credit_max_words):
-        return False
-    credit = cues.CREDIT_END.search(line.text)
-    # The caption is a phrase, not a crumb ("Home / World") or a footer ("© 2025 Name").
-    return credit is not None and _count_words(line.text[: credit.start()].split(" / ")[0]) >= 4
-
-
-def _site_of(text: str) -> str:
-    domain = cues.DOMAIN.match(text)
-    return domain.group("domain").lower() if domain else cues.site_name(text)
-
-
-def _titled_with_site(text: str) -> bool:
-    """A headline with the site's name after it ("Talks resume | The Harbour Times"), not a crumb."""
-    split = cues.site_suffix(text)
-    return split is not None and not cues.is_breadcrumb(split[0]) and len(split[0].split()) >= 3
-
-
-def _offer_site(line: _Line) -> None:
-    site = cues.SITE_FROM.match(line.text)
-    if site and not cues.SUBSCRIPTION.search(site.group("site")):
-        line.outlet, line.outlet_stated = cues.site_name(site.group("site")), True
