@@ -208,7 +208,7 @@ def test_database_passwords_are_never_shown():
 
 
 def test_iter_articles_pages_through_the_table(store, monkeypatch):
-    import narrascope.store.sql as sql
+    import narrascope.store.articles as sql
 
     monkeypatch.setattr(sql, "PAGE_SIZE", 2)
     for i in range(5):

@@ -16,9 +16,10 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from ..model import Article
+from .articles import StoreStats
 from .memory import MemoryStore
 from .protocols import EnrichStore, LinkStore, NarrativesStore
-from .sql import DEFAULT_DB, SQLStore, StoreStats, database_url, display_name
+from .sql import DEFAULT_DB, SQLStore, database_url, display_name
 
 
 @runtime_checkable
