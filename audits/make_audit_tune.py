@@ -71,9 +71,9 @@ def pairs(export: Path, outdir: Path) -> None:
     sys.path.insert(0, str(REPO / "src"))
     from narrascope.config import load_settings
     from narrascope.embeddings import USEEmbedder
-    from narrascope.link.pairmodel import load_relation_model
     from narrascope.link.runner import relate_params
     from narrascope.link.views import judge_texts
+    from narrascope.models.registry import load_relation_model
 
     data = json.loads(export.read_text(encoding="utf-8"))
     events = json.loads((outdir / "events.json").read_text(encoding="utf-8"))

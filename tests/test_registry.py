@@ -5,9 +5,9 @@ import pytest
 
 from narrascope.enrich.doc import Doc
 from narrascope.enrich.techniques import find_techniques
-from narrascope.link.pairmodel import FixedRelationModel, load_relation_model
+from narrascope.link.pairmodel import FixedRelationModel
 from narrascope.model import Article
-from narrascope.models.registry import MODELS, Registry
+from narrascope.models.registry import MODELS, Registry, load_relation_model
 
 
 def test_each_model_is_built_once_and_a_key_picks_a_variant():

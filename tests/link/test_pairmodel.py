@@ -10,9 +10,9 @@ from narrascope.link.pairmodel import (
     PairInput,
     RoutedRelationModel,
     USEPairHead,
-    load_relation_model,
     pair_features,
 )
+from narrascope.models.registry import load_relation_model
 
 
 def test_routing_sends_english_pairs_to_the_first_model_and_the_rest_to_the_second():

@@ -29,9 +29,9 @@ from ..config import default_settings
 from ..embeddings import get_embedder
 from ..enrich.quantities import find_quantities
 from ..link.claims import ClaimItem, link_claims
-from ..link.pairmodel import load_relation_model
 from ..link.relate import ClaimView
 from ..model import Article, Claim, Quantity
+from ..models.registry import load_relation_model
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _NAMES = ("Aralia", "Borvia", "Celdor", "Dunmark", "Estavia", "Fendor", "Galicor", "Harvania", "Ilyria", "Jorvik",

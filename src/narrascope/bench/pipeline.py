@@ -176,7 +176,7 @@ def command(data: str | None, at_least: int, theses: int, workers: int, config: 
     from ..config import load_settings
     from ..embeddings import get_embedder
     from ..engine import LocalEngine
-    from ..link.pairmodel import load_relation_model
+    from ..models.registry import load_relation_model
     from ..store import SQLStore
 
     settings = load_settings(config)

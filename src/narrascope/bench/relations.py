@@ -29,9 +29,10 @@ import numpy as np
 
 from ..config import load_settings
 from ..embeddings import USEEmbedder
-from ..link.pairmodel import LABELS, PairInput, load_relation_model
+from ..link.pairmodel import LABELS, PairInput
 from ..link.runner import relate_params
 from ..link.views import judge_texts, relate_texts
+from ..models.registry import load_relation_model
 from ..training import pairs as pd
 from . import dataset_dir
 from .audit import audit_rows, group_purity, prf

@@ -66,9 +66,9 @@ def checkworthy(ctx: Context, input_path: str, output_path: str) -> int:
 def relate(ctx: Context, input_path: str, output_path: str) -> int:
     """How claim b bears on claim a: same, supports, contradicts, related or unrelated, and why."""
     from ..embeddings import get_embedder
-    from ..link.pairmodel import load_relation_model
     from ..link.runner import relate_params
     from ..link.views import relate_texts
+    from ..models.registry import load_relation_model
 
     embedder, params = get_embedder(ctx.settings.link.embedder), relate_params(ctx.settings)
     model = load_relation_model(ctx.settings.link.relation_model)

@@ -28,6 +28,7 @@ from ..model import RemovedLine
 from . import cues
 from .dates import dateline
 from .textlines import (
+    CleanOptions,
     Line,
     credit_cue,
     credit_end,
@@ -50,32 +51,6 @@ MASTHEAD_HEADER_LINES = 3
 # without a year in the last 10 lines names the site or its publisher in 49 of 52 pages; further
 # up, in 7 of 20: there it is mostly a picture's credit in a list of other articles.
 FOOTER_LINES = 10
-
-
-@dataclass(slots=True)
-class CleanOptions:
-    # Prose starts at this many words. 8 separates sentences from headlines and menu rows in the
-    # trafilatura evaluation pages (see `narrascope bench textclean`).
-    prose_min_words: int = 8
-    # A line with no closing punctuation still counts as prose when it is this long.
-    prose_long_words: int = 25
-    # Lines of up to this many words can be furniture (prompts, credits, crumbs).
-    short_max_words: int = 12
-    # A line with a credit prefix ("Photo: ...") or a closing "/ Agency" is a credit up to this
-    # many words: captions run longer than prompts. Dev F1 .858 at 12, .859 from 20 to 40.
-    credit_max_words: int = 30
-    # Titles are lines of this many words (inclusive range).
-    title_min_words: int = 2
-    title_max_words: int = 30
-    # A run of at least this many headline-like lines at the very end is a related-links list.
-    trailing_run_min: int = 4
-    # What a line that is not prose costs the main block. On the trafilatura pages F1 rises from
-    # .833 (3) to .849 (8) and .852 (12), then flattens while recall keeps falling (bench textclean).
-    block_line_penalty: float = 12.0
-    # Share of the page's prose that must precede a "Comments" label for it to end the article.
-    comments_min_share: float = 0.5
-    # A short line present in this many files of one outlet is site furniture.
-    repeat_min_files: int = 3
 
 
 @dataclass(slots=True)

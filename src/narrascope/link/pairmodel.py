@@ -163,20 +163,8 @@ def weak_reader(model: RelationModel, pair: PairInput) -> bool:
     return isinstance(model, USEPairHead)
 
 
-def load_relation_model(name: str = "shipped") -> RelationModel:
-    """The relation model ``name`` names, built once per process (:mod:`narrascope.models.registry`,
-    where a test gives a double): ``shipped`` (the cross-encoder for English, the USE head for the
-    rest), ``use`` (the USE head for every pair) or ``none`` (no model: relations from similarity
-    and figures only)."""
-    from ..models.registry import MODELS
-
-    if name not in ("shipped", "use", "none"):
-        raise ConfigError(f"link.relation_model: unknown model {name!r} (shipped, use or none)")
-    return MODELS.get("relation", name)
-
-
 def build_relation_model(name: str = "shipped") -> RelationModel:
-    """A new relation model ``name`` (see :func:`load_relation_model`)."""
+    """A new relation model ``name`` (see :func:`narrascope.models.registry.load_relation_model`)."""
     if name == "shipped":
         from .crossencoder import CrossEncoderNLI
 

@@ -16,10 +16,11 @@ from ..config import Settings
 from ..embeddings import Embedder, get_embedder
 from ..enrich.canonical import clean_name, phonetic_key
 from ..model import Annotations, Article
+from ..models.registry import load_relation_model
 from ..store.protocols import LinkStore
 from .claims import claim_items, link_claims
 from .groups import build_groups
-from .pairmodel import RelationModel, load_relation_model
+from .pairmodel import RelationModel
 from .relate import RelateParams
 from .stories import Item, StoryParams, assign
 from .vectors import VectorCache, span_key, unit

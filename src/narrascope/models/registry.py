@@ -117,3 +117,16 @@ class Registry:
 
 _MISSING = object()
 MODELS = Registry(FACTORIES)
+
+
+def load_relation_model(name: str = "shipped"):
+    """The relation model ``name`` names, built once per process (a test gives a double with
+    :meth:`Registry.override`): ``shipped`` (the cross-encoder for English, the USE head for the
+    rest), ``use`` (the USE head for every pair) or ``none`` (no model: relations from similarity
+    and figures only)."""
+    from ..errors import ConfigError
+
+    if name not in ("shipped", "use", "none"):
+        raise ConfigError(f"link.relation_model: unknown model {name!r} (shipped, use or none)")
+    return MODELS.get("relation", name)
+

@@ -208,7 +208,7 @@ def build_reader(settings, embedder: Embedder, model: StanceModel | None = None,
     """The reader the settings name (``link.relation_model``); ``model``: an FNC stance model
     other than the shipped one (benchmarks that retrain it); ``relation``: a relation model other
     than the one the settings name (with ``link.relation_model = "none"`` none is used)."""
-    from ..link.pairmodel import load_relation_model
+    from ..models.registry import load_relation_model
 
     name = settings.link.relation_model
     if name == "none":

@@ -37,7 +37,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
@@ -46,7 +46,13 @@ from ..link.stories import as_utc
 from .stemming import is_russian_word, stem_ru
 
 if TYPE_CHECKING:
-    from .dashboard import Dashboard
+    from ..report.views import CorpusView
+
+
+class _Reading(Protocol):
+    """What the index reads of the dashboard: its view of the corpus."""
+
+    view: CorpusView
 
 # Marks around matched words in snippets: private-use characters no article contains, turned
 # into <mark> by the template after escaping (never inserted as markup here).
@@ -214,7 +220,7 @@ def _fold(word: str) -> str:
 
 
 class SearchIndex:
-    def __init__(self, dash: Dashboard) -> None:
+    def __init__(self, dash: _Reading) -> None:
         view = dash.view
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         # Metadata lives in plain tables keyed by the FTS rowid: filtering on an FTS table's own
