@@ -133,3 +133,39 @@ def test_adding_an_article_keeps_story_ids(demo, tmp_path):
     assert report.new_articles == 1
     after = {s.id for s in store.stories_with_articles()}
     assert before <= after
+
+
+def test_an_ingest_is_not_kept_waiting_while_the_relation_model_reads(tmp_path, monkeypatch):
+    """The stage works out its links before it takes the store's write lock: a writer arriving
+    while the model reads goes straight in (here with a busy timeout of one second)."""
+    import narrascope.store.sql as sql
+    from narrascope.link.pairmodel import FixedRelationModel
+    from narrascope.model import Article
+
+    db = str(tmp_path / "n.db")
+    store = SQLStore(db)
+    settings = default_settings()
+    for aid, outlet, text in (
+        ("a", "Harbour Times", "Karavia's parliament approved a budget of 4 billion dollars on Monday, "
+                               "the finance minister Ivan Petrov said."),
+        ("b", "Tarsk Daily", "The finance minister Ivan Petrov said Karavia's parliament approved a budget "
+                             "of 4 billion dollars on Monday."),
+    ):
+        store.add_article(Article(aid, text, title=f"Budget {aid}", outlet=outlet, language="en"))
+    enrich_articles(store, settings.replace({"enrich": {"workers": 1}}))
+
+    class Interrupting(FixedRelationModel):
+        def probabilities(self, pairs):
+            if not self.calls:
+                monkeypatch.setattr(sql, "SQLITE_BUSY_MS", 1000)
+                other = SQLStore(db)
+                assert other.add_article(Article("c", "A late story about the harbour.", outlet="Wire"))
+                other.close()
+            return super().probabilities(pairs)
+
+    model = Interrupting(default=(0.95, 0.04, 0.01))
+    report = link_all(store, settings, model=model)
+    assert model.calls and report.links >= 1 and report.new_articles == 2  # "c" came after the plan
+    assert {a.id for a in store.iter_articles()} == {"a", "b", "c"}
+    again = link_all(store, settings, model=FixedRelationModel(default=(0.95, 0.04, 0.01)))
+    assert again.new_articles == 1 and again.links == report.links

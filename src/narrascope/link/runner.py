@@ -4,6 +4,11 @@ Stories are incremental: only articles without a story are placed, existing stor
 ids. Claim links and groups are recomputed over all check-worthy claims, because a new article
 can confirm or contradict any earlier claim; the vectors are cached, so a rerun embeds only
 what is new.
+
+Everything is worked out first from what the store holds, without holding its write lock (the
+relation model takes most of the stage's time), then written in one transaction: a concurrent
+``ingest`` waits only for the writing. When another ``analyze`` placed articles in stories
+meanwhile, the plan is made again inside the transaction, from what that run wrote.
 """
 
 from __future__ import annotations
@@ -57,35 +62,94 @@ def link_all(store: LinkStore, settings: Settings, *, embedder: Embedder | None 
              model: RelationModel | None = None) -> LinkReport:
     """Stories, claim links, groups. ``model`` defaults to the one ``link.relation_model`` names."""
     embedder = embedder or get_embedder(settings.link.embedder)
-    cache = VectorCache(store, embedder)
-    report = LinkReport()
+    model = model or load_relation_model(settings.link.relation_model)
     pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
+    plan = _plan(store, embedder, pairs, settings, model)
     with store.transaction():
-        report.new_articles, report.stories = _place_in_stories(store, cache, pairs, story_params(settings))
-        _link_and_group(store, cache, pairs, settings, report, model)
-    return report
+        if store.story_of_articles() != plan.placed_before:  # another run linked meanwhile
+            plan = _plan(store, embedder, pairs, settings, model)
+        plan.write(store)
+    return plan.report
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What the stage will write, worked out without writing."""
+
+    placed_before: dict[str, str]
+    vectors: PendingVectors
+    stories: list
+    members: list[tuple[str, str, float]]
+    links: list
+    groups: list
+    report: LinkReport
+
+    def write(self, store) -> None:
+        self.vectors.flush()
+        if self.members:
+            store.save_stories(self.stories, self.members)
+        store.replace_claim_links(self.links)
+        store.replace_claim_groups(self.groups)
+
+
+def _plan(store, embedder: Embedder, pairs, settings: Settings, model: RelationModel) -> _Plan:
+    vectors = PendingVectors(store)
+    cache = VectorCache(vectors, embedder)
+    report = LinkReport()
+    placed_before = store.story_of_articles()
+    placed = dict(placed_before)
+    touched, members, report.stories = _place_in_stories(store, cache, pairs, placed, story_params(settings))
+    report.new_articles = sum(1 for a, _ in pairs if a.id not in placed_before)
+    links, groups = _link_and_group(store, cache, pairs, placed, settings, report, model)
+    return _Plan(placed_before, vectors, touched, members, links, groups, report)
+
+
+class PendingVectors:
+    """The store's vector cache as the plan sees it: vectors made now are kept here and written
+    with the rest (those another run stored meanwhile are not written twice)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.pending: dict[tuple[str, str], dict[str, np.ndarray]] = {}
+
+    def load_vectors(self, model: str, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
+        found = self.store.load_vectors(model, kind, keys)
+        waiting = self.pending.get((model, kind), {})
+        found.update((k, waiting[k]) for k in keys if k in waiting and k not in found)
+        return found
+
+    def save_vectors(self, model: str, kind: str, vectors: dict[str, np.ndarray]) -> None:
+        self.pending.setdefault((model, kind), {}).update(vectors)
+
+    def flush(self) -> None:
+        for (model, kind), vectors in self.pending.items():
+            stored = self.store.load_vectors(model, kind, list(vectors))
+            self.store.save_vectors(model, kind, {k: v for k, v in vectors.items() if k not in stored})
+        self.pending = {}
 
 
 def _place_in_stories(
-    store, cache: VectorCache, pairs: list[tuple[Article, Annotations]], params: StoryParams
-) -> tuple[int, int]:
-    placed = store.story_of_articles()
+    store, cache: VectorCache, pairs: list[tuple[Article, Annotations]], placed: dict[str, str],
+    params: StoryParams,
+) -> tuple[list, list[tuple[str, str, float]], int]:
+    """Places the articles without a story (``placed`` is updated); returns the stories touched,
+    the new memberships and the number of stories."""
     new = [(a, ann) for a, ann in pairs if a.id not in placed]
     stories = store.load_stories()
-    if new:
-        vectors = cache.article_vectors(new)
-        items = [
-            Item(a.id, v, story_names(a, ann), a.published) for (a, ann), v in zip(new, vectors, strict=True)
-        ]
-        members = assign(items, stories, params)
-        touched = {sid for _, sid, _ in members}
-        by_id = {a.id: (a, ann) for a, ann in pairs}
-        placed.update({aid: sid for aid, sid, _ in members})
-        for story in stories:
-            if story.id in touched:
-                story.label = _label(story.id, story.centroid, placed, by_id, cache)
-        store.save_stories([s for s in stories if s.id in touched], members)
-    return len(new), len(stories)
+    if not new:
+        return [], [], len(stories)
+    vectors = cache.article_vectors(new)
+    items = [
+        Item(a.id, v, story_names(a, ann), a.published) for (a, ann), v in zip(new, vectors, strict=True)
+    ]
+    members = assign(items, stories, params)
+    touched = {sid for _, sid, _ in members}
+    by_id = {a.id: (a, ann) for a, ann in pairs}
+    placed.update({aid: sid for aid, sid, _ in members})
+    for story in stories:
+        if story.id in touched:
+            story.label = _label(story.id, story.centroid, placed, by_id, cache)
+    return [s for s in stories if s.id in touched], members, len(stories)
 
 
 def story_names(article: Article, ann: Annotations) -> frozenset[str]:
@@ -105,15 +169,15 @@ def _label(story_id: str, centroid: np.ndarray, placed: dict[str, str], by_id, c
     return best.title or best.text[:80]
 
 
-def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report: LinkReport,
-                    model: RelationModel | None) -> None:
+def _link_and_group(store, cache: VectorCache, pairs, placed: dict[str, str], settings: Settings,
+                    report: LinkReport, model: RelationModel) -> tuple[list, list]:
     entities = list(store.iter_entities())
     names = {e.id: e.name for e, _ in entities}
     span_names: dict[str, list[tuple[int, int, str]]] = {}
     for entity, mentions in entities:
         for m in mentions:
             span_names.setdefault(m.article_id, []).append((m.start, m.end, entity.name))
-    items = claim_items(pairs, settings.enrich.min_checkworthiness, names, store.story_of_articles())
+    items = claim_items(pairs, settings.enrich.min_checkworthiness, names, placed)
     vectors = cache.vectors(
         "span",
         [
@@ -121,14 +185,12 @@ def _link_and_group(store, cache: VectorCache, pairs, settings: Settings, report
             for i in items
         ],
     )
-    model = model or load_relation_model(settings.link.relation_model)
     links = link_claims(items, vectors, relate_params(settings), k=settings.link.neighbours, model=model,
                         model_neighbours=settings.link.model_neighbours, screen=settings.link.screen)
-    store.replace_claim_links(links)
     originals = {a.id: a for a, _ in pairs}
     annotations = {a.id: ann for a, ann in pairs}
     by_claim = {i.claim.id: (i.claim, i.article, annotations[i.article.id]) for i in items}
     groups = build_groups(links, by_claim, originals, span_names, settings.report.confident_contradiction)
-    store.replace_claim_groups(groups)
     report.claims, report.links, report.groups = len(items), len(links), len(groups)
     report.contradictions = sum(1 for link in links if link.relation == "contradicts")
+    return links, groups
