@@ -335,3 +335,12 @@ def test_matches_are_sorted_inside_the_text_and_disjoint(tokens, pub):
         assert pub is not None or not t.relative
     for a, b in itertools.pairwise(got):
         assert a.end <= b.start
+
+
+@pytest.mark.parametrize("published", [date(1, 1, 1), date(9999, 12, 31), datetime(1, 1, 1, 0, 0)])
+def test_a_placeholder_publication_date_anchors_nothing_and_breaks_nothing(published):
+    text = "The bridge opens in May, next week, and on 31 December 2026; it closed on 1 January 2001, last year."
+    got = find_times(text, published)
+    assert all(not t.relative for t in got)  # nothing resolved against a placeholder date
+    assert {(text[t.start:t.end], t.value.isoformat()) for t in got} == {
+        ("31 December 2026", "2026-12-31"), ("1 January 2001", "2001-01-01")}

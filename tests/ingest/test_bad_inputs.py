@@ -594,3 +594,17 @@ def test_nul_bytes_and_lone_surrogates_cost_only_a_warning(tmp_path):
     assert sorted(w.split(": ", 1)[1] for w in report.warnings if "unstorable" in w) == [
         "unstorable characters: 1 NUL character(s) removed",
         "unstorable characters: 2 lone surrogate(s) replaced by U+FFFD"]
+
+
+def test_a_placeholder_publication_date_is_left_empty_with_a_warning(tmp_path):
+    lines = [{"id": f"p{n}", "text": f"{GOOD_TEXT} ({n})", "outlet": "Harbour News", "published": when}
+             for n, when in enumerate(["0001-01-01", "9999-12-31T00:00:00", "2024-05-01", "1970-01-01"])]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in lines) + "\n", encoding="utf-8")
+    store = SQLStore.memory()
+    report = ingest_paths([str(path)], store, default_settings())
+    assert len(report.added) == 4 and not report.errors
+    dates = {a.external_id: a.published and a.published.date().isoformat() for a in store.iter_articles()}
+    assert dates == {"p0": None, "p1": None, "p2": "2024-05-01", "p3": "1970-01-01"}
+    placeholders = [w for w in report.warnings if "no publication date" in w]
+    assert len(placeholders) == 2 and "'0001-01-01'" in placeholders[0]

@@ -392,13 +392,18 @@ def find_times(text: str, published: datetime | date | None, language: str | Non
     Without ``published``, relative expressions and dates without a year are left out. English and
     Russian rules always both run; ``language`` is accepted for symmetry with the other finders."""
     pub = published.date() if isinstance(published, datetime) else published
+    if pub is not None and not 1 < pub.year < 9999:  # placeholder dates (0001-01-01, 9999-12-31) anchor nothing
+        pub = None
     present = {trigger: trigger.search(text) is not None for trigger in {t for _, _, t in _RULES if t}}
     candidates: list[tuple[int, int, _Period]] = []
     for pattern, rule, trigger in _RULES:
         if trigger is not None and not present[trigger]:
             continue
         for m in pattern.finditer(text):
-            period = rule(text, pub, m)
+            try:
+                period = rule(text, pub, m)
+            except (ValueError, OverflowError):  # a date past the calendar's ends ("31 December 9999" + 1 day)
+                continue
             if period is not None:
                 start = m.start("x") if "x" in pattern.groupindex else m.start()
                 candidates.append((start, m.end(), period))

@@ -27,6 +27,9 @@ from .outlets import OutletOptions, domain_of
 from .raw import RawDoc
 from .textclean import CleanOptions, TextCleaner
 
+# Years a stated publication date may have: dates in text are read in the same range (dates.py).
+PUBLISHED_YEARS = (1900, 2100)
+
 
 @dataclass(frozen=True, slots=True)
 class ExtractOptions:
@@ -106,6 +109,10 @@ def _prepare(raw: RawDoc, opts: ExtractOptions, repeated: frozenset[str]) -> Pre
         date = parse_iso(str(meta["published"]))
         if date is None:
             warnings.append(f"published {meta['published']!r} is not a date I can read; left empty")
+        elif not PUBLISHED_YEARS[0] <= date.year <= PUBLISHED_YEARS[1]:
+            # A database's placeholder (0001-01-01, 9999-12-31) dates nothing; 1970-01-01 is in range.
+            warnings.append(f"published {meta['published']!r} is no publication date (year outside "
+                            f"{PUBLISHED_YEARS[0]}-{PUBLISHED_YEARS[1]}); left empty")
         else:
             stated["published"] = date
 
