@@ -96,6 +96,17 @@ def test_export_to_stdout_and_to_a_folder(tmp_path, corpus):
     assert result.exit_code == 2 and "is a folder" in result.stderr
 
 
+def test_an_export_or_report_never_overwrites_a_database(tmp_path, corpus):
+    db = tmp_path / "n.db"
+    run("ingest", "--db", db, corpus / "good.txt")
+    before = db.read_bytes()
+    for args in (("export", "--format", "csv"), ("report",)):
+        result = run(*args, "--db", db, "-o", db)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"error: {db}: is a database; an export or report never overwrites one: give another file name\n"
+    assert db.read_bytes()[:16] == before[:16] and run("status", "--db", db).exit_code == 0
+
+
 def test_export_tables_and_graphs(tmp_path, corpus):
     from xml.etree import ElementTree
 

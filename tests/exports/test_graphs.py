@@ -32,10 +32,13 @@ def parse(store, graph, fmt):
         nodes = {n.get("id"): attrs(n, "node", "label") for n in root.iterfind(".//g:node", GEXF)}
         edges = [(e.get("source"), e.get("target"), attrs(e, "edge", "weight"))
                  for e in root.iterfind(".//g:edge", GEXF)]
-        assert all(e.get("label") == e.find(".//g:attvalue[@for='relation']", GEXF).get("value")
+        # label and kind (what GEXF 1.3 keeps parallel edges apart by) both name the relation
+        assert all(e.get("label") == e.get("kind") == e.find(".//g:attvalue[@for='relation']", GEXF).get("value")
                    for e in root.iterfind(".//g:edge", GEXF))
     else:
         keys = {(k.get("id"), k.get("for")) for k in root.iterfind("g:key", GRAPHML)}
+        assert {k.get("attr.type") for k in root.iterfind("g:key", GRAPHML)} <= {
+            "boolean", "int", "long", "float", "double", "string"}, "GraphML's own types only"
 
         def attrs(el, domain):
             values = {d.get("key"): d.text for d in el.iterfind("g:data", GRAPHML)}

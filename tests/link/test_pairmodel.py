@@ -101,3 +101,9 @@ def test_the_shipped_use_head_covers_russian():
     head = USEPairHead.load()
     p = head.probabilities([PairInput("Министр ушёл в отставку в пятницу.", "Министр подал в отставку.", "ru", "ru")])
     assert p.shape == (1, 3) and abs(float(p.sum()) - 1.0) < 1e-5
+
+
+def test_onnx_threads_read_the_first_number_of_omp_num_threads():
+    from narrascope.link.onnxgraph import _threads
+
+    assert [_threads(v) for v in ("4", "4,2", " 2 ,1", "", "auto", "-1")] == [4, 4, 2, 0, 0, 0]

@@ -201,6 +201,9 @@ def _open_output(output: str, *, binary: bool = False):
     path = Path(output)
     if path.is_dir():
         raise NarrascopeError("is a folder; give a file name", source=output)
+    if _is_database(path):  # `-o narrascope.db` would replace the store itself with the export
+        raise NarrascopeError("is a database; an export or report never overwrites one: give another file name",
+                              source=output)
     tmp = path.with_name(path.name + ".partial")
     try:
         with ExitStack() as stack:
@@ -213,3 +216,13 @@ def _open_output(output: str, *, binary: bool = False):
         raise NarrascopeError(f"cannot write ({exc.strerror or exc})", source=output) from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _is_database(path: Path) -> bool:
+    """A SQLite database file (the store or any other), by its first bytes."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+

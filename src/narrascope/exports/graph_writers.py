@@ -30,11 +30,16 @@ def _attr(value) -> str:
     return quoteattr(xml_text(value))
 
 
+# GraphML's attribute types (int, long, float, double, boolean, string) for ours.
+_GRAPHML_TYPES = {"integer": "long"}
+
+
 def write_graphml(graph: Graph, store, out: TextIO) -> int:
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(f'<graphml xmlns="{GRAPHML_NS}">\n')
     for domain, attrs in (("node", graph.node_attrs), ("edge", graph.edge_attrs)):
         for name, kind, _ in attrs:
+            kind = _GRAPHML_TYPES.get(kind, kind)
             out.write(f'  <key id="{name}" for="{domain}" attr.name="{name}" attr.type="{kind}"/>\n')
     out.write(f'  <graph id="{graph.name}" edgedefault="directed">\n')
     count = 0
@@ -81,7 +86,9 @@ def write_gexf(graph: Graph, store, out: TextIO) -> int:
         weight = edge.attrs.get("weight")
         extra = f' weight="{float(weight)!r}"' if weight is not None else ""
         relation = edge.attrs.get("relation")
-        extra += f" label={_attr(relation)}" if relation is not None else ""
+        # GEXF 1.3 keeps parallel edges apart by kind: an outlet relying on a source as a speaker
+        # and as a cited report are two edges, not one merged by Gephi.
+        extra += f" label={_attr(relation)} kind={_attr(relation)}" if relation is not None else ""
         out.write(f'      <edge id="e{i}" source={_attr(edge.source)} target={_attr(edge.target)}{extra}>'
                   f"{_gexf_values(edge.attrs, 'weight')}</edge>\n")
     out.write("    </edges>\n  </graph>\n</gexf>\n")

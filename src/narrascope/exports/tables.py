@@ -132,7 +132,7 @@ TABLES: dict[str, Table] = {t.name: t for t in (
         ("language", "string", "language code (en, ru...)"),
         ("url", "string", "address of the article, when known"),
         ("path", "string", "file it was read from"),
-        ("source_format", "string", "input format it was read from (txt, html, jsonl, warc, rss...)"),
+        ("source_format", "string", "what the text was read as: text (plain text, or a record's text field), html (a page), html-fragment (a feed item's HTML)"),
         ("external_id", "string", "id the input gave it (a JSONL record's id)"),
         ("word_count", "integer", "words in the text"),
         ("duplicate_of", "string", "id of the article this one is a copy of, empty when original"),

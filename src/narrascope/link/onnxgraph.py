@@ -42,13 +42,20 @@ class OnnxEncoder:
         options = ort.SessionOptions()
         # In a pool worker held to one native thread (engine.one_thread), so is the model; in the
         # main process ONNX Runtime takes one thread per core, as numpy's BLAS does.
-        options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
+        options.intra_op_num_threads = _threads(os.environ.get("OMP_NUM_THREADS", ""))
         options.inter_op_num_threads = 1
         graph = _Graph().build(embed, layers, head, heads)
         self._session = ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
     def run(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return self._session.run(["probs"], {"ids": ids, "types": types, "mask": mask})[0]
+
+
+def _threads(setting: str) -> int:
+    """The first number of an ``OMP_NUM_THREADS`` value ("4" or OpenMP's nested "4,2"); 0 (one per
+    core) for anything else."""
+    first = setting.split(",")[0].strip()
+    return int(first) if first.isdigit() else 0
 
 
 class _Graph:
