@@ -17,9 +17,10 @@ RU = "Это очередной фейк западных СМИ. Наша ве�
 def test_enrich_finds_the_same_techniques_as_a_second_parse(store, settings):
     store.add_article(Article(id="en1", text=LOADED, language="en", outlet="A"))
     store.add_article(Article(id="ru1", text=RU, language="ru", outlet="B"))
-    enrich_articles(store, settings.replace({"enrich": {"workers": 1}}))
+    enriched = enrich_articles(store, settings.replace({"enrich": {"workers": 1}}))
     assert not store.articles_needing(STAGE, VERSION)  # done in the enrich pass
     stored = {(t.article_id, t.start, t.end, t.technique) for t in store.list_techniques()}
+    assert enriched.summary().endswith(f", {len(store.list_techniques())} technique span(s)")
     detector = TechniqueDetector.load()
     again = set()
     for aid, text, lang in (("en1", LOADED, "en"), ("ru1", RU, "ru")):
@@ -29,15 +30,18 @@ def test_enrich_finds_the_same_techniques_as_a_second_parse(store, settings):
     assert ("en1", "labelling_fake") in {(a, t) for a, _, _, t in stored}
     report = analyze_narratives(store, settings)
     assert report.technique_articles == 0  # nothing left for the narratives stage
+    assert "technique" not in report.summary()  # it says nothing of work it did not do
 
 
 def test_without_the_component_the_narratives_stage_finds_them(store, settings):
     store.add_article(Article(id="en1", text=LOADED, language="en", outlet="A"))
     components = [c for c in settings.enrich.components if c != "techniques"]
-    enrich_articles(store, settings.replace({"enrich": {"workers": 1, "components": components}}))
+    enriched = enrich_articles(store, settings.replace({"enrich": {"workers": 1, "components": components}}))
     assert store.articles_needing(STAGE, VERSION) == ["en1"] and not store.list_techniques()
+    assert "technique" not in enriched.summary()
     report = analyze_narratives(store, settings)
     assert report.technique_articles == 1 and store.list_techniques()
+    assert f"{len(store.list_techniques())} technique span(s) in 1 article(s)" in report.summary()
 
 
 class Counting:

@@ -46,11 +46,14 @@ class EnrichReport:
     articles: int = 0
     claims: int = 0
     entities: int = 0
+    techniques: int | None = None  # None: the "techniques" component did not run
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
+        found = "" if self.techniques is None else f", {self.techniques} technique span(s)"
         return (
             f"enriched {self.articles} article(s): {self.claims} candidate claim(s), {self.entities} entities"
+            + found
         )
 
 
@@ -100,6 +103,9 @@ def enrich_articles(
         done += len(batch)
         report.articles += len(batch)
         report.claims += sum(len(a.claims) for a in batch)
+        spans = [len(found) for _, found, _ in done_chunk if found is not None]
+        if spans:
+            report.techniques = (report.techniques or 0) + sum(spans)
         report.notes.extend(f"{a.article_id}: {n}" for a in batch for n in a.notes)
         if progress:
             progress(done, len(ids))

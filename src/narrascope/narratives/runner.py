@@ -32,9 +32,11 @@ class NarrativesReport:
     outlets: int = 0  # outlets whose profile and stance tallies were stored
 
     def summary(self) -> str:
+        # Techniques are found in the enrich pass; this stage looks for them only where it did not.
+        found = (f"{self.techniques} technique span(s) in {self.technique_articles} article(s), "
+                 if self.technique_articles else "")
         return (f"narratives: {self.new_theses} new thesis(es), {self.stances} stance(s) computed, "
-                f"{self.techniques} technique span(s) in {self.technique_articles} article(s), "
-                f"{self.outlets} outlet profile(s)")
+                f"{found}{self.outlets} outlet profile(s)")
 
 
 def parse_theses(texts: list[str]) -> list[Thesis]:
