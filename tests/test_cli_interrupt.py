@@ -112,3 +112,43 @@ def test_ctrl_c_stops_serve_without_a_traceback(tmp_path, presses):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 0
     assert "Traceback" not in err and "Error" not in err, err
+
+
+@pytest.mark.slow
+def test_sigterm_stops_serve_and_removes_the_search_index(tmp_path, demo_db):
+    """SIGTERM (systemd, docker stop, kill) ends serve as Ctrl-C does: quietly, the index's temporary
+    folder removed. uvicorn re-raises the signal after its shutdown, which used to kill the process
+    before any cleanup."""
+    import socket
+    import urllib.request
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "PYTHONPATH": SRC, "TMPDIR": str(tmp)}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "narrascope", "serve", "--db", demo_db, "--port", str(port)],
+                            cwd=tmp_path, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=the", timeout=5).read()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+                time.sleep(0.1)
+        assert b"snippet" in page
+        folders = list(tmp.glob("narrascope-search-*"))
+        assert len(folders) == 1 and (folders[0] / "index.db").exists(), folders
+        os.killpg(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 0, (proc.returncode, err)
+    assert "Traceback" not in err and "Error" not in err, err
+    assert list(tmp.glob("narrascope-search-*")) == []

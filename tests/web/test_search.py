@@ -153,3 +153,22 @@ def test_e_and_yo_are_one_letter_to_search(index):
     marked = {t for h in index.search("березовой", Filters()).articles for t, w in h.parts if w}
     assert marked == {"берёзовой"}  # "Береговая" shares the letters бере- but not the stem
 
+
+
+def test_marker_characters_in_an_article_do_not_move_the_highlight():
+    """U+E000/U+E001 are search's own hit marks; scraped icon-font text may hold them too."""
+    icons = Article("icon1", "bridge \ue000will open in May. Icon \ue001 text",
+                    title="Icon \ue001 news \ue000", outlet="Brenn Daily", language="en")
+    claims = {"c1": SimpleNamespace(id="c1", article_id="icon1", checkworthiness=0.9, start=0, end=len(icons.text))}
+    view = SimpleNamespace(articles={icons.id: icons}, claims=claims, stances=[],
+                           claim_text=lambda cid: icons.text[claims[cid].start:claims[cid].end])
+    index = SearchIndex(SimpleNamespace(view=view))
+    for field_name in ("articles", "claims"):
+        hits = getattr(index.search("bridge", Filters()), field_name)
+        assert len(hits) == 1, field_name
+        assert [t for t, w in hits[0].parts if w] == ["bridge"], (field_name, hits[0].parts)
+        text = "".join(t for t, _ in hits[0].parts)
+        assert "will open in May. Icon" in text and "\ue000" not in text and "\ue001" not in text
+    title_hits = index.search("news", Filters()).articles
+    assert [[t for t, w in h.parts if w] for h in title_hits] == [["news"]]
+    assert _found(index, "will") == {"icon1"}  # the mark no longer glues itself to the next word

@@ -54,9 +54,11 @@ class _Reading(Protocol):
 
     view: CorpusView
 
-# Marks around matched words in snippets: private-use characters no article contains, turned
-# into <mark> by the template after escaping (never inserted as markup here).
+# Marks around matched words in snippets: private-use characters, turned into <mark> by the
+# template after escaping (never inserted as markup here). Scraped icon-font text may hold them
+# too, so the index gets its titles and texts through :func:`_unmarked`: these marks are search's only.
 HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
+_NOT_A_MARK = str.maketrans({HIT_OPEN: "\ufffd", HIT_CLOSE: "\ufffd"})
 SNIPPET_TOKENS = 24
 # A title hit counts four times a body hit: a word in the headline says what the article is about.
 TITLE_WEIGHT = 4.0
@@ -253,9 +255,10 @@ class SearchIndex:
         self._db.executemany("INSERT INTO stances VALUES (?, ?, ?)", [
             (s.thesis_id, row_of[s.article_id], s.label) for s in view.stances if s.article_id in row_of])
         self._db.executemany("INSERT INTO arts_fts (rowid, title, body) VALUES (?, ?, ?)",
-                             ((i, a.title or "", a.text) for i, a in enumerate(view.articles.values(), 1)))
+                             ((i, _unmarked(a.title or ""), _unmarked(a.text))
+                              for i, a in enumerate(view.articles.values(), 1)))
         self._db.executemany("INSERT INTO claims_fts (rowid, body) VALUES (?, ?)",
-                             ((i, view.claim_text(cid)) for i, (cid, _) in enumerate(self._claims, 1)))
+                             ((i, _unmarked(view.claim_text(cid))) for i, (cid, _) in enumerate(self._claims, 1)))
         for table in ("arts_fts", "claims_fts"):  # merge the index into one b-tree per term: faster queries
             self._db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
         self._db.commit()
@@ -400,6 +403,11 @@ def _where(f: Filters) -> tuple[str, tuple]:
         sql.append(f"arts.rowid IN (SELECT art FROM stances WHERE thesis = ? AND {label})")
         params.extend([f.thesis, f.stance] if f.stance else [f.thesis])
     return "".join(f" AND {s}" for s in sql), tuple(params)
+
+
+def _unmarked(text: str) -> str:
+    """``text`` with the hit marks' characters replaced (U+FFFD), so a snippet's marks are search's own."""
+    return text.translate(_NOT_A_MARK)
 
 
 def _parts(snippet: str) -> list[tuple[str, bool]]:
