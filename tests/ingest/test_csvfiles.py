@@ -280,3 +280,26 @@ def test_any_bytes_after_a_header_give_documents_or_errors_never_an_exception(tm
     assert all(isinstance(i, RawDoc | InputError) for i in items)
     assert all("\n" not in str(i) for i in items if isinstance(i, InputError))
     assert all(i.source.startswith(f"{path}#") for i in items if isinstance(i, RawDoc))
+
+
+def test_an_unclosed_quote_is_one_error_naming_its_row_and_nothing_is_merged(tmp_path: Path) -> None:
+    path = tmp_path / "runaway.csv"
+    path.write_bytes(b'title,text\nOne,"' + BRIDGE.encode() + b'"\nA,"body\nB,body\nC,body\n')
+
+    items = read(path)
+
+    assert [type(i) for i in items] == [RawDoc, CorruptInput]
+    assert items[0].body == BRIDGE
+    assert items[1].source == f"{path}#3"
+    assert "unclosed quote" in items[1].reason and "lines 3-5 not read" in items[1].reason
+
+
+def test_a_quote_closed_in_the_wrong_place_costs_the_lines_it_spans_and_no_more(tmp_path: Path) -> None:
+    path = tmp_path / "stray.csv"
+    path.write_bytes(b'title,text\nA,"body\nB,"x"y\nC,' + HARVEST.encode() + b"\n")
+
+    items = read(path)
+
+    assert [type(i) for i in items] == [CorruptInput, RawDoc]
+    assert items[0].source == f"{path}#2" and "lines 2-3 not read" in items[0].reason
+    assert items[1].body == HARVEST and items[1].source == f"{path}#4"

@@ -47,7 +47,8 @@ def read_csv(path: Path, *, max_bytes: int, columns: Columns | None = None) -> I
             lines = _bounded_lines(text, limit)
             first = next(lines, "")
             delimiter = _delimiter(first, path, columns)
-            rows = csv.reader(_chain_first(first, lines), delimiter=delimiter)
+            # strict: a quote left open to the end of the file is an error, not one row holding the rest.
+            rows = csv.reader(_chain_first(first, lines), delimiter=delimiter, strict=True)
             header = next(rows, None)
             if not header or not any(h.strip() for h in header):
                 yield EmptyInput("no header row", source=source)
@@ -68,7 +69,11 @@ def read_csv(path: Path, *, max_bytes: int, columns: Columns | None = None) -> I
                         err.reason += "; the rest of the file was not read"
                         yield err
                         return
-                    yield CorruptInput(f"not a CSV row ({exc})", source=where)
+                    if "unexpected end of data" in str(exc):
+                        yield CorruptInput(_unclosed(start, rows.line_num), source=where)
+                        return
+                    lines_read = f"line {start}" if rows.line_num <= start else f"lines {start}-{rows.line_num}"
+                    yield CorruptInput(f"not a CSV row ({exc}); {lines_read} not read", source=where)
                     continue
                 if row is None:
                     break
@@ -98,6 +103,15 @@ def read_csv(path: Path, *, max_bytes: int, columns: Columns | None = None) -> I
         yield CorruptInput(f"truncated or corrupt gzip ({exc}); {read} row(s) before it were read", source=source)
     except OSError as exc:
         yield UnreadableInput(f"cannot read ({exc.strerror or exc})", source=source)
+
+
+def _unclosed(start: int, last: int) -> str:
+    """The reason for a quote opened on line ``start`` and never closed before the end, line ``last``."""
+    rest = f"line {start}" if last <= start else f"lines {start}-{last}"
+    return (
+        f"unclosed quote: the quoted field opened in this row runs to the end of the file; {rest} not read "
+        "(rows after the quote are inside the field and cannot be told apart reliably)"
+    )
 
 
 def _open_text(path: Path, encoding: str) -> io.TextIOWrapper:
