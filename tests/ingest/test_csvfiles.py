@@ -200,14 +200,39 @@ def test_a_runaway_quote_stops_at_the_limit_naming_the_row(tmp_path: Path) -> No
     assert len(items) == 2
 
 
-def test_one_huge_line_is_not_read_whole(tmp_path: Path) -> None:
+def test_one_huge_line_costs_only_its_row(tmp_path: Path) -> None:
     path = tmp_path / "line.csv"
-    path.write_bytes(f"text,title\n{BRIDGE},One\n".encode() + b"x" * 3_000_000 + b"\n")
+    path.write_bytes(
+        f"text,title\n{BRIDGE},One\n".encode() + b"x" * 3_000_000 + f",Huge\n{HARVEST},Three\n".encode()
+    )
 
     items = read(path, max_bytes=100_000)
 
-    assert [type(i) for i in items] == [RawDoc, TooLarge]
-    assert items[1].source == f"{path}#3" and "rest of the file was not read" in items[1].reason
+    assert [type(i) for i in items] == [RawDoc, TooLarge, RawDoc]
+    assert items[1].source == f"{path}#3" and "line 3 skipped" in items[1].reason
+    assert items[2].source == f"{path}#4" and items[2].body == HARVEST
+
+
+def test_an_oversized_quoted_field_is_skipped_to_its_closing_quote(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.csv"
+    huge = ('"' + 'a ""quoted"" word, and a comma\n' * 80_000 + 'end"').encode()  # 2.6 MB, past the limit and its slack
+    path.write_bytes(f"title,text\nOne,{BRIDGE}\nHuge,".encode() + huge + f"\nThree,{HARVEST}\n".encode())
+
+    items = read(path, max_bytes=100_000)
+
+    assert [type(i) for i in items] == [RawDoc, TooLarge, RawDoc]
+    assert items[1].source == f"{path}#3" and "lines 3-80003 skipped" in items[1].reason
+    assert items[2].source == f"{path}#80004" and items[2].body == HARVEST
+
+
+def test_a_row_is_never_held_past_the_limit(tmp_path: Path) -> None:
+    from narrascope.ingest.csvfiles import _records
+
+    chunks = ["text\n", *(["x" * 100] * 50), "\n", "short\n"]
+
+    records = list(_records(iter(chunks), ",", 1_000))
+
+    assert [(r.start, r.problem, len(r.parts)) for r in records] == [(1, None, 1), (2, "too large", 0), (3, None, 1)]
 
 
 def test_gzipped_csv_and_csv_without_extension(tmp_path: Path) -> None:
