@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import io
 from pathlib import Path
 
 import pytest
@@ -196,7 +197,8 @@ def test_a_runaway_quote_stops_at_the_limit_naming_the_row(tmp_path: Path) -> No
     items = read(path, max_bytes=10_000)
 
     assert isinstance(items[0], RawDoc)
-    assert isinstance(items[-1], TooLarge | CorruptInput) and items[-1].source == f"{path}#3"
+    assert isinstance(items[-1], CorruptInput) and items[-1].source == f"{path}#3"
+    assert "unclosed quote" in items[-1].reason and "lines 3-5003 not read" in items[-1].reason
     assert len(items) == 2
 
 
@@ -328,3 +330,28 @@ def test_a_quote_closed_in_the_wrong_place_costs_the_lines_it_spans_and_no_more(
     assert [type(i) for i in items] == [CorruptInput, RawDoc]
     assert items[0].source == f"{path}#2" and "lines 2-3 not read" in items[0].reason
     assert items[1].body == HARVEST and items[1].source == f"{path}#4"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list('ab,;"\n\r')), max_size=30))
+def test_rows_end_where_the_csv_module_ends_them(text: str) -> None:
+    from narrascope.ingest.csvfiles import _records, _row
+
+    lines = io.StringIO(text, newline="").readlines()
+    expected, reader = [], csv.reader(iter(lines), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            expected.append((start, None))
+            if "unexpected end of data" in str(exc):
+                break
+            continue
+        if row is None:
+            break
+        expected.append((start, row))
+
+    got = [(r.start, row if isinstance(row := _row(r, ","), list) else None) for r in _records(iter(lines), ",", 1000)]
+
+    assert [g for g in got if g[1] != []] == [e for e in expected if e[1] != []]

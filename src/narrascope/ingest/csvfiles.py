@@ -152,7 +152,7 @@ def _records(chunks: Iterator[str], delimiter: str, limit: int) -> Iterator[_Rec
             yield record
             record = None
     if record is not None:
-        if scan.quoted and not scan.quote_seen and record.problem is None:
+        if scan.quoted and not scan.quote_seen:  # however long: what went wrong is the quote
             record.problem, record.parts = "unclosed quote", []
         yield record
 
