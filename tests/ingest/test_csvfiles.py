@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import io
 from pathlib import Path
 
 import pytest
@@ -196,18 +197,44 @@ def test_a_runaway_quote_stops_at_the_limit_naming_the_row(tmp_path: Path) -> No
     items = read(path, max_bytes=10_000)
 
     assert isinstance(items[0], RawDoc)
-    assert isinstance(items[-1], TooLarge | CorruptInput) and items[-1].source == f"{path}#3"
+    assert isinstance(items[-1], CorruptInput) and items[-1].source == f"{path}#3"
+    assert "unclosed quote" in items[-1].reason and "lines 3-5003 not read" in items[-1].reason
     assert len(items) == 2
 
 
-def test_one_huge_line_is_not_read_whole(tmp_path: Path) -> None:
+def test_one_huge_line_costs_only_its_row(tmp_path: Path) -> None:
     path = tmp_path / "line.csv"
-    path.write_bytes(f"text,title\n{BRIDGE},One\n".encode() + b"x" * 3_000_000 + b"\n")
+    path.write_bytes(
+        f"text,title\n{BRIDGE},One\n".encode() + b"x" * 3_000_000 + f",Huge\n{HARVEST},Three\n".encode()
+    )
 
     items = read(path, max_bytes=100_000)
 
-    assert [type(i) for i in items] == [RawDoc, TooLarge]
-    assert items[1].source == f"{path}#3" and "rest of the file was not read" in items[1].reason
+    assert [type(i) for i in items] == [RawDoc, TooLarge, RawDoc]
+    assert items[1].source == f"{path}#3" and "line 3 skipped" in items[1].reason
+    assert items[2].source == f"{path}#4" and items[2].body == HARVEST
+
+
+def test_an_oversized_quoted_field_is_skipped_to_its_closing_quote(tmp_path: Path) -> None:
+    path = tmp_path / "quoted.csv"
+    huge = ('"' + 'a ""quoted"" word, and a comma\n' * 80_000 + 'end"').encode()  # 2.6 MB, past the limit and its slack
+    path.write_bytes(f"title,text\nOne,{BRIDGE}\nHuge,".encode() + huge + f"\nThree,{HARVEST}\n".encode())
+
+    items = read(path, max_bytes=100_000)
+
+    assert [type(i) for i in items] == [RawDoc, TooLarge, RawDoc]
+    assert items[1].source == f"{path}#3" and "lines 3-80003 skipped" in items[1].reason
+    assert items[2].source == f"{path}#80004" and items[2].body == HARVEST
+
+
+def test_a_row_is_never_held_past_the_limit(tmp_path: Path) -> None:
+    from narrascope.ingest.csvfiles import _records
+
+    chunks = ["text\n", *(["x" * 100] * 50), "\n", "short\n"]
+
+    records = list(_records(iter(chunks), ",", 1_000))
+
+    assert [(r.start, r.problem, len(r.parts)) for r in records] == [(1, None, 1), (2, "too large", 0), (3, None, 1)]
 
 
 def test_gzipped_csv_and_csv_without_extension(tmp_path: Path) -> None:
@@ -280,3 +307,51 @@ def test_any_bytes_after_a_header_give_documents_or_errors_never_an_exception(tm
     assert all(isinstance(i, RawDoc | InputError) for i in items)
     assert all("\n" not in str(i) for i in items if isinstance(i, InputError))
     assert all(i.source.startswith(f"{path}#") for i in items if isinstance(i, RawDoc))
+
+
+def test_an_unclosed_quote_is_one_error_naming_its_row_and_nothing_is_merged(tmp_path: Path) -> None:
+    path = tmp_path / "runaway.csv"
+    path.write_bytes(b'title,text\nOne,"' + BRIDGE.encode() + b'"\nA,"body\nB,body\nC,body\n')
+
+    items = read(path)
+
+    assert [type(i) for i in items] == [RawDoc, CorruptInput]
+    assert items[0].body == BRIDGE
+    assert items[1].source == f"{path}#3"
+    assert "unclosed quote" in items[1].reason and "lines 3-5 not read" in items[1].reason
+
+
+def test_a_quote_closed_in_the_wrong_place_costs_the_lines_it_spans_and_no_more(tmp_path: Path) -> None:
+    path = tmp_path / "stray.csv"
+    path.write_bytes(b'title,text\nA,"body\nB,"x"y\nC,' + HARVEST.encode() + b"\n")
+
+    items = read(path)
+
+    assert [type(i) for i in items] == [CorruptInput, RawDoc]
+    assert items[0].source == f"{path}#2" and "lines 2-3 not read" in items[0].reason
+    assert items[1].body == HARVEST and items[1].source == f"{path}#4"
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list('ab,;"\n\r')), max_size=30))
+def test_rows_end_where_the_csv_module_ends_them(text: str) -> None:
+    from narrascope.ingest.csvfiles import _records, _row
+
+    lines = io.StringIO(text, newline="").readlines()
+    expected, reader = [], csv.reader(iter(lines), strict=True)
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            expected.append((start, None))
+            if "unexpected end of data" in str(exc):
+                break
+            continue
+        if row is None:
+            break
+        expected.append((start, row))
+
+    got = [(r.start, row if isinstance(row := _row(r, ","), list) else None) for r in _records(iter(lines), ",", 1000)]
+
+    assert [g for g in got if g[1] != []] == [e for e in expected if e[1] != []]

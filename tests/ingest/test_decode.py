@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from narrascope.config import default_settings
+from narrascope.errors import BinaryInput
 from narrascope.ingest import ingest_paths
 from narrascope.ingest.decode import decode_bytes, stream_encoding
 from narrascope.store.sql import SQLStore
@@ -63,3 +64,35 @@ def test_ingest_stores_such_pages_readably(tmp_path: Path) -> None:
     assert not report.errors
     texts = [a.text for a in store.iter_articles()]
     assert len(texts) == 2 and all("Café owners on the quay" in t for t in texts)
+
+
+def test_a_stray_nul_near_the_start_is_removed_from_its_record_not_the_file_refused(tmp_path: Path) -> None:
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_bytes(f"title,text\nCafe,{CAFE}\nNul,A stray NUL\x00 byte in a row about the quay.\n".encode())
+    jsonl = tmp_path / "export.jsonl"
+    # A raw NUL inside a JSON string is not JSON: that record alone is refused.
+    jsonl.write_bytes(
+        f'{{"text": "{RU}"}}\n'.encode() + b'{"text": "A raw NUL \x00 in a record about the quay."}\n'
+    )
+    store = SQLStore.memory()
+
+    report = ingest_paths([str(csv_file), str(jsonl)], store, default_settings())
+
+    assert [e.source for e in report.errors] == [f"{jsonl}#2"]
+    texts = [a.text for a in store.iter_articles()]
+    assert len(texts) == 3 and not any("\x00" in t for t in texts)
+    assert [w.split(": ", 1)[0] for w in report.warnings if "NUL" in w] == [f"{csv_file}#3"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes((i * 37) % 256 for i in range(3000)),
+        b"title,text\n" + b"\x00" * 500,
+    ],
+    ids=["png", "zip", "nuls"],
+)
+def test_binary_data_is_still_refused(data: bytes) -> None:
+    with pytest.raises(BinaryInput):
+        decode_bytes(data, source="export.csv")

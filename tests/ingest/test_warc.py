@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from warcio.warcwriter import WARCWriter
 
 from narrascope.config import default_settings
-from narrascope.errors import EmptyInput
+from narrascope.errors import CorruptInput, EmptyInput
 from narrascope.ingest import ingest_paths
 from narrascope.ingest.raw import RawDoc
 from narrascope.ingest.sources import InputFile, format_for, read_file
@@ -86,3 +87,52 @@ def test_wet_pages_go_through_the_text_cleaner(tmp_path: Path) -> None:
     assert "Home | World | Sport" not in bridge.text  # page furniture removed, as for a .txt
     assert "Home | World | Sport" in [r.text for r in bridge.removed]
     assert bridge.outlet == "harbour.example"
+
+
+def wet_record(url: str, text: str) -> bytes:
+    """One conversion record written by hand, as a WET file holds it."""
+    body = text.encode("utf-8")
+    head = (
+        f"WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Target-URI: {url}\r\n"
+        f"WARC-Record-ID: <urn:uuid:{len(url):08d}-0000-0000-0000-000000000000>\r\n"
+        f"WARC-Date: 2024-03-04T09:15:00Z\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("ascii") + body + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["wet", "wet.gz"])
+@pytest.mark.parametrize("where", ["body", "header"])
+def test_a_cut_record_is_one_error_naming_it_and_the_whole_ones_before_it_stay(
+    tmp_path: Path, gz: bool, where: str
+) -> None:
+    first, second = (wet_record(u, t) for u, t in PAGES)
+    if gz:
+        first, second = gzip.compress(first), gzip.compress(second)
+    keep = len(second) // 3 if where == "header" else len(second) * 3 // 4
+    if gz and where == "header":
+        keep = 40  # a gzip member cut early: the header inside is cut too
+    path = tmp_path / ("cut.warc.wet.gz" if gz else "cut.wet")
+    path.write_bytes(first + second[:keep])
+
+    items = read(path)
+
+    assert [type(i) for i in items] == [RawDoc, CorruptInput], items
+    assert items[0].body == PAGES[0][1]
+    if gz and where == "header":  # gzip itself says the file is cut
+        assert items[1].source == str(path) and "truncated" in items[1].reason
+    else:
+        assert items[1].source == f"{path}#2" and "truncated record" in items[1].reason
+    if where == "body" and not gz:
+        assert f"of {len(PAGES[1][1].encode())} bytes" in items[1].reason
+
+
+def test_a_wet_cut_in_its_first_record_stores_nothing_of_it(tmp_path: Path) -> None:
+    path = tmp_path / "cut.wet"
+    path.write_bytes(wet_record(*PAGES[0])[:300])
+    store = SQLStore.memory()
+
+    report = ingest_paths([str(path)], store, default_settings())
+
+    assert list(store.iter_articles()) == []
+    [err] = report.errors
+    assert err.source == f"{path}#1" and "truncated record" in err.reason and "bytes)" in err.reason

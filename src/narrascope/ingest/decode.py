@@ -2,8 +2,8 @@
 
 Russian pages still arrive as cp1251 or koi8-r, and a scraper rarely records which. We trust,
 in order: a byte-order mark, strict UTF-8, a charset the document declares (HTML/XML), and
-finally charset-normalizer's detection. Bytes that decode under none of them, or that carry
-NUL bytes and control characters, are binary and refused.
+finally charset-normalizer's detection. Bytes that decode under none of them, or where control
+bytes (NUL included) are more than one in a hundred, are binary and refused.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ _BOMS = (
 _DECLARED = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
 # Control characters other than tab, newline, carriage return, form feed.
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
-# Share of control bytes above which a file is binary. Real text has none; a few stray
-# bytes (an old form feed, a pasted escape) stay well under it.
+# Share of control bytes (NUL included) above which a file is binary. Real text has none; a few
+# stray bytes (an old form feed, a pasted escape, a NUL from a broken export) stay well under it,
+# and one such byte is allowed in any file, however short.
 MAX_CONTROL_RATIO = 0.01
 # A mostly-UTF-8 file with a handful of broken bytes (a truncated multi-byte character,
 # one pasted cp1252 quote) is still worth reading; beyond this share of bad bytes the
@@ -51,7 +52,9 @@ def decode_bytes(data: bytes, *, source: str | None = None, declared_ok: bool = 
         if data.startswith(bom):
             return Decoded(data.decode(encoding, errors="replace"), encoding)
     sample = data[:65536]
-    if b"\x00" in sample or len(_CONTROL.findall(sample)) > MAX_CONTROL_RATIO * len(sample):
+    # A NUL counts as any other control byte: one stray NUL in a text is removed per record later
+    # (extract.storable, with a warning), as it is past this sample; a file of NULs is binary.
+    if len(_CONTROL.findall(sample)) > max(1, MAX_CONTROL_RATIO * len(sample)):
         raise BinaryInput("binary data, not text", source=source)
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
