@@ -134,20 +134,28 @@ def _interrupt_here_only():
     inherit) only this process raises; the pool, closed as the interruption unwinds, ends its
     workers, and the user sees the one line of :func:`_errors_to_exit`.
     """
+    with interrupt_on(signal.SIGINT):
+        yield
+
+
+@contextmanager
+def interrupt_on(signum: int):
+    """While inside, ``signum`` raises KeyboardInterrupt in this process (and not in processes it
+    forks, which inherit the handler)."""
     if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
         yield
         return
     here = os.getpid()
 
-    def interrupt(signum, frame) -> None:
+    def interrupt(received, frame) -> None:
         if os.getpid() == here:
             raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGINT, interrupt)
+    previous = signal.signal(signum, interrupt)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signum, previous)
 
 
 def _error(message: str) -> None:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from types import FrameType
 from urllib.parse import quote
 
 import click
 
 from ..errors import ConfigError
 from . import main
-from .common import EXIT_FATAL, Context, _common, _error
+from .common import EXIT_FATAL, Context, _common, _error, interrupt_on
 
 
 def is_loopback(host: str) -> bool:
@@ -58,32 +54,13 @@ def serve(ctx: Context, host: str, port: int, token: str | None) -> int:
     # No lifespan task: a second Ctrl-C (uvicorn's force quit) would cancel it mid-wait and log
     # the cancellation as a traceback. The store is closed here instead, however the server stops.
     try:
-        with _sigterm_as_ctrl_c():
+        # SIGTERM (kill, systemd, docker stop) ends the server as Ctrl-C does: uvicorn shuts down
+        # gracefully, then raises the signal again under the handler found before it started.
+        # SIGTERM's default would end the process there, before any `finally`, leaving the search
+        # index's temporary folder behind; this handler raises KeyboardInterrupt instead.
+        with interrupt_on(signal.SIGTERM):
             uvicorn.run(app, host=host, port=port, log_level="warning" if ctx.quiet else "info",
                         access_log=not ctx.quiet, server_header=False, lifespan="off")
     finally:
         app.state.holder.close()
     return 0
-
-
-@contextmanager
-def _sigterm_as_ctrl_c() -> Iterator[None]:
-    """SIGTERM (kill, systemd, docker stop) ends the server as Ctrl-C does.
-
-    uvicorn shuts down gracefully on either signal, then raises it again under the handler found
-    before it started: SIGTERM's default ended the process there, before any ``finally`` or exit
-    handler, leaving the search index's temporary folder behind. Under this handler it raises
-    KeyboardInterrupt, which ``uvicorn.run`` takes as the end of serving, as after Ctrl-C.
-    """
-    if threading.current_thread() is not threading.main_thread():  # signals reach the main thread only
-        yield
-        return
-
-    def interrupt(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

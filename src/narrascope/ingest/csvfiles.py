@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..errors import CorruptInput, EmptyInput, InputError, UnreadableInput
 from .decode import stream_encoding
-from .jsonrecords import RECORD_SLACK, bad_utf8
+from .jsonrecords import RECORD_SLACK, with_bad_utf8
 from .raw import GZIP_ERRORS, RawDoc, open_binary, read_bytes, too_large
 from .records import FIELD_ALIASES, Columns, header_fields, record_doc
 
@@ -75,13 +75,7 @@ def read_csv(path: Path, *, max_bytes: int, columns: Columns | None = None) -> I
                     record_fields, where, source, max_bytes=max_bytes,
                     no_text=f"row has no text (column {text_column!r} is empty)",
                 )
-                bad = sum(cell.count("\ufffd") for cell in row)
-                if isinstance(doc, RawDoc) and bad:
-                    problem = bad_utf8(bad, doc.body, where)
-                    if isinstance(problem, InputError):
-                        doc = problem
-                    else:
-                        doc.warnings.append(problem)
+                doc = with_bad_utf8(doc, sum(cell.count("\ufffd") for cell in row), where)
                 read += isinstance(doc, RawDoc)
                 yield doc
     except InputError as exc:

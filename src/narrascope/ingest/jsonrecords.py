@@ -56,13 +56,7 @@ def read_json(path: Path, *, max_bytes: int, columns: Columns | None = None) -> 
             if isinstance(record, InputError):
                 yield record
                 continue
-            doc = record_doc(record, where, source, max_bytes=max_bytes, columns=columns)
-            if isinstance(doc, RawDoc) and bad:
-                problem = bad_utf8(bad, doc.body, where)
-                if isinstance(problem, InputError):
-                    doc = problem
-                else:
-                    doc.warnings.append(problem)
+            doc = with_bad_utf8(record_doc(record, where, source, max_bytes=max_bytes, columns=columns), bad, where)
             read += isinstance(doc, RawDoc)
             yield doc
     except InputError as exc:
@@ -237,6 +231,17 @@ def _record_too_large(limit: int, where: str, *, rest_unread: bool = False) -> I
     if rest_unread:
         err.reason += "; the rest of the file was not read"
     return err
+
+
+def with_bad_utf8(doc: RawDoc | InputError, bad: int, where: str) -> RawDoc | InputError:
+    """``doc`` with what its ``bad`` replaced bytes cost: a warning for a few, the record for more."""
+    if not isinstance(doc, RawDoc) or not bad:
+        return doc
+    problem = bad_utf8(bad, doc.body, where)
+    if isinstance(problem, InputError):
+        return problem
+    doc.warnings.append(problem)
+    return doc
 
 
 def bad_utf8(bad: int, text: str, where: str) -> str | InputError:
