@@ -22,7 +22,6 @@ Conventions where language is vague (all general, none tuned to a text):
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import re
 from collections.abc import Callable
@@ -30,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from . import lexicon as lx
+from .calendar_math import containing, month_end, narrow, shift, year_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,64 +43,6 @@ class TimeMatch:
 
 
 _Period = tuple[date, date, str, bool]  # value, end_value, granularity, relative
-
-# --- calendar arithmetic --------------------------------------------------------------------------
-
-
-def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
-def _shift(d: date, unit: str, n: int) -> date:
-    if unit in ("day", "week"):
-        return d + timedelta(days=n * (7 if unit == "week" else 1))
-    y, m0 = divmod(d.month - 1 + (n if unit == "month" else 12 * n), 12)
-    last = _month_end(d.year + y, m0 + 1)
-    return last.replace(day=min(d.day, last.day))
-
-
-def _containing(d: date, unit: str) -> tuple[date, date]:
-    """The calendar period of granularity ``unit`` that contains ``d``."""
-    if unit == "week":
-        monday = d - timedelta(days=d.weekday())
-        return monday, monday + timedelta(days=6)
-    if unit == "month":
-        return d.replace(day=1), _month_end(d.year, d.month)
-    return (date(d.year, 1, 1), date(d.year, 12, 31)) if unit == "year" else (d, d)
-
-
-# Parts of a period: (first, last) day of a month, month of a year, and day offset in a week.
-_MONTH_PARTS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31), "h1": (1, 15), "h2": (16, 31)}
-_YEAR_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12), "h1": (1, 6), "h2": (7, 12)}
-_WEEK_PARTS = {"early": (0, 1), "mid": (2, 3), "late": (4, 6), "h1": (0, 3), "h2": (4, 6)}
-
-
-def _narrow(start: date, end: date, gran: str, qualifier: str | None, pub: date | None) -> tuple[date, date]:
-    part = lx.QUALIFIERS[lx.normalise(qualifier)] if qualifier else None
-    if part in ("earlier", "later"):
-        if pub is None or not start <= pub <= end:
-            return start, end
-        return (start, pub) if part == "earlier" else (pub, end)
-    if part is None or gran == "day":
-        return start, end
-    if gran == "month":
-        a, b = _MONTH_PARTS[part]
-        return start.replace(day=a), start.replace(day=min(b, end.day))
-    if gran == "year":
-        a, b = _YEAR_PARTS[part]
-        return date(start.year, a, 1), _month_end(start.year, b)
-    a, b = _WEEK_PARTS[part]
-    return start + timedelta(days=a), start + timedelta(days=b)
-
-
-def _year_for(pub: date, month: int, day: int, future: bool) -> date | None:
-    """The date with this month and day meant by a text published on ``pub``."""
-    years = (pub.year + 1, pub.year, pub.year - 1)  # 29 February exists only in some of them
-    candidates = [date(y, month, day) for y in years if day <= calendar.monthrange(y, month)[1]]
-    if future:
-        return next((d for d in reversed(candidates) if d >= pub), None)
-    return next((d for d in candidates if d <= pub + timedelta(days=183)), None)
-
 
 # --- context: is the sentence about the future? -----------------------------------------------------
 _FUTURE = re.compile(rf"(?i:(?<!\w)(?:{lx.alternation(lx.FUTURE_MARKERS)})(?!\w)|'ll\b)")
@@ -188,7 +130,7 @@ def _day(text: str, pub: date | None, m: re.Match[str], mon: int, d: int) -> _Pe
         if m["y"]:
             first, relative = date(int(m["y"]), mon, d), False
         else:
-            found = pub and _year_for(pub, mon, d, _is_future(text, m.start(), m.end()))
+            found = pub and year_for(pub, mon, d, _is_future(text, m.start(), m.end()))
             if not found:
                 return None
             first, relative = found, True
@@ -224,7 +166,7 @@ def _r_month_day(text: str, pub: date | None, m: re.Match[str]) -> _Period | Non
 @_rule(_T_MONTH, rf"{_QUAL}(?P<mon>{lx.MONTH_PATTERN}),?\s+(?P<y>{_YEAR}){_GOD}?")
 def _r_month_year(text: str, pub: date | None, m: re.Match[str]) -> _Period | None:
     y, mon = int(m["y"]), _month_of(m["mon"])
-    return (*_narrow(date(y, mon, 1), _month_end(y, mon), "month", m["q"], pub), "month", False)
+    return (*narrow(date(y, mon, 1), month_end(y, mon), "month", m["q"], pub), "month", False)
 
 
 @_rule(
@@ -243,8 +185,8 @@ def _r_month(text: str, pub: date | None, m: re.Match[str]) -> _Period | None:
     elif which in ("this", "этом"):
         y = pub.year
     else:
-        y = (_year_for(pub, mon, 1, _is_future(text, m.start("x"), m.end())) or pub).year
-    return (*_narrow(date(y, mon, 1), _month_end(y, mon), "month", m["q"], pub), "month", True)
+        y = (year_for(pub, mon, 1, _is_future(text, m.start("x"), m.end())) or pub).year
+    return (*narrow(date(y, mon, 1), month_end(y, mon), "month", m["q"], pub), "month", True)
 
 
 @_rule(
@@ -256,7 +198,7 @@ def _r_year(text: str, pub: date | None, m: re.Match[str]) -> _Period | None:
     if not (m["prep"] or m["q"] or m["god"]):
         return None
     y = int(m["y"])
-    return (*_narrow(date(y, 1, 1), date(y, 12, 31), "year", m["q"], pub), "year", False)
+    return (*narrow(date(y, 1, 1), date(y, 12, 31), "year", m["q"], pub), "year", False)
 
 
 @_rule(
@@ -297,7 +239,7 @@ def _r_ago(text: str, pub: date | None, m: re.Match[str]) -> _Period | None:
         return None  # "много лет назад"
     gran, mult = _unit(u)
     n = _number(m["n"]) if m["n"] else 1
-    return (*_containing(_shift(pub, gran, -n * mult), gran), gran, True) if n else None
+    return (*containing(shift(pub, gran, -n * mult), gran), gran, True) if n else None
 
 
 @_rule(
@@ -312,7 +254,7 @@ def _r_past(text: str, pub: date | None, m: re.Match[str]) -> _Period | None:
         return None
     gran, mult = _unit(m["u"])
     n = _number(m["n"]) if m["n"] else 1
-    return (_shift(pub, gran, -n * mult), pub, gran, True) if n else None
+    return (shift(pub, gran, -n * mult), pub, gran, True) if n else None
 
 
 _OFFSETS = {"last": -1, "the previous": -1, "прошл": -1, "минувш": -1, "next": 1, "the next": 1}
@@ -333,8 +275,8 @@ def _r_calendar(text: str, pub: date | None, m: re.Match[str]) -> _Period | None
     gran, _ = _unit(m["u"])
     w = lx.normalise(m["w"] or "")
     offset = next((off for prefix, off in _OFFSETS.items() if w.startswith(prefix)), 0)
-    first, last = _containing(_shift(pub, gran, offset), gran)
-    return (*_narrow(first, last, gran, m["q"], pub), gran, True)
+    first, last = containing(shift(pub, gran, offset), gran)
+    return (*narrow(first, last, gran, m["q"], pub), gran, True)
 
 
 @_rule(
