@@ -115,3 +115,22 @@ def test_graphml_drops_characters_xml_forbids(store):
     assert labels == ["Red[0m alert ", "Tarsk Times"]
     outlet_ids = [n.get("id") for n in root.iterfind(".//g:node", ns) if n.get("id") != "a"]
     assert outlet_ids == ["outlet-" + Outlet("Tarsk\x07 Times").id]  # the id graphml shares with model
+
+
+def test_thesis_evidence_is_exported_without_reading_every_article(filled, monkeypatch):
+    from narrascope.model import Evidence, Stance, Thesis, thesis_id
+    from narrascope.narratives.profiles import store_outlet_views
+    from narrascope.report import json_export
+
+    articles = list(filled.iter_articles())
+    thesis = Thesis(thesis_id("The council approved the road budget."), "The council approved the road budget.")
+    filled.add_theses([thesis])
+    filled.save_stances([
+        Stance(thesis.id, a.id, "support", 0.9, [Evidence(0, 7, "support", 0.9, "states it")]) for a in articles
+    ], "test")
+    store_outlet_views(filled)  # as the narratives stage leaves an analysed store
+    monkeypatch.setattr(type(filled), "iter_articles", lambda self: (_ for _ in ()).throw(AssertionError("read all")))
+    [exported] = list(json_export._theses(filled))
+    assert len(exported["stances"]["articles"]) == len(articles)
+    records = list(json_export._stance_records(filled, filled.list_stances(thesis.id), batch=1))
+    assert [r["evidence"][0]["text"] for r in records] == [a.text[0:7] for a in sorted(articles, key=lambda a: a.id)]

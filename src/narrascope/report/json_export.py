@@ -135,23 +135,34 @@ def _theses(store: SQLStore) -> Iterator[dict]:
     theses = store.list_theses()
     if not theses:
         return
-    articles = {a.id: a for a in store.iter_articles()}
     tallies = outlet_views(store)[0]
     for thesis in theses:
-        stances = store.list_stances(thesis.id)
         yield {
             "id": thesis.id,
             "text": thesis.text,
             "stances": {
-                "articles": [{
-                    "article": s.article_id, "label": s.label, "score": s.score,
-                    "evidence": [{"start": e.start, "end": e.end, "label": e.label, "score": e.score, "why": e.why,
-                                  "text": articles[s.article_id].text[e.start : e.end]} for e in s.evidence],
-                } for s in stances if s.article_id in articles],
+                "articles": list(_stance_records(store, store.list_stances(thesis.id))),
                 "outlets": [{"outlet": o.outlet, "label": o.label, "counts": o.counts, "by_month": o.by_month,
                              "articles": o.articles} for o in tallies if o.thesis_id == thesis.id],
             },
         }
+
+
+def _stance_records(store: SQLStore, stances, batch: int = 500) -> Iterator[dict]:
+    """A thesis' article stances with their evidence's text, reading the texts of ``batch``
+    articles at a time (never every article of the store at once)."""
+    for i in range(0, len(stances), batch):
+        chunk = stances[i : i + batch]
+        texts = {a.id: a.text for a in store.get_articles(list(dict.fromkeys(s.article_id for s in chunk)))}
+        for s in chunk:
+            if s.article_id not in texts:
+                continue
+            text = texts[s.article_id]
+            yield {
+                "article": s.article_id, "label": s.label, "score": s.score,
+                "evidence": [{"start": e.start, "end": e.end, "label": e.label, "score": e.score, "why": e.why,
+                              "text": text[e.start : e.end]} for e in s.evidence],
+            }
 
 
 def _techniques(store: SQLStore) -> Iterator[dict]:
