@@ -31,9 +31,11 @@ import numpy as np
 LABELS = ("entailment", "neutral", "contradiction")
 
 
-def training_pairs(root: Path, seed: int, replay: int = 0, same_body: int = 0) -> list[tuple[str, str, int]]:
+def training_pairs(root: Path, seed: int, replay: int = 0, same_body: int = 0,
+                   sick: bool = False) -> list[tuple[str, str, int]]:
     """The training mix; with ``replay``, a sample of that many pairs of it plus ``same_body``
-    same-article neutral pairs (the second phase: teach "same topic, different fact")."""
+    same-article neutral pairs (a second phase: teach "same topic, different fact") and, with
+    ``sick``, SICK's tune part once more (a second phase: sharpen the sentence-level reading)."""
     from narrascope.training import pairs as pd
 
     rows = _base_mix(root, seed)
@@ -42,6 +44,9 @@ def training_pairs(root: Path, seed: int, replay: int = 0, same_body: int = 0) -
         rows = rng.sample(rows, min(replay, len(rows)))
     if same_body:
         rows += [(p.a, p.b, LABELS.index(p.label)) for p in pd.fnc_same_body(root, limit=same_body, seed=seed)]
+    if sick:
+        rows += [(p.a, p.b, LABELS.index(p.label)) for p in pd.in_split(pd.sick(root / "pairs"), "tune")]
+    if same_body or sick:
         rng.shuffle(rows)
     return rows
 
@@ -100,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--replay", type=int, default=0, help="second phase: pairs of the first mix to replay")
     ap.add_argument("--same-body", type=int, default=0,
                     help="second phase: FNC-1 same-article sentence pairs added as neutral")
+    ap.add_argument("--sick", action="store_true", help="second phase: SICK's tune part once more")
+    ap.add_argument("--init-npz", type=Path, default=None,
+                    help="start from the trained parts of a shipped .npz (the second phase without a checkpoint)")
     args = ap.parse_args(argv)
 
     import torch
@@ -112,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     root = args.data or datasets_root()
-    train = training_pairs(root, args.seed, args.replay, args.same_body)
+    train = training_pairs(root, args.seed, args.replay, args.same_body, args.sick)
     if args.limit:
         train = train[: args.limit]
     held = eval_pairs(root)
@@ -174,6 +182,15 @@ def fit(model, train, args, batch_tensors, on_checkpoint, class_weights=None) ->
     if args.init is not None:
         model.load_state_dict(torch.load(args.init, weights_only=False)["model"], strict=False)
         print(f"weights from {args.init}", flush=True)
+    if getattr(args, "init_npz", None) is not None:
+        with np.load(args.init_npz) as z:
+            state = {(k if k.startswith("head.") else f"bert.{k}"): torch.from_numpy(z[k].astype(np.float32))
+                     for k in z.files if k != "meta"}
+        missing = set(state) - set(model.state_dict())
+        if missing:
+            raise SystemExit(f"error: {args.init_npz}: names the model does not have: {sorted(missing)[:3]}")
+        model.load_state_dict(state, strict=False)
+        print(f"weights from {args.init_npz} ({len(state)} arrays)", flush=True)
     if args.resume and args.checkpoint.exists():
         state = torch.load(args.checkpoint, weights_only=False)
         model.load_state_dict(state["model"], strict=False)
