@@ -132,6 +132,39 @@ def train(x: np.ndarray, y: np.ndarray, args, report=None) -> list[tuple[np.ndar
     return [(m.weight.detach().numpy().T.copy(), m.bias.detach().numpy().copy()) for m in linear]
 
 
+def probabilities(weights, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """What :class:`narrascope.link.pairmodel.USEPairHead` computes, from the weights in memory."""
+    from narrascope.link.pairmodel import pair_features
+
+    h = pair_features(u, v)
+    for i, (w, b) in enumerate(weights):
+        h = h @ w + b
+        h = np.maximum(h, 0.0) if i < len(weights) - 1 else h
+    p = np.exp(h - h.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def decision_sweep(name: str, rows: list, weights, encode: Encoded) -> None:
+    """How the link stage's use of this model (``RelateParams.weak``: contradiction read both ways,
+    agreement only between vectors at least ``weak_similarity`` = 0.70 close) would do at each
+    threshold on held-out pairs: what it flags and how many of those are right."""
+    texts = sorted({t for r in rows for t in (r.a, r.b)})
+    index = {t: i for i, t in enumerate(texts)}
+    vectors = cached_vectors(texts, encode.embed, encode.cache)
+    u, v = vectors[[index[r.a] for r in rows]], vectors[[index[r.b] for r in rows]]
+    forward, backward = probabilities(weights, u, v), probabilities(weights, v, u)
+    gold = np.array([r.label for r in rows])
+    contradiction = (forward[:, 2] + backward[:, 2]) / 2
+    agreement = np.where((u * v).sum(axis=1) >= 0.70, np.maximum(forward[:, 0], backward[:, 0]), 0.0)
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.9):
+        said = []
+        for what, score, label in (("contradicts", contradiction, "contradiction"), ("agrees", agreement, "entailment")):
+            flagged = score >= threshold
+            right = int(np.sum(flagged & (gold == label)))
+            said.append(f"{what} {right} right of {int(flagged.sum())} flagged ({int(np.sum(gold == label))} in all)")
+        print(f"xnli {name} held out, threshold {threshold:.2f}: " + "; ".join(said), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=None, help="../shared/datasets")
@@ -179,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
 
     weights = train(x, y, args, report)
     if args.choose:
+        views = {name: [p for p in rows_ if chosen_on(p.group)] for name, rows_ in xnli_views(root, "tune").items()}
+        for name in ("ru", "en-ru"):
+            decision_sweep(name, views[name], weights, encode)
         return 0
     arrays = {}
     for i, (w, b) in enumerate(weights):
