@@ -128,6 +128,17 @@ def test_the_shipped_use_head_covers_russian():
     assert p.shape == (1, 3) and abs(float(p.sum()) - 1.0) < 1e-5
 
 
+def test_the_shipped_use_head_reads_a_paraphrase_in_either_language_and_an_unrelated_pair():
+    head = USEPairHead.load()
+    said = "Министр финансов Казахстана ушёл в отставку в пятницу."
+    p = head.probabilities([
+        PairInput(said, "В пятницу министр финансов Казахстана подал в отставку.", "ru", "ru"),
+        PairInput("Kazakhstan's finance minister resigned on Friday.", said, "en", "ru"),
+        PairInput(said, "Сильный дождь затопил старый город.", "ru", "ru"),
+    ])
+    assert p.argmax(axis=1).tolist() == [0, 0, 1]
+
+
 def test_onnx_threads_read_the_first_number_of_omp_num_threads():
     from narrascope.link.onnxgraph import _threads
 
