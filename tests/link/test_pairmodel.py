@@ -1,11 +1,14 @@
 """The relation models: routing, the doubles, the shipped files read as they must be."""
 
+import json
+
 import numpy as np
 import pytest
 
 from narrascope.errors import ConfigError
 from narrascope.link.crossencoder import CrossEncoderNLI
 from narrascope.link.pairmodel import (
+    PAIR_FEATURES,
     FixedRelationModel,
     PairInput,
     RoutedRelationModel,
@@ -25,11 +28,33 @@ def test_routing_sends_english_pairs_to_the_first_model_and_the_rest_to_the_seco
     assert english.calls == [("a", "b")] and len(other.calls) == 2
 
 
-def test_pair_features_are_symmetric_but_for_nothing():
+def test_pair_features_keep_which_sentence_came_first():
     u = np.array([[1.0, 0.0]], dtype=np.float32)
     v = np.array([[0.6, 0.8]], dtype=np.float32)
-    assert np.allclose(pair_features(u, v), pair_features(v, u))
-    assert pair_features(u, v).shape == (1, 5)
+    forward, backward = pair_features(u, v), pair_features(v, u)
+    assert np.allclose(forward, [[1.0, 0.0, 0.6, 0.8, 0.4, 0.8, 0.6, 0.0]])
+    # the two vectors swap places; their distance and product do not change
+    assert np.allclose(backward[:, :4], np.hstack([v, u])) and np.allclose(backward[:, 4:], forward[:, 4:])
+
+
+def _use_head_file(path, features, dim=2, hidden=3, said_dim=None):
+    rng = np.random.default_rng(0)
+    arrays = {"w0": rng.normal(size=(4 * dim, hidden)), "b0": np.zeros(hidden),
+              "w1": rng.normal(size=(hidden, 3)), "b1": np.zeros(3)}
+    meta = {"layers": 2, "dim": said_dim or dim, **({"features": features} if features else {})}
+    np.savez(path, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8), **arrays)
+    return path
+
+
+def test_a_use_head_file_of_another_feature_layout_is_refused(tmp_path):
+    good = USEPairHead.load(_use_head_file(tmp_path / "good.npz", PAIR_FEATURES))
+    u, v = np.array([[1.0, 0.0]], dtype=np.float32), np.array([[0.0, 1.0]], dtype=np.float32)
+    assert np.allclose(good.from_vectors(u, v).sum(axis=1), 1.0)
+    for name, features in (("old.npz", None), ("other.npz", "u*v,|u-v|,cos")):
+        with pytest.raises(ConfigError, match=r"other features .*rebuild it with scripts/train_relation_use.py"):
+            USEPairHead.load(_use_head_file(tmp_path / name, features))
+    with pytest.raises(ConfigError, match="other features"):  # the right name, weights of another width
+        USEPairHead.load(_use_head_file(tmp_path / "wide.npz", PAIR_FEATURES, said_dim=3))
 
 
 def test_unknown_model_and_bad_files_are_one_line_errors(tmp_path):
@@ -101,6 +126,17 @@ def test_the_shipped_use_head_covers_russian():
     head = USEPairHead.load()
     p = head.probabilities([PairInput("Министр ушёл в отставку в пятницу.", "Министр подал в отставку.", "ru", "ru")])
     assert p.shape == (1, 3) and abs(float(p.sum()) - 1.0) < 1e-5
+
+
+def test_the_shipped_use_head_reads_a_paraphrase_in_either_language_and_an_unrelated_pair():
+    head = USEPairHead.load()
+    said = "Министр финансов Казахстана ушёл в отставку в пятницу."
+    p = head.probabilities([
+        PairInput(said, "В пятницу министр финансов Казахстана подал в отставку.", "ru", "ru"),
+        PairInput("Kazakhstan's finance minister resigned on Friday.", said, "en", "ru"),
+        PairInput(said, "Сильный дождь затопил старый город.", "ru", "ru"),
+    ])
+    assert p.argmax(axis=1).tolist() == [0, 0, 1]
 
 
 def test_onnx_threads_read_the_first_number_of_omp_num_threads():

@@ -66,14 +66,20 @@ class FixedRelationModel:
         return np.array(rows, dtype=np.float32).reshape(len(rows), 3)
 
 
+# The layout of :func:`pair_features`, recorded in the model file: a file trained on another
+# layout is refused at load.
+PAIR_FEATURES = "u,v,|u-v|,u*v"
+
+
 def pair_features(u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """What :class:`USEPairHead` reads of two (n, d) unit vector arrays: u*v, |u-v| and the cosine."""
-    cos = (u * v).sum(axis=1, keepdims=True)
-    return np.hstack([u * v, np.abs(u - v), cos]).astype(np.float32)
+    """What :class:`USEPairHead` reads of two (n, d) unit vector arrays: the vectors themselves,
+    their distance |u-v| and product u*v, side by side (InferSent's layout; see
+    :data:`PAIR_FEATURES`). Not symmetric: which sentence comes first matters to entailment."""
+    return np.hstack([u, v, np.abs(u - v), u * v]).astype(np.float32)
 
 
 class USEPairHead(ShippedModel):
-    """A one-hidden-layer network over :func:`pair_features` of the USE vectors."""
+    """A small ReLU network over :func:`pair_features` of the USE vectors."""
 
     __slots__ = ("embed", "meta", "weights")
     _model_file = "relation_use.npz"
@@ -88,6 +94,9 @@ class USEPairHead(ShippedModel):
                        for i in range(int(meta["layers"]))]
         except (ValueError, KeyError) as exc:
             raise ConfigError(f"{source}: not a relation model file ({exc})") from exc
+        if meta.get("features") != PAIR_FEATURES or weights[0][0].shape[0] != 4 * int(meta.get("dim", 0)):
+            raise ConfigError(f"{source}: a relation model over other features ({meta.get('features', 'u*v,|u-v|,cos')!r}; "
+                              f"this version reads {PAIR_FEATURES!r}): rebuild it with scripts/train_relation_use.py")
         self = cls.__new__(cls)
         self.weights, self.meta, self.embed = weights, meta, None
         return self

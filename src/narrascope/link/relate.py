@@ -54,6 +54,8 @@ class RelateParams:
     # The USE pair head (Russian, mixed and other languages) reads two sentence summaries, not the
     # words against each other, and cannot tell the direction: its agreement or contradiction
     # counts only from this probability, and its agreement only between claims this close.
+    # Checked for the [u, v, |u-v|, u*v] head on held-out XNLI tune pairs (models/README.md): at
+    # 0.7-0.8 its agreements are right two to three times in four; its contradictions stay below 0.8.
     weak: float = 0.90
     weak_similarity: float = 0.70
 
