@@ -28,6 +28,7 @@ from . import (
 from .articles import ArticleStore, StoreStats  # noqa: F401  (StoreStats: part of this module's API)
 from .enrichment import EnrichmentStore
 from .linking import LinkStore
+from .lookups import LookupStore
 from .narratives import NarrativesStore
 from .text_views import RowStreams, create_views
 
@@ -63,7 +64,7 @@ def display_name(db: str) -> str:
         return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", db)
 
 
-class SQLStore(ArticleStore, EnrichmentStore, LinkStore, NarrativesStore, RowStreams):
+class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, RowStreams):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a
@@ -138,6 +139,9 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, NarrativesStore, RowStr
                         insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
                     )
                 elif int(version) < schema.SCHEMA_VERSION:  # create_all added the new tables
+                    for table in schema.metadata.sorted_tables:  # and the indexes of the old ones
+                        for index in table.indexes:
+                            index.create(conn, checkfirst=True)
                     conn.execute(
                         update(schema.meta)
                         .where(schema.meta.c.key == "schema_version")
