@@ -156,12 +156,14 @@ class LookupStore:
                                            _parse_dt(r.first_seen), r.summary)
         return out
 
-    def recurring_group_ids(self, limit: int, story_id: str | None = None,
-                            min_checkworthiness: float = 0.0) -> list[str]:
-        """Groups carried by more than one claim or contradicted: contradicted first, then the most
-        carried; with ``story_id``, only groups with a check-worthy claim in that story's articles."""
+    def recurring_group_ids(self, limit: int, story_id: str | None = None, min_checkworthiness: float = 0.0,
+                            *, contradicted_first: bool = False) -> list[str]:
+        """Groups carried by more than one claim or contradicted, by status (:data:`STATUS_ORDER`, or
+        only contradicted first), then the most carried, then id; with ``story_id``, only groups with
+        a check-worthy claim in that story's articles."""
         n = func.count(claim_group_members.c.claim_id)
-        order = case(*((claim_groups.c.status == s, i) for s, i in STATUS_ORDER.items()), else_=9)
+        ranks = {"contradicted": 0} if contradicted_first else STATUS_ORDER
+        order = case(*((claim_groups.c.status == s, i) for s, i in ranks.items()), else_=9)
         query = (select(claim_groups.c.id)
                  .join_from(claim_groups, claim_group_members, claim_group_members.c.group_id == claim_groups.c.id)
                  .group_by(claim_groups.c.id, claim_groups.c.status)

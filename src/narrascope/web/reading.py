@@ -1,0 +1,308 @@
+"""What one request reads of the store: the ``dash`` and ``view`` its templates are given.
+
+A :class:`Reading` is made per request and answers every lookup a page makes with a query for
+that id or that page (:mod:`narrascope.store.lookups`), remembered until the request ends. It
+offers the names the report's :class:`~narrascope.report.views.CorpusView` offers the templates
+(``view.articles``, ``view.claim_text``, ``view.segments``...), so the pages show what they
+showed when the dashboard held the whole corpus in memory, but nothing is read before the first
+request and a store change is seen by the next one.
+
+``view.articles`` holds articles without their text (lists, links and titles need none); a page
+that shows text asks :meth:`Reading.full_article`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+
+from ..config import Settings
+from ..link.stories import as_utc
+from ..model import Article, Claim, ClaimGroup, ClaimLink, Stance, StoryRecord
+from ..narratives.profiles import OutletProfile
+from ..narratives.theses import OutletStance
+from ..report.views import MatrixCell, Segment, _cut
+from ..store.lookups import STATUS_ORDER, UNKNOWN_OUTLET
+from .lazy import LazyList, LazyMap
+
+RELATION_ORDER = {"contradicts": 0, "same": 1, "supports": 2, "related": 3}
+# The overview shows 15 recurring claim groups and a matrix of 25.
+RECURRING_SHOWN = 25
+
+
+@dataclass(slots=True)
+class Appearance:
+    """One claim of a group, where and when it appeared and which origin it rests on."""
+
+    claim: Claim
+    article: Article
+    text: str
+    origin: str | None
+
+
+class Reading:
+    def __init__(self, store, settings: Settings) -> None:
+        self.store = store
+        self.min_checkworthiness = min_cw = settings.enrich.min_checkworthiness
+        self.confident_contradiction = settings.report.confident_contradiction
+        self.articles = LazyMap(store.article_info)
+        self.claims = LazyMap(lambda ids: store.claims_by_id(ids, min_cw))
+        self.annotations = LazyMap(lambda ids: {a.article_id: a for a in store.iter_annotations(ids)})
+        self.group_of = LazyMap(store.group_of_claims)
+        self.group_by_id = LazyMap(store.groups_by_id)
+        self.story_of = LazyMap(store.story_of)
+        self.story_by_id = LazyMap(store.stories_by_id)
+        self.story_outlets = LazyMap(store.story_outlet_counts)
+        self.stances_of_article = LazyMap(store.stances_of)
+        self.techniques = LazyMap(store.techniques_of)
+        self.claim_texts = LazyMap(store.claim_texts)
+        self.claims_of_article = LazyMap(self._claims_of_articles)
+        self._full: dict[str, Article | None] = {}
+        self.contradictions = self._contradiction_list(True)
+        self.contradiction_candidates = self._contradiction_list(False)
+        self.stories_by_size = LazyList(lambda: self.overview["stories"], self._largest_stories)
+
+    @property
+    def view(self) -> Reading:
+        """The templates' ``view``: the same reading (the report's names for the same lookups)."""
+        return self
+
+    # -- whole-store figures, each one aggregate query -------------------------------------------------
+
+    @cached_property
+    def overview(self) -> dict:
+        """The overview's counts, by the definitions of :meth:`CorpusView.overview` (the JSON export's)."""
+        o = self.store.overview_counts(self.min_checkworthiness)
+        o["statuses"] = {s: o["statuses"][s] for s in sorted(o["statuses"], key=lambda s: (STATUS_ORDER.get(s, 9), s))}
+        for key, confident in (("contradictions", True), ("contradiction_candidates", False)):
+            o[key] = self.store.count_contradictions(self.min_checkworthiness, self.confident_contradiction, confident)
+        o["first"], o["last"] = self.store.article_published(True), self.store.article_published(False)
+        return o
+
+    @cached_property
+    def cards(self) -> list[tuple[int, str]]:
+        o = self.overview
+        out = [(o["stories"], "stories"), (o["claims"], "check-worthy claims"), (o["claim_groups"], "claim groups")]
+        out += [(n, f"{status} claim groups") for status, n in o["statuses"].items()]
+        out += [(o["contradictions"], f"contradictions (confidence ≥ {self.confident_contradiction:g})"),
+                (o["copies"], "syndicated copies"), (o["techniques"], "technique spans")]
+        return out
+
+    @cached_property
+    def article_count(self) -> int:
+        return self.store.count_articles()
+
+    @cached_property
+    def theses(self):
+        return self.store.list_theses()
+
+    @cached_property
+    def thesis_by_id(self) -> dict:
+        return {t.id: t for t in self.theses}
+
+    @cached_property
+    def outlets(self) -> list[str]:
+        return self.store.outlet_names()
+
+    @cached_property
+    def languages(self) -> list[str]:
+        return self.store.language_names()
+
+    @cached_property
+    def recurring(self) -> list[ClaimGroup]:
+        """The first groups worth a row (see :meth:`CorpusView.recurring_groups`), as many as the overview shows."""
+        ids = self.store.recurring_group_ids(RECURRING_SHOWN)
+        self.group_by_id.prime(ids)
+        return [self.group_by_id[g] for g in ids if g in self.group_by_id]
+
+    @cached_property
+    def profiles(self) -> dict[str, OutletProfile]:
+        """Every outlet's profile as the narratives stage stored it (without its stances: see :meth:`profile`)."""
+        return {r["outlet"]: OutletProfile.from_record(r, []) for r in self.store.outlet_view_records_of("profile")}
+
+    def profile(self, outlet: str) -> OutletProfile | None:
+        records = self.store.outlet_view_records_of("profile", outlet=outlet)
+        if not records:
+            return None
+        stances = [OutletStance.from_record(r) for r in self.store.outlet_view_records_of("stance", outlet=outlet)]
+        return OutletProfile.from_record(records[0], stances)
+
+    def outlet_stances_of(self, thesis_id: str) -> list[OutletStance]:
+        return [OutletStance.from_record(r) for r in self.store.outlet_view_records_of("stance", thesis_id=thesis_id)]
+
+    # -- articles and claims ---------------------------------------------------------------------
+
+    def full_article(self, article_id: str) -> Article | None:
+        """The article with its text and removed lines."""
+        if article_id not in self._full:
+            self._full[article_id] = self.store.get_article(article_id)
+        return self._full[article_id]
+
+    def outlet(self, article_id: str) -> str:
+        return self.articles[article_id].outlet or UNKNOWN_OUTLET
+
+    def article_title(self, article_id: str) -> str:
+        article = self.articles.get(article_id)
+        return (article.title or article.id) if article else article_id
+
+    def claim_text(self, claim_id: str) -> str:
+        return self.claim_texts[claim_id]
+
+    def _claims_of_articles(self, ids: list[str]) -> dict[str, list[Claim]]:
+        self.annotations.prime(ids)
+        return {aid: sorted((c for c in self.annotations[aid].claims if c.checkworthiness >= self.min_checkworthiness),
+                            key=lambda c: c.start) for aid in ids if aid in self.annotations}
+
+    def segments(self, article_id: str) -> list[list[Segment]]:
+        """The article's paragraphs, each cut into segments at every span (see :meth:`CorpusView.segments`)."""
+        article, ann = self.full_article(article_id), self.annotations[article_id]
+        self.group_of.prime(c.id for c in ann.claims)
+        spans = [(c.start, c.end, "claim", c.id) for c in ann.claims if c.id in self.group_of]
+        spans += [(m.start, m.end, "entity", m.label) for m in ann.mentions]
+        spans += [(t.start, t.end, "technique", t.technique) for t in self.techniques.get(article_id, [])]
+        text = article.text
+        paragraphs, pos = [], 0
+        for chunk in text.split("\n\n"):
+            paragraphs.append(_cut(text, pos, pos + len(chunk), spans))
+            pos += len(chunk) + 2
+        return paragraphs
+
+    def technique_starts(self, article_id: str) -> dict[int, list[str]]:
+        starts: dict[int, list[str]] = defaultdict(list)
+        for t in self.techniques.get(article_id, []):
+            starts[t.start].append(t.technique)
+        return starts
+
+    # -- claim groups, links, contradictions --------------------------------------------------------
+
+    def is_candidate(self, link: ClaimLink) -> bool:
+        """Whether ``link`` is a contradiction below the confident level (an unconfirmed candidate)."""
+        return link.relation == "contradicts" and link.score < self.confident_contradiction
+
+    def appearances(self, group: ClaimGroup) -> list[Appearance]:
+        origin_of = {c: o["origin"] for o in group.origins for c in o.get("claims", [])}
+        self.claims.prime(group.claims)
+        present = [self.claims[c] for c in group.claims if c in self.claims]
+        self.articles.prime(c.article_id for c in present)
+        self.claim_texts.prime(c.id for c in present)
+        out = [Appearance(c, self.articles[c.article_id], self.claim_text(c.id), origin_of.get(c.id))
+               for c in present if c.article_id in self.articles]
+        return sorted(out, key=lambda a: (_date_key(a.article.published), a.article.outlet or ""))
+
+    def group_links(self, claim_ids: list[str]) -> list[ClaimLink]:
+        """Every link touching one of ``claim_ids`` between two check-worthy claims, contradictions first."""
+        links = self.store.links_touching(claim_ids)
+        self._prime_claims({c for k in links for c in (k.a, k.b)})
+        of_claim = defaultdict(list)
+        for k in sorted(links, key=lambda k: (k.a, k.b)):
+            of_claim[k.a].append(k)
+            of_claim[k.b].append(k)
+        seen: dict[tuple[str, str], ClaimLink] = {}  # ties keep this order: by claim given, then by (a, b)
+        for cid in claim_ids:
+            for k in of_claim.get(cid, []):
+                if k.a in self.claims and k.b in self.claims:
+                    seen[(k.a, k.b)] = k
+        return sorted(seen.values(), key=lambda k: (RELATION_ORDER.get(k.relation, 9), -k.score))
+
+    def _prime_claims(self, ids) -> None:
+        self.claims.prime(ids)
+        present = [self.claims[c] for c in ids if c in self.claims]
+        self.articles.prime(c.article_id for c in present)
+        self.claim_texts.prime(c.id for c in present)
+
+    def _contradiction_list(self, confident: bool) -> LazyList:
+        store, min_cw, level = self.store, self.min_checkworthiness, self.confident_contradiction
+        return LazyList(
+            lambda: self.overview["contradictions" if confident else "contradiction_candidates"],
+            lambda limit, offset: self.contradiction_rows(
+                store.contradiction_links(min_cw, level, confident, limit=limit, offset=offset)))
+
+    def contradiction_rows(self, links: list[ClaimLink]) -> list[dict]:
+        """Contradictions as rows to show (see :meth:`CorpusView.contradictions`)."""
+        self._prime_claims({c for k in links for c in (k.a, k.b)})
+        out = []
+        for link in links:
+            if link.a not in self.claims or link.b not in self.claims:
+                continue
+            a, b = self.claims[link.a].article_id, self.claims[link.b].article_id
+            out.append({"a": link.a, "b": link.b, "reason": link.reason, "score": link.score,
+                        "a_text": self.claim_text(link.a), "b_text": self.claim_text(link.b),
+                        "a_article": a, "b_article": b, "a_title": self.article_title(a), "b_title": self.article_title(b),
+                        "a_outlet": self.outlet(a), "b_outlet": self.outlet(b)})
+        return out
+
+    def matrix(self, groups: list[ClaimGroup]) -> dict[str, dict[str, MatrixCell]]:
+        """For each group and outlet: its claim agreeing, contradicting, or none (confident contradictions only)."""
+        members = [c for g in groups for c in g.claims]
+        contra: dict[str, list[str]] = defaultdict(list)
+        for link in self.store.links_touching(members):
+            if link.relation == "contradicts" and link.score >= self.confident_contradiction:
+                contra[link.a].append(link.b)
+                contra[link.b].append(link.a)
+        others = {o for c in members for o in contra.get(c, [])}
+        self._prime_claims(set(members) | others)
+        self.group_of.prime(others)
+        out: dict[str, dict[str, MatrixCell]] = {}
+        for g in groups:
+            row = {o: MatrixCell("silent") for o in self.outlets}
+            for cid in g.claims:
+                for other in contra.get(cid, []):
+                    if other in self.claims and self.group_of.get(other) != g.id:
+                        aid = self.claims[other].article_id
+                        row[self.outlet(aid)] = MatrixCell("contradicts", aid, other)
+            for cid in g.claims:
+                if cid in self.claims:
+                    aid = self.claims[cid].article_id
+                    row[self.outlet(aid)] = MatrixCell("agrees", aid, cid)
+            out[g.id] = row
+        return out
+
+    # -- stories ------------------------------------------------------------------------------
+
+    def _largest_stories(self, limit: int, offset: int) -> list[StoryRecord]:
+        ids = self.store.largest_story_ids(limit, offset)
+        self.story_by_id.prime(ids)
+        self.story_outlets.prime(ids)
+        return [self.story_by_id[s] for s in ids if s in self.story_by_id]
+
+    def story_timeline(self, story: StoryRecord) -> list[Article]:
+        self.articles.prime(story.articles)
+        members = [self.articles[a] for a in story.articles if a in self.articles]
+        return sorted(members, key=lambda a: (a.published is None, _date_key(a.published), a.outlet or ""))
+
+    def story_groups(self, story: StoryRecord, limit: int = 50) -> list[ClaimGroup]:
+        """The story's recurring or contradicted claim groups, contradicted first, then the most carried."""
+        ids = self.store.recurring_group_ids(limit, story.id, self.min_checkworthiness, contradicted_first=True)
+        self.group_by_id.prime(ids)
+        groups = [self.group_by_id[g] for g in ids if g in self.group_by_id]
+        self.claims.prime(c for g in groups for c in g.claims)
+        return groups
+
+    def story_contradictions(self, story: StoryRecord) -> tuple[list[dict], list[dict]]:
+        """The story's (confident contradictions, unconfirmed candidates), most confident first."""
+        return tuple(self.contradiction_rows(self.store.contradiction_links(
+            self.min_checkworthiness, self.confident_contradiction, confident, story_id=story.id))
+            for confident in (True, False))
+
+    # -- theses -------------------------------------------------------------------------------
+
+    def thesis_evidence(self, thesis_id: str) -> dict[str, tuple[int, list[tuple[Article, Stance]]]]:
+        """Per outlet: how many of its articles take a position on the thesis, and the first five."""
+        out = {}
+        for s in self.outlet_stances_of(thesis_id):
+            shown: list[Stance] = []
+            for i in range(0, len(s.articles), 20):  # its articles about the thesis, in order, until 5 are found
+                chunk = s.articles[i : i + 20]
+                found = self.store.stances_of(chunk, thesis_id)
+                shown += [st for aid in chunk for st in found.get(aid, []) if st.label != "unrelated"]
+                if len(shown) >= 5:
+                    break
+            pairs = [(self.full_article(st.article_id), st) for st in shown[:5]]
+            out[s.outlet] = (sum(s.counts.values()), [(a, st) for a, st in pairs if a is not None])
+        return out
+
+
+def _date_key(value: datetime | None) -> datetime:
+    return as_utc(value) if value else datetime.min
