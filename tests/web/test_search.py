@@ -1,17 +1,26 @@
-"""Search on a hand-built index: Russian stemming, English as before, bounded queries, and searches
-that run side by side."""
+"""Search on a hand-built store's index: Russian stemming, English as before, bounded queries,
+searches that run side by side, and an index kept up to date with the store a change at a time."""
 
 from __future__ import annotations
 
 import threading
-from types import SimpleNamespace
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
-from narrascope.model import Article
+from narrascope.model import Annotations, Article, Claim, Stance
+from narrascope.store import SQLStore
 from narrascope.web import search as search_module
-from narrascope.web.search import MAX_EXPANSIONS, MAX_WORDS, Filters, QueryRefused, SearchIndex, fts_query
+from narrascope.web.search import (
+    MAX_EXPANSIONS,
+    MAX_WORDS,
+    Filters,
+    IndexVocabulary,
+    QueryRefused,
+    SearchIndex,
+    fts_query,
+)
 from narrascope.web.stemming import stem_ru
 
 ARTICLES = [
@@ -26,16 +35,27 @@ ARTICLES = [
 ]
 
 
-def _index() -> SearchIndex:
-    claims = {"c1": SimpleNamespace(id="c1", article_id="ru1", checkworthiness=0.9, start=0, end=41)}
-    view = SimpleNamespace(articles={a.id: a for a in ARTICLES}, claims=claims, stances=[],
-                           claim_text=lambda cid: ARTICLES[0].text[claims[cid].start:claims[cid].end])
-    return SearchIndex(SimpleNamespace(view=view))
+def _store(folder, articles: list[Article], claims: dict[str, list[Claim]]) -> SQLStore:
+    store = SQLStore(str(folder / "store.db"))
+    for a in articles:
+        store.add_article(a)
+    for aid, found in claims.items():
+        store.save_annotations(Annotations(aid, claims=found))
+    return store
+
+
+def _index(folder) -> SearchIndex:
+    folder.mkdir(parents=True, exist_ok=True)
+    store = _store(folder, ARTICLES, {"ru1": [Claim("c1", "ru1", 0, 41, 0.9)]})
+    index = SearchIndex(str(folder / "index.db"))
+    index.refresh(store, 0.5)
+    store.close()
+    return index
 
 
 @pytest.fixture(scope="module")
-def index():
-    return _index()
+def index(tmp_path_factory):
+    return _index(tmp_path_factory.mktemp("search"))
 
 
 def _found(index, query: str) -> set[str]:
@@ -62,7 +82,8 @@ def test_english_search_is_unchanged(index):
     assert _found(index, '"new sanctions"') == {"en1"}
     assert _found(index, '"sanctions new"') == set()
     assert _found(index, "sanct*") == {"en1"}
-    assert fts_query("trade turnover", index.vocabulary) == '"trade" "turnover"'
+    with index._connection(time.monotonic() + 2) as db:
+        assert fts_query("trade turnover", IndexVocabulary(db)) == '"trade" "turnover"'
 
 
 def test_a_query_with_too_many_words_is_refused(index):
@@ -87,8 +108,8 @@ def test_a_search_past_its_time_is_stopped_with_a_400(index, monkeypatch):
     assert _found(index, "council") == {"en1"}  # the connection answers again
 
 
-def test_a_stuck_search_does_not_hold_up_another(monkeypatch):
-    index = _index()
+def test_a_stuck_search_does_not_hold_up_another(monkeypatch, tmp_path):
+    index = _index(tmp_path)
     entered, release = threading.Event(), threading.Event()
     deadline_passed = search_module._deadline_passed
     slow_thread: list[int] = []
@@ -119,20 +140,6 @@ def test_a_stuck_search_does_not_hold_up_another(monkeypatch):
     assert done == [{"en1"}]
 
 
-def test_the_index_file_goes_with_the_index():
-    import os
-
-    index = _index()
-    assert index._uri is not None
-    path = index._uri.removeprefix("file:").split("?")[0]
-    assert os.path.exists(path)
-    del index
-    import gc
-
-    gc.collect()
-    assert not os.path.exists(path)
-
-
 def test_the_dashboard_answers_a_refused_search_with_one_line_of_json(dashboard_app):
     with TestClient(dashboard_app, base_url="http://127.0.0.1") as client:
         response = client.get("/search", params={"q": " ".join(["a*"] * 500)},
@@ -155,14 +162,13 @@ def test_e_and_yo_are_one_letter_to_search(index):
 
 
 
-def test_marker_characters_in_an_article_do_not_move_the_highlight():
+def test_marker_characters_in_an_article_do_not_move_the_highlight(tmp_path):
     """U+E000/U+E001 are search's own hit marks; scraped icon-font text may hold them too."""
     icons = Article("icon1", "bridge \ue000will open in May. Icon \ue001 text",
                     title="Icon \ue001 news \ue000", outlet="Brenn Daily", language="en")
-    claims = {"c1": SimpleNamespace(id="c1", article_id="icon1", checkworthiness=0.9, start=0, end=len(icons.text))}
-    view = SimpleNamespace(articles={icons.id: icons}, claims=claims, stances=[],
-                           claim_text=lambda cid: icons.text[claims[cid].start:claims[cid].end])
-    index = SearchIndex(SimpleNamespace(view=view))
+    store = _store(tmp_path, [icons], {"icon1": [Claim("c1", "icon1", 0, len(icons.text), 0.9)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)
     for field_name in ("articles", "claims"):
         hits = getattr(index.search("bridge", Filters()), field_name)
         assert len(hits) == 1, field_name

@@ -18,7 +18,7 @@ from sqlalchemy.orm import aliased
 
 from ..model import Article, Claim, ClaimGroup, ClaimLink, Evidence, Stance, StoryRecord, TechniqueSpan
 from .articles import _PLAIN, _article_from_row, _parse_dt
-from .schema import articles, claims
+from .schema import articles, citations, claims
 from .schema_link import claim_group_members, claim_groups, claim_links, stories, story_articles
 from .schema_narratives import outlet_views, stances, techniques, theses
 from .text_views import span_text
@@ -282,10 +282,10 @@ class LookupStore:
                     out[r.article_id].append(TechniqueSpan(r.article_id, r.start, r.end, r.technique, r.score))
         return dict(out)
 
-    def outlet_view_records_of(self, kind: str, *, outlet: str | None = None,
-                               thesis_id: str | None = None) -> list[dict]:
+    def outlet_view_records_of(self, kind: str, *, outlet: str | None = None, thesis_id: str | None = None,
+                               limit: int | None = None) -> list[dict]:
         """Stored outlet views of ``kind`` for one outlet or one thesis, in the order they were stored."""
-        query = select(outlet_views.c.record).where(outlet_views.c.kind == kind)
+        query = select(outlet_views.c.record).where(outlet_views.c.kind == kind).limit(limit)
         if outlet is not None:
             query = query.where(outlet_views.c.outlet == outlet)
         if thesis_id is not None:
@@ -316,3 +316,37 @@ class LookupStore:
                 "techniques": count(techniques),
                 "copies": count(articles, articles.c.duplicate_of.is_not(None)),
             }
+
+    def outlet_aggregates(self, outlet: str) -> dict:
+        """What an outlet profile counts, aggregated in SQL over that outlet's rows only: for a store
+        the narratives stage has not summarised (no stored outlet views)."""
+        where = _outlet_is(outlet)
+        language = func.coalesce(func.nullif(articles.c.language, ""), "unknown")
+        with self._connect() as conn:
+            def pairs(column, *joins) -> dict:
+                query = select(column, func.count()).select_from(joins[0] if joins else articles).where(where)
+                return dict(conn.execute(query.group_by(column)).all())
+
+            total, copies = conn.execute(select(func.count(), func.count(articles.c.duplicate_of)).where(where)).one()
+            dated = select(articles.c.published).where(where, articles.c.published_utc.is_not(None))
+            first = conn.execute(dated.order_by(articles.c.published_utc, articles.c.seq).limit(1)).scalar()
+            last = conn.execute(dated.order_by(articles.c.published_utc.desc(), articles.c.seq).limit(1)).scalar()
+            groups = (claim_groups.join(claim_group_members, claim_group_members.c.group_id == claim_groups.c.id)
+                      .join(claims, claims.c.id == claim_group_members.c.claim_id)
+                      .join(articles, articles.c.id == claims.c.article_id))
+            statuses = dict(conn.execute(select(claim_groups.c.status, func.count(distinct(claim_groups.c.id)))
+                                         .select_from(groups).where(where).group_by(claim_groups.c.status)).all())
+            return {
+                "articles": total, "copies": copies, "first": _parse_dt(first), "last": _parse_dt(last),
+                "languages": dict(conn.execute(select(language, func.count()).where(where).group_by(language)
+                                               .order_by(func.min(articles.c.seq))).all()),
+                "claim_statuses": statuses,
+                "cited_sources": pairs(citations.c.source, citations.join(articles, articles.c.id == citations.c.article_id)),
+                "techniques": pairs(techniques.c.technique,
+                                    techniques.join(articles, articles.c.id == techniques.c.article_id)),
+                "stances": [tuple(r) for r in conn.execute(
+                    select(stances.c.thesis_id, stances.c.article_id, stances.c.label, stances.c.score)
+                    .join_from(stances, articles, articles.c.id == stances.c.article_id).where(where)
+                    .order_by(stances.c.thesis_id, stances.c.article_id))],
+            }
+

@@ -120,13 +120,14 @@ class Dashboard:
             self.refresh_search()  # the store changed while we read it
 
     def close(self) -> None:
+        """Stop a refresh under way and let go of the connections (the app's shutdown). A request
+        after it opens them again (an app may be started more than once, as tests do)."""
         self._stop.set()
         thread = self._refreshing
         if thread is not None:
             thread.join(30)
-        self.search.close()
-        if self._version_db is not None:
-            self._version_db.close()
+        self._stop.clear()
+        self.search.close_readers()
         self.store.close()
 
 

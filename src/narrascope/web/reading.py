@@ -13,7 +13,7 @@ that shows text asks :meth:`Reading.full_article`.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -22,7 +22,7 @@ from ..config import Settings
 from ..link.stories import as_utc
 from ..model import Article, Claim, ClaimGroup, ClaimLink, Stance, StoryRecord
 from ..narratives.profiles import OutletProfile
-from ..narratives.theses import OutletStance
+from ..narratives.theses import OutletStance, outlet_stances
 from ..report.views import MatrixCell, Segment, _cut
 from ..store.lookups import STATUS_ORDER, UNKNOWN_OUTLET
 from .lazy import LazyList, LazyMap
@@ -119,17 +119,42 @@ class Reading:
 
     @cached_property
     def profiles(self) -> dict[str, OutletProfile]:
-        """Every outlet's profile as the narratives stage stored it (without its stances: see :meth:`profile`)."""
-        return {r["outlet"]: OutletProfile.from_record(r, []) for r in self.store.outlet_view_records_of("profile")}
+        """Every outlet's profile as the narratives stage stored it (without its stances: see :meth:`profile`).
+
+        A store it never summarised gets them counted in SQL, an outlet at a time (the outlet views of
+        :func:`narrascope.narratives.profiles.outlet_views`, which the report computes in memory)."""
+        if self._summarised:
+            return {r["outlet"]: OutletProfile.from_record(r, []) for r in self.store.outlet_view_records_of("profile")}
+        found = [self._counted_profile(name) for name in self.outlets]
+        return {p.outlet: p for p in sorted(found, key=lambda p: (-p.articles, p.outlet)) if p.articles}
+
+    @cached_property
+    def _summarised(self) -> bool:
+        return bool(self.store.outlet_view_records_of("profile", limit=1))
 
     def profile(self, outlet: str) -> OutletProfile | None:
+        if not self._summarised:
+            found = self._counted_profile(outlet)
+            return found if found.articles else None
         records = self.store.outlet_view_records_of("profile", outlet=outlet)
         if not records:
             return None
         stances = [OutletStance.from_record(r) for r in self.store.outlet_view_records_of("stance", outlet=outlet)]
         return OutletProfile.from_record(records[0], stances)
 
+    def _counted_profile(self, outlet: str) -> OutletProfile:
+        o = self.store.outlet_aggregates(outlet)
+        rows = [Stance(t, a, label, score, []) for t, a, label, score in o["stances"]]
+        self.articles.prime(s.article_id for s in rows)
+        stances = outlet_stances(rows, {s.article_id: self.articles[s.article_id] for s in rows})
+        return OutletProfile(outlet, o["articles"], Counter(o["languages"]), o["first"], o["last"], stances,
+                             Counter(o["claim_statuses"]), Counter(o["cited_sources"]), Counter(o["techniques"]),
+                             o["copies"])
+
     def outlet_stances_of(self, thesis_id: str) -> list[OutletStance]:
+        if not self._summarised:
+            return sorted((s for p in self.profiles.values() for s in p.stances if s.thesis_id == thesis_id),
+                          key=lambda s: s.outlet)
         return [OutletStance.from_record(r) for r in self.store.outlet_view_records_of("stance", thesis_id=thesis_id)]
 
     # -- articles and claims ---------------------------------------------------------------------

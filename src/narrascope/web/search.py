@@ -124,13 +124,12 @@ class SearchIndex:
         with self._write_lock:
             return refresh(self._writer, self.path, store, min_checkworthiness, stop)
 
-    def close(self) -> None:
+    def close_readers(self) -> None:
+        """Close the threads' connections (each thread opens a new one when it searches again)."""
         with self._readers_lock:
-            for db in self._readers.values():
-                db.close()
-            self._readers.clear()
-        with self._write_lock:
-            self._writer.close()
+            readers, self._readers = self._readers, {}
+        for db in readers.values():
+            db.close()
 
     def indexed_articles(self) -> int:
         with self._connection(time.monotonic() + SEARCH_SECONDS) as db:
