@@ -133,12 +133,12 @@ class Reading:
         return bool(self.store.outlet_view_records_of("profile", limit=1))
 
     def profile(self, outlet: str) -> OutletProfile | None:
-        if not self._summarised:
+        """The outlet's stored profile with its stances; counted now for an outlet the narratives
+        stage has not seen yet (its articles came after the last ``analyze``); None for no outlet."""
+        records = self.store.outlet_view_records_of("profile", outlet=outlet) if self._summarised else []
+        if not records:
             found = self._counted_profile(outlet)
             return found if found.articles else None
-        records = self.store.outlet_view_records_of("profile", outlet=outlet)
-        if not records:
-            return None
         stances = [OutletStance.from_record(r) for r in self.store.outlet_view_records_of("stance", outlet=outlet)]
         return OutletProfile.from_record(records[0], stances)
 
