@@ -178,3 +178,92 @@ def test_marker_characters_in_an_article_do_not_move_the_highlight(tmp_path):
     title_hits = index.search("news", Filters()).articles
     assert [[t for t, w in h.parts if w] for h in title_hits] == [["news"]]
     assert _found(index, "will") == {"icon1"}  # the mark no longer glues itself to the next word
+
+
+# -- the index follows the store a change at a time -----------------------------------------------------
+
+
+def test_the_index_follows_the_store_a_change_at_a_time(tmp_path):
+    import numpy as np
+
+    store = _store(tmp_path, ARTICLES[:4], {"en1": [Claim("c-en", "en1", 0, 47, 0.8)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    first = index.refresh(store, 0.5)
+    assert (first.added, first.dropped) == (5, 0)  # four articles and one claim
+    again = index.refresh(store, 0.5)
+    assert (again.added, again.dropped) == (0, 0)  # nothing changed: nothing read but the keys
+
+    store.add_article(ARTICLES[4])
+    assert (index.refresh(store, 0.5).added, _found(index, "a17")) == (1, {"en2"})
+
+    changed = Article("en1", "The council lifted the ferry embargo on Friday.", title="Embargo lifted",
+                      outlet="Brenn Daily", language="en")
+    store.update_article(changed, minhash=np.zeros(4, dtype=np.uint64), band_keys=[])
+    store.save_annotations(Annotations("en1", claims=[Claim("c-en", "en1", 0, 47, 0.8)]))
+    refreshed = index.refresh(store, 0.5)
+    assert refreshed.added == 2  # the article and its claim, whose text is the new one
+    assert _found(index, "embargo") == {"en1"} and _found(index, "sanctions") == set()
+    assert [h.ref for h in index.search("embargo", Filters()).claims] == ["c-en"]
+
+    store.save_annotations(Annotations("en1", claims=[]))  # enriched again: the claim is gone
+    assert index.refresh(store, 0.5).dropped == 1
+    assert index.search("embargo", Filters()).claims == []
+
+
+def test_stances_in_the_index_follow_the_store(tmp_path):
+    store = _store(tmp_path, ARTICLES[:4], {})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    store.save_stances([Stance("t1", "ru1", "support", 0.9, []), Stance("t1", "en1", "unrelated", 0.9, [])], "v")
+    index.refresh(store, 0.5)
+
+    def taking(stance=None) -> set[str]:
+        return {h.ref for h in index.search(None, Filters(thesis="t1", stance=stance), limit=50).articles}
+
+    assert taking() == {"ru1"} and taking("support") == {"ru1"}
+    store.save_stances([Stance("t1", "ru1", "oppose", 0.9, []), Stance("t1", "en1", "discuss", 0.6, [])], "v2")
+    index.refresh(store, 0.5)
+    assert taking() == {"ru1", "en1"} and taking("support") == set() and taking("oppose") == {"ru1"}
+
+
+def test_claims_are_listed_most_check_worthy_first(tmp_path):
+    text = "The port reopened. The port closed. The port was sold."
+    store = _store(tmp_path, [Article("p1", text, outlet="Port News", language="en")],
+                   {"p1": [Claim("low", "p1", 0, 18, 0.55), Claim("high", "p1", 19, 35, 0.97),
+                           Claim("mid", "p1", 36, 54, 0.7), Claim("unworthy", "p1", 36, 54, 0.2)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)
+    assert [h.ref for h in index.search("port", Filters()).claims] == ["high", "mid", "low"]
+
+
+def test_the_index_is_kept_between_runs_and_remade_when_its_layout_changes(tmp_path):
+    store = _store(tmp_path, ARTICLES[:2], {})
+    path = str(tmp_path / "index.db")
+    assert SearchIndex(path).refresh(store, 0.5).added == 2
+    reopened = SearchIndex(path)  # a server started again reads nothing it has already indexed
+    assert reopened.refresh(store, 0.5).added == 0 and _found(reopened, "Каравии") == {"ru1"}
+    reopened._writer.execute("UPDATE state SET value = 'old' WHERE key = 'version'")
+    reopened._writer.commit()
+    remade = SearchIndex(path)
+    assert remade.indexed_articles() == 0 and remade.refresh(store, 0.5).added == 2
+
+
+def test_a_refresh_can_be_stopped_between_batches(tmp_path, monkeypatch):
+    from narrascope.web import search_sync
+
+    monkeypatch.setattr(search_sync, "BATCH", 2)
+    store = _store(tmp_path, ARTICLES, {})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    stop = threading.Event()
+    stop.set()
+    stopped = index.refresh(store, 0.5, stop)
+    assert stopped.stopped and stopped.added == 2  # one batch committed, then it stopped
+    assert index.refresh(store, 0.5).added == 3  # the next refresh picks up where it left off
+
+
+def test_the_index_file_lives_in_the_configured_folder(tmp_path, monkeypatch):
+    from narrascope.web.dashboard import search_index_path
+
+    here = search_index_path(str(tmp_path / "a.db"), str(tmp_path / "idx"))
+    assert here.startswith(str(tmp_path / "idx")) and here != search_index_path(str(tmp_path / "b.db"), str(tmp_path / "idx"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert search_index_path("postgresql://u@h/db").startswith(str(tmp_path / "cache" / "narrascope"))
