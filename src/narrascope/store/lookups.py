@@ -169,6 +169,8 @@ class LookupStore:
                  .group_by(claim_groups.c.id, claim_groups.c.status)
                  .having(or_(n > 1, claim_groups.c.status == "contradicted"))
                  .order_by(order, n.desc(), claim_groups.c.id).limit(limit))
+        if story_id is None and not contradicted_first:
+            return self._recurring_by_status(limit)
         if story_id is not None:
             inside = (select(claim_group_members.c.group_id)
                       .join_from(claim_group_members, claims, claims.c.id == claim_group_members.c.claim_id)
@@ -177,6 +179,30 @@ class LookupStore:
             query = query.where(claim_groups.c.id.in_(inside))
         with self._connect() as conn:
             return list(conn.execute(query).scalars())
+
+    def _recurring_by_status(self, limit: int) -> list[str]:
+        """:meth:`recurring_group_ids` over the whole store, one status at a time in their order,
+        stopping once ``limit`` are found: each step counts the members of that status's groups
+        only (contradicted and corroborated groups are few), never every group's."""
+        statuses = sorted(self.overview_counts_statuses(), key=lambda s: (STATUS_ORDER.get(s, 9), s))
+        out: list[str] = []
+        n = func.count(claim_group_members.c.claim_id)
+        with self._connect() as conn:
+            for status in statuses:
+                query = (select(claim_groups.c.id)
+                         .join_from(claim_groups, claim_group_members, claim_group_members.c.group_id == claim_groups.c.id)
+                         .where(claim_groups.c.status == status).group_by(claim_groups.c.id)
+                         .order_by(n.desc(), claim_groups.c.id).limit(limit - len(out)))
+                if status != "contradicted":
+                    query = query.having(n > 1)
+                out += conn.execute(query).scalars()
+                if len(out) >= limit:
+                    break
+        return out
+
+    def overview_counts_statuses(self) -> list[str]:
+        with self._connect() as conn:
+            return list(conn.execute(select(claim_groups.c.status).distinct()).scalars())
 
     def links_touching(self, claim_ids: Iterable[str]) -> list[ClaimLink]:
         """Every claim link with one end among ``claim_ids``, once each."""

@@ -315,18 +315,21 @@ class Reading:
 
     def thesis_evidence(self, thesis_id: str) -> dict[str, tuple[int, list[tuple[Article, Stance]]]]:
         """Per outlet: how many of its articles take a position on the thesis, and the first five."""
-        out = {}
-        for s in self.outlet_stances_of(thesis_id):
-            shown: list[Stance] = []
-            for i in range(0, len(s.articles), 20):  # its articles about the thesis, in order, until 5 are found
-                chunk = s.articles[i : i + 20]
-                found = self.store.stances_of(chunk, thesis_id)
-                shown += [st for aid in chunk for st in found.get(aid, []) if st.label != "unrelated"]
-                if len(shown) >= 5:
-                    break
-            pairs = [(self.full_article(st.article_id), st) for st in shown[:5]]
-            out[s.outlet] = (sum(s.counts.values()), [(a, st) for a, st in pairs if a is not None])
-        return out
+        outlets = self.outlet_stances_of(thesis_id)
+        shown: dict[str, list[Stance]] = {s.outlet: [] for s in outlets}
+        start, step = 0, 8  # its articles about the thesis, in order, a few at a time until five are found
+        while True:
+            wanting = [s for s in outlets if len(shown[s.outlet]) < 5 and start < len(s.articles)]
+            if not wanting:
+                break
+            found = self.store.stances_of([a for s in wanting for a in s.articles[start : start + step]], thesis_id)
+            for s in wanting:
+                shown[s.outlet] += [st for aid in s.articles[start : start + step] for st in found.get(aid, [])
+                                    if st.label != "unrelated"]
+            start, step = start + step, step * 4
+        full = {a.id: a for a in self.store.get_articles([st.article_id for v in shown.values() for st in v[:5]])}
+        return {s.outlet: (sum(s.counts.values()), [(full[st.article_id], st) for st in shown[s.outlet][:5]
+                                                    if st.article_id in full]) for s in outlets}
 
 
 def _date_key(value: datetime | None) -> datetime:

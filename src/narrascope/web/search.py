@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .query import (  # noqa: F401  (Filters, Hit, Results, QueryRefused, fts_query: this module's API too)
+from .query import (  # Filters, Hit, Results, QueryRefused, fts_query: this module's API too (__all__)
     MAX_EXPANSIONS,
     MAX_WORDS,
     Filters,
