@@ -247,14 +247,16 @@ def test_the_dashboard_follows_the_store(demo_db, tmp_path, settings):
     shutil.copy(demo_db, db)
     app = create_app(str(db))
     with TestClient(app, base_url=LOCAL) as c:
-        before = app.state.dashboard.reading().overview["articles"]
+        with app.state.dashboard.reading() as reading:
+            before = reading.overview["articles"]
         (tmp_path / "new.jsonl").write_text(json.dumps({"text": "A brand new article about ferries. " * 5,
                                                         "outlet": "Late Outlet", "title": "Ferries"}) + "\n")
         store = SQLStore(str(db))
         ingest_paths([str(tmp_path / "new.jsonl")], store, settings)
         store.close()
         assert "Late Outlet" in c.get("/").text
-        assert app.state.dashboard.reading().overview["articles"] == before + 1
+        with app.state.dashboard.reading() as reading:
+            assert reading.overview["articles"] == before + 1
 
 
 # -- the command ---------------------------------------------------------------------------------

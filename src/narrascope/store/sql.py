@@ -7,6 +7,7 @@ table is refused before any pragma (WAL) or ``create_all`` can touch it.
 
 from __future__ import annotations
 
+import copy
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -177,6 +178,19 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
                     self._conn = None
         except SQLAlchemyError as exc:
             raise StoreError(f"write failed ({_short(exc)})", source=self.display) from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[SQLStore]:
+        """The store as one read transaction: every read of the store it yields goes through one
+        connection and sees one state of the database (a dashboard page is made from one), and a
+        page's dozens of small queries take one connection from the pool instead of one each."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                view = copy.copy(self)
+                view._conn = conn
+                yield view
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error ({_short(exc)})", source=self.display) from exc
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:

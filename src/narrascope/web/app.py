@@ -142,10 +142,10 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
         version = dashboard.version()
         body = dashboard.pages.get(key, version) if version is not None else None
         if body is None:
-            dash = dashboard.reading()
-            name, context = make(dash)  # may raise a 404 or 400: never kept
-            keep = context.pop("keep", True)
-            body = env.get_template(name).render(dash=dash, view=dash.view, **context).encode()
+            with dashboard.reading() as dash:
+                name, context = make(dash)  # may raise a 404 or 400: never kept
+                keep = context.pop("keep", True)
+                body = env.get_template(name).render(dash=dash, view=dash.view, **context).encode()
             if keep:
                 dashboard.keep(key, body, version)
         return Response(body, media_type="text/html; charset=utf-8")
@@ -168,9 +168,7 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
             index, current = dashboard.search_index()
             results = index.search(q, filters, PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
             # the index may be a moment behind the store: a hit the store no longer has is left out
-            dash.articles.prime(h.article_id for h in results.articles + results.claims)
-            dash.claims.prime(h.ref for h in results.claims)
-            dash.group_of.prime(h.ref for h in results.claims)
+            dash.prime_hits(results.articles + results.claims)
             results.articles = [h for h in results.articles if h.article_id in dash.articles]
             results.claims = [h for h in results.claims if h.ref in dash.claims and h.article_id in dash.articles]
             pages = max(1, -(-max(results.article_total, results.claim_total) // PAGE_SIZE))
@@ -187,6 +185,7 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
             found = dash.full_article(article_id)
             if found is None:
                 raise missing("article", article_id)
+            dash.prime_article(found)
             return "article.html.j2", {"a": found}
 
         return page(request, make)
@@ -214,8 +213,8 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
             profile = dash.profile(name)
             if profile is None:
                 raise missing("outlet", name)
-            articles, total = dashboard.store.outlet_articles(name, OUTLET_ARTICLES)
-            counts = dashboard.store.claim_counts([a.id for a in articles], dash.min_checkworthiness)
+            articles, total = dash.store.outlet_articles(name, OUTLET_ARTICLES)
+            counts = dash.store.claim_counts([a.id for a in articles], dash.min_checkworthiness)
             return "outlet.html.j2", {"p": profile, "articles": articles, "total": total, "claim_counts": counts}
 
         return page(request, make)

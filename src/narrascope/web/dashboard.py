@@ -20,6 +20,8 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -64,8 +66,11 @@ class Dashboard:
             except sqlite3.Error:
                 return None
 
-    def reading(self) -> Reading:
-        return Reading(self.store, self.settings)
+    @contextmanager
+    def reading(self) -> Iterator[Reading]:
+        """One request's reading of the store: one read transaction, so one state of the store."""
+        with self.store.reading() as store:
+            yield Reading(store, self.settings)
 
     def kept(self, key: str) -> bytes | None:
         """The page at ``key`` as rendered since the store last changed; None when there is none."""

@@ -165,6 +165,23 @@ class Reading:
             self._full[article_id] = self.store.get_article(article_id)
         return self._full[article_id]
 
+    def prime_article(self, article: Article) -> None:
+        """Fetch what the article page looks up, a query per kind instead of one per claim."""
+        ann = self.annotations[article.id]
+        self.group_of.prime(c.id for c in ann.claims)
+        self.group_by_id.prime(self.group_of[c.id] for c in ann.claims if c.id in self.group_of)
+        self.story_by_id.prime(self.story_of[a] for a in [article.id] if a in self.story_of)
+        if article.duplicate_of:
+            self.articles.prime([article.duplicate_of])
+
+    def prime_hits(self, hits) -> None:
+        """Fetch what a search page shows of its hits: their articles, claims and claim groups."""
+        self.articles.prime(h.article_id for h in hits)
+        claims = [h.ref for h in hits if h.kind == "claim"]
+        self.claims.prime(claims)
+        self.group_of.prime(claims)
+        self.group_by_id.prime(self.group_of[c] for c in claims if c in self.group_of)
+
     def outlet(self, article_id: str) -> str:
         return self.articles[article_id].outlet or UNKNOWN_OUTLET
 
@@ -295,6 +312,7 @@ class Reading:
     def story_timeline(self, story: StoryRecord) -> list[Article]:
         self.articles.prime(story.articles)
         members = [self.articles[a] for a in story.articles if a in self.articles]
+        self.articles.prime(a.duplicate_of for a in members if a.duplicate_of)
         return sorted(members, key=lambda a: (a.published is None, _date_key(a.published), a.outlet or ""))
 
     def story_groups(self, story: StoryRecord, limit: int = 50) -> list[ClaimGroup]:
