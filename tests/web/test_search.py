@@ -267,3 +267,11 @@ def test_the_index_file_lives_in_the_configured_folder(tmp_path, monkeypatch):
     assert here.startswith(str(tmp_path / "idx")) and here != search_index_path(str(tmp_path / "b.db"), str(tmp_path / "idx"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert search_index_path("postgresql://u@h/db").startswith(str(tmp_path / "cache" / "narrascope"))
+
+
+def test_a_damaged_index_file_is_made_again_from_the_store(tmp_path):
+    store = _store(tmp_path, ARTICLES[:2], {})
+    path = tmp_path / "index.db"
+    path.write_bytes(b"this is not an SQLite database, just bytes " * 100)
+    index = SearchIndex(str(path))
+    assert index.refresh(store, 0.5).added == 2 and _found(index, "Каравии") == {"ru1"}

@@ -15,6 +15,9 @@ they read), so searches run side by side instead of queueing behind one connecti
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import re
 import sqlite3
 import threading
@@ -48,6 +51,7 @@ TOKENIZER = "porter unicode61 remove_diacritics 2"
 SEARCH_SECONDS = 2.0
 # SQLite virtual-machine steps between two looks at the clock (a few microseconds of work).
 _PROGRESS_STEPS = 2_000
+log = logging.getLogger("narrascope.web")
 # Bumped when the index's tables change: an index of another version is rebuilt from the store.
 INDEX_VERSION = "2"
 
@@ -92,6 +96,18 @@ def create(db: sqlite3.Connection) -> None:
             db.execute(f"INSERT INTO arts_fts (arts_fts, rank) VALUES ('rank', 'bm25({TITLE_WEIGHT}, 1.0)')")
 
 
+def _opened(path: str) -> sqlite3.Connection:
+    db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+        create(db)
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
 class IndexVocabulary(Vocabulary):
     """The index's words, read from FTS5's own term list a range at a time (never loaded whole)."""
 
@@ -110,8 +126,14 @@ class SearchIndex:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._writer = connect(path)
-        create(self._writer)
+        try:
+            self._writer = _opened(path)
+        except sqlite3.DatabaseError as exc:  # not an index (a damaged or foreign file): it is remade from the store
+            log.warning("search index %s unreadable (%s): made again from the store", path, exc)
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path + suffix)
+            self._writer = _opened(path)
         self._write_lock = threading.Lock()
         self._readers: dict[int, sqlite3.Connection] = {}
         self._readers_lock = threading.Lock()
