@@ -268,6 +268,13 @@ class LookupStore:
                     out[r.id] = StoryRecord(r.id, r.label, members[r.id], _parse_dt(r.first_seen), _parse_dt(r.last_seen))
         return out
 
+    def story_claim_ids(self, story_id: str, min_checkworthiness: float) -> list[str]:
+        """The check-worthy claims of the story's articles."""
+        with self._connect() as conn:
+            return list(conn.execute(
+                select(claims.c.id).join_from(story_articles, claims, claims.c.article_id == story_articles.c.article_id)
+                .where(story_articles.c.story_id == story_id, claims.c.checkworthiness >= min_checkworthiness)).scalars())
+
     def largest_story_ids(self, limit: int, offset: int = 0) -> list[str]:
         """Stories by their number of articles, largest first (ties by id)."""
         with self._connect() as conn:

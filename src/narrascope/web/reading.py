@@ -60,6 +60,7 @@ class Reading:
         self.claim_texts = LazyMap(store.claim_texts)
         self.claims_of_article = LazyMap(self._claims_of_articles)
         self._full: dict[str, Article | None] = {}
+        self._story_claim_ids: dict[str, list[str]] = {}
         self.contradictions = self._contradiction_list(True)
         self.contradiction_candidates = self._contradiction_list(False)
         self.stories_by_size = LazyList(lambda: self.overview["stories"], self._largest_stories)
@@ -317,17 +318,29 @@ class Reading:
 
     def story_groups(self, story: StoryRecord, limit: int = 50) -> list[ClaimGroup]:
         """The story's recurring or contradicted claim groups, contradicted first, then the most carried."""
-        ids = self.store.recurring_group_ids(limit, story.id, self.min_checkworthiness, contradicted_first=True)
+        claims = self._story_claims(story)
+        self.group_of.prime(claims)
+        ids = {self.group_of[c] for c in claims if c in self.group_of}
         self.group_by_id.prime(ids)
         groups = [self.group_by_id[g] for g in ids if g in self.group_by_id]
+        groups = [g for g in groups if len(g.claims) > 1 or g.status == "contradicted"]
+        groups = sorted(groups, key=lambda g: (g.status != "contradicted", -len(g.claims), g.id))[:limit]
         self.claims.prime(c for g in groups for c in g.claims)
         return groups
 
     def story_contradictions(self, story: StoryRecord) -> tuple[list[dict], list[dict]]:
-        """The story's (confident contradictions, unconfirmed candidates), most confident first."""
-        return tuple(self.contradiction_rows(self.store.contradiction_links(
-            self.min_checkworthiness, self.confident_contradiction, confident, story_id=story.id))
-            for confident in (True, False))
+        """The story's (confident contradictions, unconfirmed candidates), most confident first:
+        the links touching its articles' check-worthy claims, found from them (never a scan of all links)."""
+        links = [k for k in self.store.links_touching(self._story_claims(story)) if k.relation == "contradicts"]
+        links.sort(key=lambda k: (-k.score, k.reason, k.a, k.b))
+        level = self.confident_contradiction
+        return (self.contradiction_rows([k for k in links if k.score >= level]),
+                self.contradiction_rows([k for k in links if k.score < level]))
+
+    def _story_claims(self, story: StoryRecord) -> list[str]:
+        if story.id not in self._story_claim_ids:
+            self._story_claim_ids[story.id] = self.store.story_claim_ids(story.id, self.min_checkworthiness)
+        return self._story_claim_ids[story.id]
 
     # -- theses -------------------------------------------------------------------------------
 
