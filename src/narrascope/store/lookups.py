@@ -275,6 +275,10 @@ class LookupStore:
                 select(claims.c.id).join_from(story_articles, claims, claims.c.article_id == story_articles.c.article_id)
                 .where(story_articles.c.story_id == story_id, claims.c.checkworthiness >= min_checkworthiness)).scalars())
 
+    def count_stories(self) -> int:
+        with self._connect() as conn:
+            return conn.execute(select(func.count()).select_from(stories)).scalar() or 0
+
     def largest_story_ids(self, limit: int, offset: int = 0) -> list[str]:
         """Stories by their number of articles, largest first (ties by id)."""
         with self._connect() as conn:

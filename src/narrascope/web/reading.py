@@ -63,7 +63,7 @@ class Reading:
         self._story_claim_ids: dict[str, list[str]] = {}
         self.contradictions = self._contradiction_list(True)
         self.contradiction_candidates = self._contradiction_list(False)
-        self.stories_by_size = LazyList(lambda: self.overview["stories"], self._largest_stories)
+        self.stories_by_size = LazyList(store.count_stories, self._largest_stories)
 
     @property
     def view(self) -> Reading:
