@@ -115,16 +115,19 @@ def test_ctrl_c_stops_serve_without_a_traceback(tmp_path, presses):
 
 
 @pytest.mark.slow
-def test_sigterm_stops_serve_and_removes_the_search_index(tmp_path, demo_db):
-    """SIGTERM (systemd, docker stop, kill) ends serve as Ctrl-C does: quietly, the index's temporary
-    folder removed. uvicorn re-raises the signal after its shutdown, which used to kill the process
-    before any cleanup."""
+def test_sigterm_stops_serve_quietly_and_keeps_its_search_index(tmp_path, demo_db):
+    """SIGTERM (systemd, docker stop, kill) ends serve as Ctrl-C does: quietly, the search index's
+    refresh stopped between batches, the index kept for the next start. uvicorn re-raises the signal
+    after its shutdown, which used to kill the process before any cleanup."""
     import socket
     import urllib.request
 
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
-    env = {**os.environ, "PYTHONPATH": SRC, "TMPDIR": str(tmp)}
+    from narrascope.store import SQLStore
+    from narrascope.web.dashboard import search_index_path
+    from narrascope.web.search import SearchIndex
+
+    cache = tmp_path / "cache"
+    env = {**os.environ, "PYTHONPATH": SRC, "XDG_CACHE_HOME": str(cache)}
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -141,8 +144,6 @@ def test_sigterm_stops_serve_and_removes_the_search_index(tmp_path, demo_db):
                 assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
                 time.sleep(0.1)
         assert b"snippet" in page
-        folders = list(tmp.glob("narrascope-search-*"))
-        assert len(folders) == 1 and (folders[0] / "index.db").exists(), folders
         os.killpg(proc.pid, signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
     finally:
@@ -151,4 +152,13 @@ def test_sigterm_stops_serve_and_removes_the_search_index(tmp_path, demo_db):
             proc.communicate()
     assert proc.returncode == 0, (proc.returncode, err)
     assert "Traceback" not in err and "Error" not in err, err
-    assert list(tmp.glob("narrascope-search-*")) == []
+    kept = list((cache / "narrascope").glob("search-*.db"))
+    assert len(kept) == 1
+    store = SQLStore(demo_db, create=False)
+    index = SearchIndex(str(kept[0]))  # the next start reads nothing it has already indexed
+    assert str(kept[0]) == search_index_path(demo_db, str(cache / "narrascope"))
+    from narrascope.config import default_settings
+
+    refresh = index.refresh(store, default_settings().enrich.min_checkworthiness)
+    assert (refresh.added, refresh.dropped) == (0, 0) and index.indexed_articles() == store.count_articles()
+    store.close()

@@ -24,11 +24,6 @@ def client(dashboard_app):
         yield c
 
 
-@pytest.fixture(scope="module")
-def dash(dashboard_app):
-    return dashboard_app.state.holder.current
-
-
 def hostile_id(dash) -> str:
     return next(a.id for a in dash.view.articles.values() if a.external_id == "hostile-1")
 
@@ -252,14 +247,16 @@ def test_the_dashboard_follows_the_store(demo_db, tmp_path, settings):
     shutil.copy(demo_db, db)
     app = create_app(str(db))
     with TestClient(app, base_url=LOCAL) as c:
-        before = app.state.holder.current.overview["articles"]
+        with app.state.dashboard.reading() as reading:
+            before = reading.overview["articles"]
         (tmp_path / "new.jsonl").write_text(json.dumps({"text": "A brand new article about ferries. " * 5,
                                                         "outlet": "Late Outlet", "title": "Ferries"}) + "\n")
         store = SQLStore(str(db))
         ingest_paths([str(tmp_path / "new.jsonl")], store, settings)
         store.close()
         assert "Late Outlet" in c.get("/").text
-        assert app.state.holder.current.overview["articles"] == before + 1
+        with app.state.dashboard.reading() as reading:
+            assert reading.overview["articles"] == before + 1
 
 
 # -- the command ---------------------------------------------------------------------------------

@@ -73,8 +73,7 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_each_page_loads_without_errors(server, page, dashboard_app):
-    dash = dashboard_app.state.holder.current
+def test_each_page_loads_without_errors(server, page, dash):
     view = dash.view
     outlet = max(dash.profiles.values(), key=lambda p: p.articles).outlet
     pages = {"overview": "/", "search": "/search?q=trade+turnover", "stories": "/stories",
@@ -89,8 +88,7 @@ def test_each_page_loads_without_errors(server, page, dashboard_app):
     assert page.problems == [] or all("404" in p for p in page.problems), page.problems
 
 
-def test_story_to_claim_to_article(server, page, dashboard_app):
-    dash = dashboard_app.state.holder.current
+def test_story_to_claim_to_article(server, page, dash):
     page.goto(server + "/")
     page.click(f'a[href="/stories/{dash.stories_by_size[0].id}"]')
     page.wait_for_selector("#timeline-chart")
@@ -116,8 +114,7 @@ def test_story_to_claim_to_article(server, page, dashboard_app):
     assert page.problems == [], page.problems
 
 
-def test_contradiction_reason_and_techniques_are_visible(server, page, dashboard_app):
-    dash = dashboard_app.state.holder.current
+def test_contradiction_reason_and_techniques_are_visible(server, page, dash):
     contra = dash.contradictions[0]
     page.goto(server + f"/claims/{contra['a']}")
     reason = page.locator(".reason-cell", has_text=contra["reason"]).first
@@ -128,8 +125,7 @@ def test_contradiction_reason_and_techniques_are_visible(server, page, dashboard
     assert page.problems == [], page.problems
 
 
-def test_markup_in_an_article_never_runs(server, page, dashboard_app):
-    dash = dashboard_app.state.holder.current
+def test_markup_in_an_article_never_runs(server, page, dash):
     aid = next(a.id for a in dash.view.articles.values() if a.external_id == "hostile-1")
     page.goto(server + f"/articles/{aid}")
     assert page.locator(".article", has_text="<script>alert(1)</script>").count() == 1
@@ -139,8 +135,7 @@ def test_markup_in_an_article_never_runs(server, page, dashboard_app):
     assert not any(p.startswith("dialog") for p in page.problems), page.problems
 
 
-def test_pages_work_without_javascript(server, browser, dashboard_app):
-    dash = dashboard_app.state.holder.current
+def test_pages_work_without_javascript(server, browser, dash):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     pg = context.new_page()
     pg.goto(server + f"/claims/{dash.contradictions[0]['a']}")

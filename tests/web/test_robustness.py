@@ -60,7 +60,7 @@ def test_many_requests_for_one_big_article_stay_within_the_bound(tmp_path):
         assert first.status_code == 200 and len(first.content) > 150_000
         for i in range(100):  # the fuzzer's trick: one article, a different query string each time
             assert client.get(f"/articles/big?n={i}").status_code == 200
-        pages = app.state.holder.current.pages
+        pages = app.state.dashboard.pages
         assert pages.bytes <= bound
         assert sum(len(k) + len(v) for k, v in pages._pages.items()) == pages.bytes
         assert 1 < len(pages) < 10  # it keeps what fits, not everything and not nothing

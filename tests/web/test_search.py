@@ -1,17 +1,26 @@
-"""Search on a hand-built index: Russian stemming, English as before, bounded queries, and searches
-that run side by side."""
+"""Search on a hand-built store's index: Russian stemming, English as before, bounded queries,
+searches that run side by side, and an index kept up to date with the store a change at a time."""
 
 from __future__ import annotations
 
 import threading
-from types import SimpleNamespace
+import time
 
 import pytest
 from fastapi.testclient import TestClient
 
-from narrascope.model import Article
+from narrascope.model import Annotations, Article, Claim, Stance
+from narrascope.store import SQLStore
 from narrascope.web import search as search_module
-from narrascope.web.search import MAX_EXPANSIONS, MAX_WORDS, Filters, QueryRefused, SearchIndex, fts_query
+from narrascope.web.search import (
+    MAX_EXPANSIONS,
+    MAX_WORDS,
+    Filters,
+    IndexVocabulary,
+    QueryRefused,
+    SearchIndex,
+    fts_query,
+)
 from narrascope.web.stemming import stem_ru
 
 ARTICLES = [
@@ -26,16 +35,27 @@ ARTICLES = [
 ]
 
 
-def _index() -> SearchIndex:
-    claims = {"c1": SimpleNamespace(id="c1", article_id="ru1", checkworthiness=0.9, start=0, end=41)}
-    view = SimpleNamespace(articles={a.id: a for a in ARTICLES}, claims=claims, stances=[],
-                           claim_text=lambda cid: ARTICLES[0].text[claims[cid].start:claims[cid].end])
-    return SearchIndex(SimpleNamespace(view=view))
+def _store(folder, articles: list[Article], claims: dict[str, list[Claim]]) -> SQLStore:
+    store = SQLStore(str(folder / "store.db"))
+    for a in articles:
+        store.add_article(a)
+    for aid, found in claims.items():
+        store.save_annotations(Annotations(aid, claims=found))
+    return store
+
+
+def _index(folder) -> SearchIndex:
+    folder.mkdir(parents=True, exist_ok=True)
+    store = _store(folder, ARTICLES, {"ru1": [Claim("c1", "ru1", 0, 41, 0.9)]})
+    index = SearchIndex(str(folder / "index.db"))
+    index.refresh(store, 0.5)
+    store.close()
+    return index
 
 
 @pytest.fixture(scope="module")
-def index():
-    return _index()
+def index(tmp_path_factory):
+    return _index(tmp_path_factory.mktemp("search"))
 
 
 def _found(index, query: str) -> set[str]:
@@ -62,7 +82,8 @@ def test_english_search_is_unchanged(index):
     assert _found(index, '"new sanctions"') == {"en1"}
     assert _found(index, '"sanctions new"') == set()
     assert _found(index, "sanct*") == {"en1"}
-    assert fts_query("trade turnover", index.vocabulary) == '"trade" "turnover"'
+    with index._connection(time.monotonic() + 2) as db:
+        assert fts_query("trade turnover", IndexVocabulary(db)) == '"trade" "turnover"'
 
 
 def test_a_query_with_too_many_words_is_refused(index):
@@ -87,8 +108,8 @@ def test_a_search_past_its_time_is_stopped_with_a_400(index, monkeypatch):
     assert _found(index, "council") == {"en1"}  # the connection answers again
 
 
-def test_a_stuck_search_does_not_hold_up_another(monkeypatch):
-    index = _index()
+def test_a_stuck_search_does_not_hold_up_another(monkeypatch, tmp_path):
+    index = _index(tmp_path)
     entered, release = threading.Event(), threading.Event()
     deadline_passed = search_module._deadline_passed
     slow_thread: list[int] = []
@@ -119,20 +140,6 @@ def test_a_stuck_search_does_not_hold_up_another(monkeypatch):
     assert done == [{"en1"}]
 
 
-def test_the_index_file_goes_with_the_index():
-    import os
-
-    index = _index()
-    assert index._uri is not None
-    path = index._uri.removeprefix("file:").split("?")[0]
-    assert os.path.exists(path)
-    del index
-    import gc
-
-    gc.collect()
-    assert not os.path.exists(path)
-
-
 def test_the_dashboard_answers_a_refused_search_with_one_line_of_json(dashboard_app):
     with TestClient(dashboard_app, base_url="http://127.0.0.1") as client:
         response = client.get("/search", params={"q": " ".join(["a*"] * 500)},
@@ -155,14 +162,13 @@ def test_e_and_yo_are_one_letter_to_search(index):
 
 
 
-def test_marker_characters_in_an_article_do_not_move_the_highlight():
+def test_marker_characters_in_an_article_do_not_move_the_highlight(tmp_path):
     """U+E000/U+E001 are search's own hit marks; scraped icon-font text may hold them too."""
     icons = Article("icon1", "bridge \ue000will open in May. Icon \ue001 text",
                     title="Icon \ue001 news \ue000", outlet="Brenn Daily", language="en")
-    claims = {"c1": SimpleNamespace(id="c1", article_id="icon1", checkworthiness=0.9, start=0, end=len(icons.text))}
-    view = SimpleNamespace(articles={icons.id: icons}, claims=claims, stances=[],
-                           claim_text=lambda cid: icons.text[claims[cid].start:claims[cid].end])
-    index = SearchIndex(SimpleNamespace(view=view))
+    store = _store(tmp_path, [icons], {"icon1": [Claim("c1", "icon1", 0, len(icons.text), 0.9)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)
     for field_name in ("articles", "claims"):
         hits = getattr(index.search("bridge", Filters()), field_name)
         assert len(hits) == 1, field_name
@@ -172,3 +178,100 @@ def test_marker_characters_in_an_article_do_not_move_the_highlight():
     title_hits = index.search("news", Filters()).articles
     assert [[t for t, w in h.parts if w] for h in title_hits] == [["news"]]
     assert _found(index, "will") == {"icon1"}  # the mark no longer glues itself to the next word
+
+
+# -- the index follows the store a change at a time -----------------------------------------------------
+
+
+def test_the_index_follows_the_store_a_change_at_a_time(tmp_path):
+    import numpy as np
+
+    store = _store(tmp_path, ARTICLES[:4], {"en1": [Claim("c-en", "en1", 0, 47, 0.8)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    first = index.refresh(store, 0.5)
+    assert (first.added, first.dropped) == (5, 0)  # four articles and one claim
+    again = index.refresh(store, 0.5)
+    assert (again.added, again.dropped) == (0, 0)  # nothing changed: nothing read but the keys
+
+    store.add_article(ARTICLES[4])
+    assert (index.refresh(store, 0.5).added, _found(index, "a17")) == (1, {"en2"})
+
+    changed = Article("en1", "The council lifted the ferry embargo on Friday.", title="Embargo lifted",
+                      outlet="Brenn Daily", language="en")
+    store.update_article(changed, minhash=np.zeros(4, dtype=np.uint64), band_keys=[])
+    store.save_annotations(Annotations("en1", claims=[Claim("c-en", "en1", 0, 47, 0.8)]))
+    refreshed = index.refresh(store, 0.5)
+    assert refreshed.added == 2  # the article and its claim, whose text is the new one
+    assert _found(index, "embargo") == {"en1"} and _found(index, "sanctions") == set()
+    assert [h.ref for h in index.search("embargo", Filters()).claims] == ["c-en"]
+
+    store.save_annotations(Annotations("en1", claims=[]))  # enriched again: the claim is gone
+    assert index.refresh(store, 0.5).dropped == 1
+    assert index.search("embargo", Filters()).claims == []
+
+
+def test_stances_in_the_index_follow_the_store(tmp_path):
+    store = _store(tmp_path, ARTICLES[:4], {})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    store.save_stances([Stance("t1", "ru1", "support", 0.9, []), Stance("t1", "en1", "unrelated", 0.9, [])], "v")
+    index.refresh(store, 0.5)
+
+    def taking(stance=None) -> set[str]:
+        return {h.ref for h in index.search(None, Filters(thesis="t1", stance=stance), limit=50).articles}
+
+    assert taking() == {"ru1"} and taking("support") == {"ru1"}
+    store.save_stances([Stance("t1", "ru1", "oppose", 0.9, []), Stance("t1", "en1", "discuss", 0.6, [])], "v2")
+    index.refresh(store, 0.5)
+    assert taking() == {"ru1", "en1"} and taking("support") == set() and taking("oppose") == {"ru1"}
+
+
+def test_claims_are_listed_most_check_worthy_first(tmp_path):
+    text = "The port reopened. The port closed. The port was sold."
+    store = _store(tmp_path, [Article("p1", text, outlet="Port News", language="en")],
+                   {"p1": [Claim("low", "p1", 0, 18, 0.55), Claim("high", "p1", 19, 35, 0.97),
+                           Claim("mid", "p1", 36, 54, 0.7), Claim("unworthy", "p1", 36, 54, 0.2)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)
+    assert [h.ref for h in index.search("port", Filters()).claims] == ["high", "mid", "low"]
+
+
+def test_the_index_is_kept_between_runs_and_remade_when_its_layout_changes(tmp_path):
+    store = _store(tmp_path, ARTICLES[:2], {})
+    path = str(tmp_path / "index.db")
+    assert SearchIndex(path).refresh(store, 0.5).added == 2
+    reopened = SearchIndex(path)  # a server started again reads nothing it has already indexed
+    assert reopened.refresh(store, 0.5).added == 0 and _found(reopened, "Каравии") == {"ru1"}
+    reopened._writer.execute("UPDATE state SET value = 'old' WHERE key = 'version'")
+    reopened._writer.commit()
+    remade = SearchIndex(path)
+    assert remade.indexed_articles() == 0 and remade.refresh(store, 0.5).added == 2
+
+
+def test_a_refresh_can_be_stopped_between_batches(tmp_path, monkeypatch):
+    from narrascope.web import search_sync
+
+    monkeypatch.setattr(search_sync, "BATCH", 2)
+    store = _store(tmp_path, ARTICLES, {})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    stop = threading.Event()
+    stop.set()
+    stopped = index.refresh(store, 0.5, stop)
+    assert stopped.stopped and stopped.added == 2  # one batch committed, then it stopped
+    assert index.refresh(store, 0.5).added == 3  # the next refresh picks up where it left off
+
+
+def test_the_index_file_lives_in_the_configured_folder(tmp_path, monkeypatch):
+    from narrascope.web.dashboard import search_index_path
+
+    here = search_index_path(str(tmp_path / "a.db"), str(tmp_path / "idx"))
+    assert here.startswith(str(tmp_path / "idx")) and here != search_index_path(str(tmp_path / "b.db"), str(tmp_path / "idx"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert search_index_path("postgresql://u@h/db").startswith(str(tmp_path / "cache" / "narrascope"))
+
+
+def test_a_damaged_index_file_is_made_again_from_the_store(tmp_path):
+    store = _store(tmp_path, ARTICLES[:2], {})
+    path = tmp_path / "index.db"
+    path.write_bytes(b"this is not an SQLite database, just bytes " * 100)
+    index = SearchIndex(str(path))
+    assert index.refresh(store, 0.5).added == 2 and _found(index, "Каравии") == {"ru1"}

@@ -45,22 +45,22 @@ def serve(ctx: Context, host: str, port: int, token: str | None) -> int:
 
     from ..web import create_app
 
-    app = create_app(ctx.db, ctx.settings, token)  # reads the store now: a bad --db fails here
-    dash = app.state.holder.current
+    app = create_app(ctx.db, ctx.settings, token)  # opens the store now: a bad --db fails here
+    dashboard = app.state.dashboard
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/" + (f"?token={quote(token, safe='')}" if token else "")
-    ctx.say(f"store:     {app.state.holder.store.display} ({dash.overview['articles']} articles)")
+    ctx.say(f"store:     {dashboard.store.display} ({dashboard.store.count_articles()} articles)")
     click.echo(f"dashboard: {url}  (Ctrl-C stops it)")
     # No lifespan task: a second Ctrl-C (uvicorn's force quit) would cancel it mid-wait and log
     # the cancellation as a traceback. The store is closed here instead, however the server stops.
     try:
         # SIGTERM (kill, systemd, docker stop) ends the server as Ctrl-C does: uvicorn shuts down
         # gracefully, then raises the signal again under the handler found before it started.
-        # SIGTERM's default would end the process there, before any `finally`, leaving the search
-        # index's temporary folder behind; this handler raises KeyboardInterrupt instead.
+        # SIGTERM's default would end the process there, before any `finally`, cutting the search
+        # index's refresh off mid-batch; this handler raises KeyboardInterrupt instead.
         with interrupt_on(signal.SIGTERM):
             uvicorn.run(app, host=host, port=port, log_level="warning" if ctx.quiet else "info",
                         access_log=not ctx.quiet, server_header=False, lifespan="off")
     finally:
-        app.state.holder.close()
+        dashboard.close()
     return 0

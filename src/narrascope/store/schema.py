@@ -21,7 +21,8 @@ from sqlalchemy import (
 )
 
 # 3: the text views of store/text_views.py (claims_text, mentions_text...).
-SCHEMA_VERSION = 3
+# 4: indexes for the dashboard's per-page queries (store/lookups.py), added to older stores too.
+SCHEMA_VERSION = 4
 
 metadata = MetaData()
 

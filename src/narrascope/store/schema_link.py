@@ -30,6 +30,8 @@ stories = Table(
     Column("last_seen", String(32)),
     Column("entities", Text, nullable=False),  # JSON {entity id: article count}
 )
+# the dashboard's largest stories first (store/lookups.py)
+Index("ix_stories_size", stories.c.size.desc(), stories.c.id)
 
 story_articles = Table(
     "story_articles",
@@ -48,13 +50,14 @@ claim_links = Table(
     Column("score", Float, nullable=False),
     Column("reason", Text, nullable=False),
     Index("ix_claim_links_b", "b"),
+    Index("ix_claim_links_relation", "relation", "score"),  # contradictions, most confident first
 )
 
 claim_groups = Table(
     "claim_groups",
     metadata,
     Column("id", String(32), primary_key=True),
-    Column("status", String(16), nullable=False),
+    Column("status", String(16), nullable=False, index=True),
     Column("origins", Text, nullable=False),  # JSON list of origin records
     Column("first_seen", String(32)),
     Column("summary", Text),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Float, Integer, String, Table, Text
+from sqlalchemy import Column, Float, Index, Integer, String, Table, Text
 
 from .schema import metadata
 
@@ -19,7 +19,7 @@ stances = Table(
     "stances",
     metadata,
     Column("thesis_id", String(32), primary_key=True),
-    Column("article_id", String(32), primary_key=True),
+    Column("article_id", String(32), primary_key=True, index=True),  # an article's stances: its page
     Column("label", String(16), nullable=False),
     Column("score", Float, nullable=False),
     Column("evidence", Text, nullable=False),  # JSON list of {start, end, label, score, why}
@@ -47,4 +47,5 @@ outlet_views = Table(
     Column("outlet", Text, nullable=False),
     Column("thesis_id", String(32)),
     Column("record", Text, nullable=False),  # JSON
+    Index("ix_outlet_views_kind", "kind", "thesis_id"),
 )

@@ -7,6 +7,7 @@ table is refused before any pragma (WAL) or ``create_all`` can touch it.
 
 from __future__ import annotations
 
+import copy
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ from . import (
 from .articles import ArticleStore, StoreStats  # noqa: F401  (StoreStats: part of this module's API)
 from .enrichment import EnrichmentStore
 from .linking import LinkStore
+from .lookups import LookupStore
 from .narratives import NarrativesStore
 from .text_views import RowStreams, create_views
 
@@ -63,7 +65,7 @@ def display_name(db: str) -> str:
         return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", db)
 
 
-class SQLStore(ArticleStore, EnrichmentStore, LinkStore, NarrativesStore, RowStreams):
+class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, RowStreams):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a
@@ -138,6 +140,9 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, NarrativesStore, RowStr
                         insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
                     )
                 elif int(version) < schema.SCHEMA_VERSION:  # create_all added the new tables
+                    for table in schema.metadata.sorted_tables:  # and the indexes of the old ones
+                        for index in table.indexes:
+                            index.create(conn, checkfirst=True)
                     conn.execute(
                         update(schema.meta)
                         .where(schema.meta.c.key == "schema_version")
@@ -173,6 +178,19 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, NarrativesStore, RowStr
                     self._conn = None
         except SQLAlchemyError as exc:
             raise StoreError(f"write failed ({_short(exc)})", source=self.display) from exc
+
+    @contextmanager
+    def reading(self) -> Iterator[SQLStore]:
+        """The store as one read transaction: every read of the store it yields goes through one
+        connection and sees one state of the database (a dashboard page is made from one), and a
+        page's dozens of small queries take one connection from the pool instead of one each."""
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                view = copy.copy(self)
+                view._conn = conn
+                yield view
+        except SQLAlchemyError as exc:
+            raise StoreError(f"database error ({_short(exc)})", source=self.display) from exc
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:

@@ -29,14 +29,16 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from .. import __version__
 from ..config import Settings, default_settings
 from ..report.html import css as report_css
-from .dashboard import Dashboard, DashboardHolder
+from .dashboard import Dashboard
 from .graph import provenance_graph
 from .guard import Guard, HeadAsGet
+from .reading import Reading
 from .search import Filters
 
 log = logging.getLogger("narrascope.web")
 
 PAGE_SIZE = 20
+OUTLET_ARTICLES = 200  # an outlet page lists its newest articles; the rest are a search away
 STANCES = ("support", "oppose", "discuss", "unrelated")
 TITLES = {400: "Bad request", 401: "Token needed", 403: "Forbidden", 404: "Not found",
           405: "Read-only", 500: "Internal error"}
@@ -69,22 +71,25 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
                reload_seconds: float = 60.0) -> FastAPI:
     """The dashboard over the store at ``db`` (a SQLite path or a database URL).
 
-    The store is read once here (an unusable ``db`` raises :class:`~narrascope.errors.StoreError`
-    before any request) and read again when it changes. With ``token``, every request must
-    carry it; without, only requests addressed to localhost are answered.
+    The store is opened here (an unusable ``db`` raises :class:`~narrascope.errors.StoreError`
+    before any request) and read per request, for what each page shows (:mod:`.reading`), so
+    nothing waits for the corpus to load and a change is on the next page. ``reload_seconds``:
+    how often the search index looks for changes in a store given by URL (a SQLite file says
+    when it changes). With ``token``, every request must carry it; without, only requests
+    addressed to localhost are answered.
     """
     settings = settings or default_settings()
-    holder = DashboardHolder(db, settings, reload_seconds)
+    dashboard = Dashboard(db, settings, reload_seconds)
     env = environment()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         yield
-        holder.close()
+        dashboard.close()
 
     app = FastAPI(title="narrascope", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
                   lifespan=lifespan)
-    app.state.holder = holder
+    app.state.dashboard = dashboard
     css = report_css().encode()
 
     def error(request: Request, status: int, message: str) -> Response:
@@ -126,19 +131,23 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
     static = resources.files("narrascope.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
-    def page(request: Request, make: Callable[[Dashboard], tuple[str, dict]]) -> Response:
-        """The page at this URL: from the current reading's cache, or made and kept there.
+    def page(request: Request, make: Callable[[Reading], tuple[str, dict]]) -> Response:
+        """The page at this URL: kept from an earlier request while the store is unchanged, or
+        made from the store now (and kept, see :meth:`Dashboard.keep`).
 
-        A page depends only on its URL and the reading of the store, which never changes (a new
-        reading comes with an empty cache), so a kept page is always the page.
+        A page depends only on its URL and the store (a search page also on its index: one made
+        while the index is behind the store says so and is not kept).
         """
-        dash = holder.get()
         key = page_key(request.scope)
-        body = dash.pages.get(key)
+        version = dashboard.version()
+        body = dashboard.pages.get(key, version) if version is not None else None
         if body is None:
-            name, context = make(dash)  # may raise a 404 or 400: never kept
-            body = env.get_template(name).render(dash=dash, view=dash.view, **context).encode()
-            dash.pages.put(key, body)
+            with dashboard.reading() as dash:
+                name, context = make(dash)  # may raise a 404 or 400: never kept
+                keep = context.pop("keep", True)
+                body = env.get_template(name).render(dash=dash, view=dash.view, **context).encode()
+            if keep:
+                dashboard.keep(key, body, version)
         return Response(body, media_type="text/html; charset=utf-8")
 
     @app.get("/", response_class=HTMLResponse)
@@ -153,35 +162,44 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
         filters = Filters(outlet or None, language or None, _day(start, "from"), _day(end, "to"),
                           thesis or None, stance if thesis and stance in STANCES else None)
 
-        def make(dash: Dashboard) -> tuple[str, dict]:
+        def make(dash: Reading) -> tuple[str, dict]:
             if filters.thesis and filters.thesis not in dash.thesis_by_id:
                 raise missing("thesis", filters.thesis)
-            results = dash.search.search(q, filters, PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
+            index, current = dashboard.search_index()
+            results = index.search(q, filters, PAGE_SIZE, (page_number - 1) * PAGE_SIZE)
+            # the index may be a moment behind the store: a hit the store no longer has is left out
+            dash.prime_hits(results.articles + results.claims)
+            results.articles = [h for h in results.articles if h.article_id in dash.articles]
+            results.claims = [h for h in results.claims if h.ref in dash.claims and h.article_id in dash.articles]
             pages = max(1, -(-max(results.article_total, results.claim_total) // PAGE_SIZE))
-            languages = sorted({a.language or "unknown" for a in dash.by_date})
             return "search.html.j2", {"q": q or "", "filters": filters, "results": results, "page": page_number,
-                                      "pages": pages, "languages": languages, "stances": STANCES,
-                                      "query_without_page": _query_without_page(request)}
+                                      "pages": pages, "languages": dash.languages, "stances": STANCES,
+                                      "query_without_page": _query_without_page(request), "indexing": not current,
+                                      "indexed": index.indexed_articles() if not current else None, "keep": current}
 
         return page(request, make)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse)
     def article(request: Request, article_id: str):
-        def make(dash: Dashboard) -> tuple[str, dict]:
-            if article_id not in dash.view.articles:
+        def make(dash: Reading) -> tuple[str, dict]:
+            found = dash.full_article(article_id)
+            if found is None:
                 raise missing("article", article_id)
-            return "article.html.j2", {"a": dash.view.articles[article_id]}
+            dash.prime_article(found)
+            return "article.html.j2", {"a": found}
 
         return page(request, make)
 
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
     def claim(request: Request, claim_id: str):
-        def make(dash: Dashboard) -> tuple[str, dict]:
-            if claim_id not in dash.view.claims:
+        def make(dash: Reading) -> tuple[str, dict]:
+            if claim_id not in dash.claims:
                 raise missing("claim", claim_id)
-            group = dash.group_by_id.get(dash.view.group_of.get(claim_id, ""))
+            found = dash.claims[claim_id]  # and as its article's annotations hold it, with its attribution
+            found = next((c for c in dash.annotations[found.article_id].claims if c.id == claim_id), found)
+            group = dash.group_by_id.get(dash.group_of.get(claim_id, ""))
             members = group.claims if group else [claim_id]
-            return "claim.html.j2", {"c": dash.view.claims[claim_id], "group": group,
+            return "claim.html.j2", {"c": found, "group": group,
                                      "appearances": dash.appearances(group) if group else [],
                                      "links": dash.group_links(members), "graph": provenance_graph(dash, group, claim_id)}
 
@@ -191,16 +209,19 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
     def outlet(request: Request, name: str, by_name: Annotated[str | None, Query(alias="name")] = None):
         name = name or by_name or ""  # see outlet_url: names of dots alone come as ?name=
 
-        def make(dash: Dashboard) -> tuple[str, dict]:
-            if name not in dash.profiles:
+        def make(dash: Reading) -> tuple[str, dict]:
+            profile = dash.profile(name)
+            if profile is None:
                 raise missing("outlet", name)
-            return "outlet.html.j2", {"p": dash.profiles[name], "articles": dash.articles_by_outlet.get(name, [])}
+            articles, total = dash.store.outlet_articles(name, OUTLET_ARTICLES)
+            counts = dash.store.claim_counts([a.id for a in articles], dash.min_checkworthiness)
+            return "outlet.html.j2", {"p": profile, "articles": articles, "total": total, "claim_counts": counts}
 
         return page(request, make)
 
     @app.get("/stories", response_class=HTMLResponse)
     def stories(request: Request, page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1):
-        def make(dash: Dashboard) -> tuple[str, dict]:
+        def make(dash: Reading) -> tuple[str, dict]:
             size = PAGE_SIZE * 5
             rows = dash.stories_by_size[(page_number - 1) * size : page_number * size]
             return "stories.html.j2", {"rows": rows, "page": page_number,
@@ -210,11 +231,11 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse)
     def story(request: Request, story_id: str):
-        def make(dash: Dashboard) -> tuple[str, dict]:
+        def make(dash: Reading) -> tuple[str, dict]:
             if story_id not in dash.story_by_id:
                 raise missing("story", story_id)
             s = dash.story_by_id[story_id]
-            timeline = dash.view.story_timeline(s)
+            timeline = dash.story_timeline(s)
             points = [{"t": a.published.isoformat(), "outlet": a.outlet or "(unknown outlet)", "title": a.title or a.id,
                        "href": f"/articles/{a.id}", "copy": bool(a.duplicate_of)} for a in timeline if a.published]
             contradictions, candidates = dash.story_contradictions(s)
@@ -225,14 +246,14 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
 
     @app.get("/theses/{thesis_id}", response_class=HTMLResponse)
     def thesis(request: Request, thesis_id: str):
-        def make(dash: Dashboard) -> tuple[str, dict]:
+        def make(dash: Reading) -> tuple[str, dict]:
             if thesis_id not in dash.thesis_by_id:
                 raise missing("thesis", thesis_id)
             return "thesis.html.j2", {"t": dash.thesis_by_id[thesis_id], "stances": dash.outlet_stances_of(thesis_id)}
 
         return page(request, make)
 
-    app.add_middleware(KeptPages, holder=holder)
+    app.add_middleware(KeptPages, dashboard=dashboard)
     app.add_middleware(Guard, token=token, error=error)
     app.add_middleware(HeadAsGet)  # added last: runs first, so HEAD meets every rule GET meets
     return app
@@ -243,20 +264,19 @@ def page_key(scope) -> str:
 
 
 class KeptPages:
-    """Answers a GET for a page the current reading has already rendered, before any routing.
+    """Answers a GET for a page kept since the store last changed, before any routing.
 
     The same bytes the route would produce (see ``page``), for a fraction of the cost: under 20
     concurrent clients most of the overview, search, outlet and thesis requests are these.
     """
 
-    def __init__(self, app, holder: DashboardHolder) -> None:
+    def __init__(self, app, dashboard: Dashboard) -> None:
         self.app = app
-        self.holder = holder
+        self.dashboard = dashboard
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            dash = self.holder.unchanged()  # never waits: a changed store goes the routed way
-            body = dash.pages.get(page_key(scope)) if dash is not None else None
+            body = self.dashboard.kept(page_key(scope))  # a changed store goes the routed way
             if body is not None:
                 await send({"type": "http.response.start", "status": 200, "headers": [
                     (b"content-type", b"text/html; charset=utf-8"), (b"content-length", str(len(body)).encode())]})

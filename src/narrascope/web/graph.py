@@ -1,4 +1,4 @@
-"""The provenance graph of a claim page: :mod:`narrascope.report.provenance` over the dashboard's reading."""
+"""The provenance graph of a claim page: :mod:`narrascope.report.provenance` over the request's reading."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from ..model import ClaimGroup
 from ..report.provenance import provenance_graph as _graph
 
 if TYPE_CHECKING:
-    from .dashboard import Dashboard
+    from .reading import Reading
 
 
-def provenance_graph(dash: Dashboard, group: ClaimGroup | None, claim_id: str) -> dict:
+def provenance_graph(dash: Reading, group: ClaimGroup | None, claim_id: str) -> dict:
     """``{"nodes": [...], "edges": [...]}`` for the claim page's JSON (links in the dashboard's order)."""
     members = [c for c in (group.claims if group else [claim_id]) if c in dash.view.claims]
     return _graph(dash.view, group, claim_id, links=dash.group_links(members))
