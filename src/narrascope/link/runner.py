@@ -131,7 +131,8 @@ class _Plan:
 
 def _plan(store, embedder: Embedder, settings: Settings, model: RelationModel, version: str, redo: bool,
           timings: dict[str, float] | None) -> _Plan:
-    from ..enrich.runner import STAGE as ENRICH, VERSION as ENRICH_VERSION
+    from ..enrich.runner import STAGE as ENRICH
+    from ..enrich.runner import VERSION as ENRICH_VERSION
 
     vectors = PendingVectors(store)
     cache = VectorCache(vectors, embedder)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import numpy as np
-from collections.abc import Iterator
-
 from sqlalchemy import delete, func, insert, select, tuple_
 
 from ..link.stories import Story
