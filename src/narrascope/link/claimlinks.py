@@ -128,10 +128,12 @@ def _judge(store, index: ClaimIndex, pairs: set[tuple[int, int]], settings: Sett
            model, placed, used: Counter[str], timings) -> list[ClaimLink]:
     if not pairs:
         return []
+    started = time.perf_counter()
     positions = sorted({p for pair in pairs for p in pair})
     wanted = {index.claim_ids[p] for p in positions}
     items = {i.claim.id: i for i in load_items(store, sorted({index.article_ids[p] for p in positions}),
                                                settings, placed) if i.claim.id in wanted}
+    timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
     local = [p for p in positions if index.claim_ids[p] in items]
     at = {p: n for n, p in enumerate(local)}
     batch = [items[index.claim_ids[p]] for p in local]

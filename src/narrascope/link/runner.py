@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,19 +87,23 @@ def link_version(settings: Settings, embedder: Embedder) -> str:
 
 
 def link_all(store: LinkStore, settings: Settings, *, embedder: Embedder | None = None,
-             model: RelationModel | None = None, redo: bool = False,
+             model: RelationModel | None = None, redo: bool = False, stories: bool = True,
              timings: dict[str, float] | None = None) -> LinkReport:
     """Stories, claim links, groups. ``model`` defaults to the one ``link.relation_model`` names;
-    ``redo`` links every claim from scratch; ``timings``, when given, receives the seconds of each
-    step (read, search, model, relations, groups)."""
+    ``redo`` links every claim from scratch; ``stories=False`` leaves stories as they are (the
+    claim part alone, as `narrascope bench scale` times it); ``timings``, when given, receives the
+    seconds of each step (read, search, load, model, relations, groups, write)."""
     embedder = embedder or get_embedder(settings.link.embedder)
     model = model or load_relation_model(settings.link.relation_model)
     version = link_version(settings, embedder)
-    plan = _plan(store, embedder, settings, model, version, redo, timings)
+    plan = _plan(store, embedder, settings, model, version, redo, stories, timings)
     with store.transaction():
         if (store.story_of_articles(), store.stage_versions(STAGE)) != (plan.placed_before, plan.marks):
-            plan = _plan(store, embedder, settings, model, version, redo, timings)  # another run linked meanwhile
+            plan = _plan(store, embedder, settings, model, version, redo, stories, timings)  # another run linked meanwhile
+        started = time.perf_counter()
         plan.write(store, version)
+        if timings is not None:
+            timings["write"] = timings.get("write", 0.0) + time.perf_counter() - started
         plan.report.links, plan.report.contradictions, plan.report.groups = store.link_counts()
     return plan.report
 
@@ -130,7 +135,7 @@ class _Plan:
 
 
 def _plan(store, embedder: Embedder, settings: Settings, model: RelationModel, version: str, redo: bool,
-          timings: dict[str, float] | None) -> _Plan:
+          stories: bool, timings: dict[str, float] | None) -> _Plan:
     from ..enrich.runner import STAGE as ENRICH
     from ..enrich.runner import VERSION as ENRICH_VERSION
 
@@ -139,7 +144,8 @@ def _plan(store, embedder: Embedder, settings: Settings, model: RelationModel, v
     report = LinkReport()
     placed_before = store.story_of_articles()
     placed = dict(placed_before)
-    touched, members, report.stories = _place_in_stories(store, cache, placed, story_params(settings))
+    touched, members, report.stories = (_place_in_stories(store, cache, placed, story_params(settings))
+                                        if stories else ([], [], 0))
     report.new_articles = len(members)
     marks = store.stage_versions(STAGE)
     needing = store.articles_needing(STAGE, version)
