@@ -47,9 +47,9 @@ def settings():
 
 
 def add_claims(store, claims: list[tuple[str, bool, list[str]]], vectors: np.ndarray, first: int, model: str,
-               names: set[str]) -> None:
+               entity_names: set[str]) -> None:
     """Articles of eight claims each, enriched and with their vectors cached, numbered from
-    ``first``; ``names``: every name of the store's claims, the entities."""
+    ``first``; ``entity_names``: every name of the store's claims, the entities."""
     for lo in range(0, len(claims), 1000 * PER_ARTICLE):
         batch, cached = [], {}
         with store.transaction():
@@ -76,7 +76,7 @@ def add_claims(store, claims: list[tuple[str, bool, list[str]]], vectors: np.nda
                 batch.append(ann)
             store.save_annotations_batch(batch, stage=ENRICH, version=ENRICH_VERSION)
             store.save_vectors(model, "span", cached)
-    store.replace_entities([Entity(f"e-{n}", n, "GPE", []) for n in sorted(names)], [])
+    store.replace_entities([Entity(f"e-{n}", n, "GPE", []) for n in sorted(entity_names)], [])
 
 
 def _memory_mb(field: str = "VmHWM") -> float:
