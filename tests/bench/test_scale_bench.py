@@ -23,7 +23,7 @@ def build(tmp_path, claims=CLAIMS):
 
 
 def test_the_synthetic_store_holds_claims_figures_names_and_cached_vectors(tmp_path):
-    db, store, embedder = build(tmp_path)
+    _, store, embedder = build(tmp_path)
     [ann] = list(store.iter_annotations())
     assert [c.checkworthiness for c in ann.claims] == [0.9, 0.9, 0.9] and ann.claims[2].negated
     assert {q.value for q in ann.quantities} >= {4e9, 7e9}

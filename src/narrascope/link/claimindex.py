@@ -35,10 +35,8 @@ class ClaimIndex:
     timings: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, store, cache: VectorCache, threshold: float, *, exact_max: int = EXACT_MAX,
-              nprobe: int = NPROBE, timings: dict[str, float] | None = None) -> ClaimIndex:
-        import faiss
-
+    def scan(cls, store, threshold: float, timings: dict[str, float] | None = None) -> ClaimIndex:
+        """The claims' ids and spans, read a page at a time; no vectors yet (:meth:`fill`)."""
         started = time.perf_counter()
         claim_ids: list[str] = []
         article_ids: list[str] = []
@@ -50,21 +48,29 @@ class ClaimIndex:
                 spans.append(said_span(start, end, attr_start, attr_end))
         out = cls(claim_ids, article_ids, np.asarray(spans, dtype=np.int64).reshape(-1, 2),
                   timings=timings if timings is not None else {})
-        n, dim = len(claim_ids), cache.embedder.dim
+        out.timings["read"] = out.timings.get("read", 0.0) + time.perf_counter() - started
+        return out
+
+    def fill(self, store, cache: VectorCache, *, exact_max: int = EXACT_MAX, nprobe: int = NPROBE) -> ClaimIndex:
+        """Reads every claim's vector from the cache, a batch at a time, into the index."""
+        import faiss
+
+        started = time.perf_counter()
+        n, dim = len(self), cache.embedder.dim
         if n <= exact_max:
-            out.index = faiss.IndexFlatIP(dim)
+            self.index = faiss.IndexFlatIP(dim)
         else:
             nlist = int(4 * math.sqrt(n))
             sample = np.sort(np.random.default_rng(0).choice(n, size=min(n, TRAIN_PER_LIST * nlist), replace=False))
-            out.index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-            out.index.train(out._read(store, cache, sample))
-            out.index.nprobe = nprobe
+            self.index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+            self.index.train(self._read(store, cache, sample))
+            self.index.nprobe = nprobe
         for lo in range(0, n, READ_BATCH):
-            out.index.add(out._read(store, cache, np.arange(lo, min(n, lo + READ_BATCH))))
+            self.index.add(self._read(store, cache, np.arange(lo, min(n, lo + READ_BATCH))))
         if n > exact_max:
-            out.index.make_direct_map()
-        out.timings["read"] = out.timings.get("read", 0.0) + time.perf_counter() - started
-        return out
+            self.index.make_direct_map()
+        self.timings["read"] = self.timings.get("read", 0.0) + time.perf_counter() - started
+        return self
 
     def __len__(self) -> int:
         return len(self.claim_ids)

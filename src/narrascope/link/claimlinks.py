@@ -69,11 +69,14 @@ def plan_links(store, cache: VectorCache, settings: Settings, params: RelatePara
     """Links and groups for the claims of ``new_articles`` (None: every claim, from scratch)."""
     timings = timings if timings is not None else {}
     threshold, k = settings.enrich.min_checkworthiness, settings.link.neighbours
-    index = ClaimIndex.build(store, cache, threshold, timings=timings)
+    index = ClaimIndex.scan(store, threshold, timings)
     if new_articles is None:
         queries = np.arange(len(index), dtype=np.int64)
     else:
         queries = np.asarray([p for p, a in enumerate(index.article_ids) if a in new_articles], dtype=np.int64)
+        if not len(queries):  # nothing new to link: the vectors are not even read
+            return LinkPlan([], [], [], len(index), 0, timings)
+    index.fill(store, cache)
     reach = k if new_articles is None else REVERSE_REACH * k
     found = index.search(queries, reach)
     forward = found[:, :k]
