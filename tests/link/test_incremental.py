@@ -144,3 +144,20 @@ def test_changed_settings_link_everything_again(make_store, settings):
     changed = link_all(store, settings.replace({"link": {"neighbours": 3}}), embedder=HashingEmbedder(),
                        model=FixedRelationModel(MODEL))
     assert not changed.incremental and changed.new_claims == 4
+
+
+def test_an_inverted_file_index_gives_the_same_result_on_a_small_corpus(make_store, settings, monkeypatch):
+    """Beyond link.neighbors.EXACT_MAX claims the index is an inverted file, read back by bucket; with
+    one bucket (a corpus this small) it must find what the exact index finds."""
+    import narrascope.link.neighbors as neighbors
+
+    exact = make_store()
+    add(exact, FIRST + SECOND, {})
+    link_all(exact, settings, embedder=HashingEmbedder(), model=FixedRelationModel(MODEL))
+    monkeypatch.setattr(neighbors, "EXACT_MAX", 2)
+    bucketed = make_store()
+    add(bucketed, FIRST, {})
+    link_all(bucketed, settings, embedder=HashingEmbedder(), model=FixedRelationModel(MODEL))
+    add(bucketed, SECOND, {})
+    assert link_all(bucketed, settings, embedder=HashingEmbedder(), model=FixedRelationModel(MODEL)).incremental
+    assert snapshot(bucketed) == snapshot(exact)

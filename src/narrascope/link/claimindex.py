@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import neighbors
 from .claims import said_span
-from .neighbors import EXACT_MAX, NPROBE
+from .neighbors import NPROBE
 from .vectors import VectorCache, span_key
 
 # Vectors read from the store per query; claims searched per faiss call.
@@ -51,23 +52,23 @@ class ClaimIndex:
         out.timings["read"] = out.timings.get("read", 0.0) + time.perf_counter() - started
         return out
 
-    def fill(self, store, cache: VectorCache, *, exact_max: int = EXACT_MAX, nprobe: int = NPROBE) -> ClaimIndex:
+    def fill(self, store, cache: VectorCache, *, exact_max: int | None = None, nprobe: int = NPROBE) -> ClaimIndex:
         """Reads every claim's vector from the cache, a batch at a time, into the index."""
         import faiss
 
         started = time.perf_counter()
         n, dim = len(self), cache.embedder.dim
-        if n <= exact_max:
+        if n <= (neighbors.EXACT_MAX if exact_max is None else exact_max):
             self.index = faiss.IndexFlatIP(dim)
         else:
-            nlist = int(4 * math.sqrt(n))
+            nlist = max(1, min(int(4 * math.sqrt(n)), n // TRAIN_PER_LIST))
             sample = np.sort(np.random.default_rng(0).choice(n, size=min(n, TRAIN_PER_LIST * nlist), replace=False))
             self.index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
             self.index.train(self._read(store, cache, sample))
             self.index.nprobe = nprobe
         for lo in range(0, n, READ_BATCH):
             self.index.add(self._read(store, cache, np.arange(lo, min(n, lo + READ_BATCH))))
-        if n > exact_max:
+        if hasattr(self.index, "make_direct_map"):
             self.index.make_direct_map()
         self.timings["read"] = self.timings.get("read", 0.0) + time.perf_counter() - started
         return self
@@ -95,6 +96,15 @@ class ClaimIndex:
         if not len(ids):
             return np.zeros((0, self.index.d), dtype=np.float32)
         return self.index.reconstruct_batch(ids)
+
+    def by_bucket(self, positions: np.ndarray) -> np.ndarray:
+        """``positions`` ordered by their inverted-file bucket (as they are, for an exact index), so
+        that claims searched together have their neighbours in few places."""
+        if len(positions) == 0 or not hasattr(self.index, "quantizer"):
+            return positions
+        buckets = np.concatenate([self.index.quantizer.search(self.vectors(positions[lo : lo + READ_BATCH]), 1)[1][:, 0]
+                                  for lo in range(0, len(positions), READ_BATCH)])
+        return positions[np.argsort(buckets, kind="stable")]
 
     def search(self, positions: np.ndarray, k: int) -> np.ndarray:
         """For each claim at ``positions``, its ``k`` nearest other claims (positions, -1 where none),

@@ -30,7 +30,7 @@ a from-scratch run makes them.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -51,6 +51,8 @@ QUERY_BATCH = 2000
 REVERSE_REACH = 3
 # Claims whose groups are built per batch (whole connected parts, so a batch can be larger).
 GROUP_BATCH = 5000
+# Articles whose claims are kept between batches (a few KB each: their text and layers).
+ITEM_CACHE = 20_000
 
 
 @dataclass(slots=True)
@@ -77,15 +79,17 @@ def plan_links(store, cache: VectorCache, settings: Settings, params: RelatePara
         if not len(queries):  # nothing new to link: the vectors are not even read
             return LinkPlan([], [], [], len(index), 0, timings)
     index.fill(store, cache)
+    queries = index.by_bucket(queries)  # a batch's neighbours then sit in a few buckets: fewer articles to read
     reach = k if new_articles is None else REVERSE_REACH * k
     found = index.search(queries, reach)
     forward = found[:, :k]
     row_of = {int(p): n for n, p in enumerate(queries)}
     used: Counter[str] = Counter()
     links: list[ClaimLink] = []
+    items = ItemCache(store, settings, placed)
     for lo in range(0, len(queries), QUERY_BATCH):
         pairs = _pairs(index, queries, forward, found, row_of, lo, k)
-        links += _judge(store, index, pairs, settings, params, model, placed, used, timings)
+        links += _judge(items, index, pairs, settings, params, model, used, timings)
     links.sort(key=lambda x: (x.a, x.b))
     started = time.perf_counter()
     article_of = dict(zip(index.claim_ids, index.article_ids, strict=True))
@@ -127,15 +131,13 @@ def _pairs(index: ClaimIndex, queries, forward, found, row_of, lo: int, k: int) 
     return out
 
 
-def _judge(store, index: ClaimIndex, pairs: set[tuple[int, int]], settings: Settings, params: RelateParams,
-           model, placed, used: Counter[str], timings) -> list[ClaimLink]:
+def _judge(cache: ItemCache, index: ClaimIndex, pairs: set[tuple[int, int]], settings: Settings,
+           params: RelateParams, model, used: Counter[str], timings) -> list[ClaimLink]:
     if not pairs:
         return []
     started = time.perf_counter()
     positions = sorted({p for pair in pairs for p in pair})
-    wanted = {index.claim_ids[p] for p in positions}
-    items = {i.claim.id: i for i in load_items(store, sorted({index.article_ids[p] for p in positions}),
-                                               settings, placed) if i.claim.id in wanted}
+    items = cache.items(sorted({index.article_ids[p] for p in positions}))
     timings["load"] = timings.get("load", 0.0) + time.perf_counter() - started
     local = [p for p in positions if index.claim_ids[p] in items]
     at = {p: n for n, p in enumerate(local)}
@@ -148,6 +150,31 @@ def _judge(store, index: ClaimIndex, pairs: set[tuple[int, int]], settings: Sett
             candidates[(a, b)] = float(np.dot(vectors[a], vectors[b]))
     return judge_pairs(batch, vectors, candidates, params, model, timings,
                        settings.link.model_neighbours, settings.link.screen, used)
+
+
+class ItemCache:
+    """The claims of the articles read most recently, ready to compare: a batch's neighbours are
+    mostly the previous batch's too, so an article is seldom read twice."""
+
+    def __init__(self, store, settings: Settings, placed: dict[str, str], size: int = ITEM_CACHE) -> None:
+        self.store, self.settings, self.placed, self.size = store, settings, placed, size
+        self.by_article: OrderedDict[str, list[ClaimItem]] = OrderedDict()
+
+    def items(self, article_ids: list[str]) -> dict[str, ClaimItem]:
+        missing = [a for a in article_ids if a not in self.by_article]
+        fresh: dict[str, list[ClaimItem]] = {a: [] for a in missing}
+        for i in range(0, len(missing), 500):
+            for item in load_items(self.store, missing[i : i + 500], self.settings, self.placed):
+                fresh[item.article.id].append(item)
+        out = {}
+        for aid in article_ids:
+            found = fresh[aid] if aid in fresh else self.by_article[aid]
+            self.by_article[aid] = found
+            self.by_article.move_to_end(aid)
+            out.update((item.claim.id, item) for item in found)
+        while len(self.by_article) > max(self.size, len(article_ids)):
+            self.by_article.popitem(last=False)
+        return out
 
 
 def load_items(store, article_ids: list[str], settings: Settings, placed: dict[str, str]) -> list[ClaimItem]:
