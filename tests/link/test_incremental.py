@@ -161,3 +161,14 @@ def test_an_inverted_file_index_gives_the_same_result_on_a_small_corpus(make_sto
     add(bucketed, SECOND, {})
     assert link_all(bucketed, settings, embedder=HashingEmbedder(), model=FixedRelationModel(MODEL)).incremental
     assert snapshot(bucketed) == snapshot(exact)
+
+
+def test_analyze_redo_links_from_scratch(make_store, settings):
+    from narrascope.analysis import analyze
+
+    store = make_store()
+    add(store, FIRST, {})
+    kwargs = {"embedder": HashingEmbedder(), "relation_model": FixedRelationModel(MODEL), "stages": ("link",)}
+    assert not analyze(store, settings, **kwargs).link.incremental
+    assert analyze(store, settings, **kwargs).link.incremental
+    assert not analyze(store, settings, redo=True, **kwargs).link.incremental
