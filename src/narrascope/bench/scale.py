@@ -39,7 +39,7 @@ from ..model import Annotations, Article, Claim, Entity, Mention, Quantity, Sent
 from .link_scale import synthesize
 
 PER_ARTICLE = 8
-STEPS = ("read", "search", "load", "relations", "groups", "write")
+STEPS = ("read", "search", "load", "model", "relations", "groups", "write")
 
 
 def settings():
