@@ -3,8 +3,9 @@
 From scratch, every check-worthy claim is a *query*; incrementally, only the claims of articles
 not linked yet are. Either way each query's ``k`` nearest claims in the index of *all* claims
 (:class:`~.claimindex.ClaimIndex`) become candidate pairs, judged a batch of queries at a time
-(the claims a batch needs, and their articles, are read for it and dropped after). A pair is
-judged once: from the query that comes first when each has the other among its neighbours.
+(the claims a batch needs are read for it; those of the articles read most recently are kept, and
+queries go in inverted-file bucket order so that a batch's neighbours are mostly the last batch's).
+A pair is judged once: from the query that comes first when each has the other among its neighbours.
 
 Incrementally, a pair of two old claims is never judged again: its stored link stands. A new claim
 ``n`` can also enter an old claim's ``k`` nearest without the old claim being among ``n``'s; such
