@@ -45,3 +45,10 @@ def test_a_run_reports_its_steps_and_one_past_its_budget_how_far_it_got(tmp_path
     assert stopped[0] == "stopped"
     assert "stopped at the budget" in describe(9, "from scratch", stopped)
     assert np.isfinite(stopped[3])
+
+
+def test_a_stopped_run_names_the_step_it_was_in():
+    judging = ("stopped", {"read": 4.0, "search": 9.0, "load": 1.0, "relations": 0.5}, 20.0, 300.0, None)
+    assert "during 'judging pairs (load, model, relations)'" in describe(10, "from scratch", judging)
+    searching = ("stopped", {"read": 4.0}, 20.0, 300.0, None)
+    assert "during 'search'" in describe(10, "from scratch", searching)

@@ -155,10 +155,19 @@ def _steps(timings: dict) -> str:
     return ", ".join(f"{name} {timings[name]:.1f}s" for name in STEPS if name in timings)
 
 
+def _under_way(timings: dict) -> str:
+    """The step a stopped run was in: read, search, groups and write are timed when they end, the
+    judging of pairs (load, model, relations) batch by batch between search and groups."""
+    for step in ("read", "search"):
+        if step not in timings:
+            return step
+    return "judging pairs (load, model, relations)" if "groups" not in timings else "groups or write"
+
+
 def describe(n: int, kind: str, outcome: tuple) -> str:
     state, timings, seconds, peak, result = outcome
     if state == "stopped":
-        under_way = next((s for s in STEPS if s not in timings), "groups")
+        under_way = _under_way(timings)
         done = _steps(timings) or "nothing finished"
         return (f"{n:>8} claims, {kind}: stopped at the budget of {seconds:.0f}s during '{under_way}' (finished: "
                 f"{done}; peak memory {peak:.0f} MB)")
