@@ -54,7 +54,7 @@ def analyze(store, settings: Settings | None = None, theses: Iterable[str] = (),
     process pool); ``embedder`` is the sentence embedder shared by link and narratives (default:
     the one ``link.embedder`` names); ``relation_model`` reads claim pairs for link and sentences
     for stance (default: the one ``link.relation_model`` names); ``progress`` is told of enrichment's progress; ``redo``
-    enriches every article again."""
+    enriches every article again and links every claim from scratch."""
     from .enrich.runner import enrich_articles
 
     settings = settings or default_settings()
@@ -73,7 +73,7 @@ def analyze(store, settings: Settings | None = None, theses: Iterable[str] = (),
     if "link" in wanted:
         from .link.runner import link_all
 
-        report.link = link_all(store, settings, embedder=embedder, model=relation_model)
+        report.link = link_all(store, settings, embedder=embedder, model=relation_model, redo=redo)
     if "narratives" in wanted:
         from .narratives.runner import analyze_narratives
 

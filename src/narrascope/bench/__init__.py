@@ -18,6 +18,7 @@ BENCHMARKS = {
     "enrich": "narrascope.bench.enrich_speed",
     "stories": "narrascope.bench.stories",
     "link": "narrascope.bench.link_scale",
+    "scale": "narrascope.bench.scale",
     "relations": "narrascope.bench.relations",
     "entities": "narrascope.bench.entities",
     "fnc1": "narrascope.bench.fnc1",

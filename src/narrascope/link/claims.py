@@ -70,9 +70,15 @@ def _said(claim: Claim) -> tuple[int, int]:
     """What is claimed, without who claims it: "X noted that Karavia has never joined the
     sanctions" is compared as "Karavia has never joined the sanctions"."""
     a = claim.attribution
-    if a is not None and claim.start <= a.start and a.end <= claim.end and a.end - a.start >= 20:
-        return a.start, a.end
-    return claim.start, claim.end
+    return said_span(claim.start, claim.end, a.start if a else None, a.end if a else None)
+
+
+def said_span(start: int, end: int, attr_start: int | None, attr_end: int | None) -> tuple[int, int]:
+    """:func:`_said` from the stored offsets of a claim and its covering attribution."""
+    if attr_start is not None and attr_end is not None and start <= attr_start and attr_end <= end \
+            and attr_end - attr_start >= 20:
+        return attr_start, attr_end
+    return start, end
 
 
 def link_claims(
@@ -100,9 +106,29 @@ def link_claims(
         for sim, j in zip(sims[i], idx[i], strict=True):
             if j < 0 or j == i or items[i].article.id == items[j].article.id:
                 continue
-            a, b = sorted((i, int(j)), key=lambda n: (_when(items[n].article), items[n].claim.id))
-            candidates.setdefault((a, b), float(sim))
-    to_read = _model_pairs(items, candidates, params, model_neighbours) if model is not None else []
+            candidates.setdefault(oriented(items, i, int(j)), float(sim))
+    return judge_pairs(items, vectors, candidates, params, model, timings, model_neighbours, screen,
+                       started=started)
+
+
+def judge_pairs(
+    items: list[ClaimItem],
+    vectors: np.ndarray,
+    candidates: dict[tuple[int, int], float],
+    params: RelateParams = DEFAULT_PARAMS,
+    model: RelationModel | None = None,
+    timings: dict[str, float] | None = None,
+    model_neighbours: int = MODEL_NEIGHBOURS,
+    screen: float = 0.0,
+    used: Counter[str] | None = None,
+    started: float | None = None,
+) -> list[ClaimLink]:
+    """The links among candidate pairs ``(a, b)`` of ``items`` (oriented: ``a`` the earlier claim)
+    with their similarity. ``used`` counts the pairs the model has read per claim id; pass the same
+    counter to calls that share one budget (the link stage working in batches)."""
+    started = time.perf_counter() if started is None else started
+    used = Counter() if used is None else used
+    to_read = _model_pairs(items, candidates, params, model_neighbours, used) if model is not None else []
     judged = _read(items, vectors, to_read, model, timings, screen) if to_read else {}
     model_done = time.perf_counter()
     links = []
@@ -119,7 +145,13 @@ def link_claims(
     return links
 
 
-def _model_pairs(items, candidates, params: RelateParams, per_claim: int) -> list[tuple[int, int]]:
+def oriented(items: list[ClaimItem], x: int, y: int) -> tuple[int, int]:
+    """A pair from the earlier claim to the later one (by publication, then claim id)."""
+    a, b = sorted((x, y), key=lambda n: (_when(items[n].article), items[n].claim.id))
+    return a, b
+
+
+def _model_pairs(items, candidates, params: RelateParams, per_claim: int, used: Counter[str]) -> list[tuple[int, int]]:
     gated = [
         (sim, pair) for pair, sim in candidates.items()
         if sim >= params.related
@@ -127,12 +159,12 @@ def _model_pairs(items, candidates, params: RelateParams, per_claim: int) -> lis
                              _same_story(items[pair[0]], items[pair[1]]))
     ]
     gated.sort(key=lambda x: -x[0])
-    used: Counter[int] = Counter()
     out = []
     for _, (a, b) in gated:
-        if used[a] < per_claim or used[b] < per_claim:
-            used[a] += 1
-            used[b] += 1
+        ca, cb = items[a].claim.id, items[b].claim.id
+        if used[ca] < per_claim or used[cb] < per_claim:
+            used[ca] += 1
+            used[cb] += 1
             out.append((a, b))
     return out
 

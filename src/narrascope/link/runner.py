@@ -1,18 +1,24 @@
 """The link stage: stories for new articles, then claim links, claim groups and provenance.
 
 Stories are incremental: only articles without a story are placed, existing stories keep their
-ids. Claim links and groups are recomputed over all check-worthy claims, because a new article
-can confirm or contradict any earlier claim; the vectors are cached, so a rerun embeds only
-what is new.
+ids. Claim links are incremental too (:mod:`.claimlinks`): an ``analyze`` after new articles links
+only the new check-worthy claims, against each other and every stored claim, keeps the stored
+links of old pairs and rebuilds only the claim groups the new links touch. Everything is worked
+out from scratch instead when nothing was linked yet, when the settings or the enrichment that
+links depend on changed since (the stage's version), or when asked (``redo``: `analyze --redo`).
+The stage reads the store in batches; vectors are cached, so a rerun embeds only what is new.
 
 Everything is worked out first from what the store holds, without holding its write lock (the
 relation model takes most of the stage's time), then written in one transaction: a concurrent
-``ingest`` waits only for the writing. When another ``analyze`` placed articles in stories
-meanwhile, the plan is made again inside the transaction, from what that run wrote.
+``ingest`` waits only for the writing. When another ``analyze`` placed or linked articles
+meanwhile (not when an ``ingest`` added some: they wait for the next run), the plan is made again inside the transaction, from what that run wrote.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,15 +29,17 @@ from ..enrich.canonical import clean_name, phonetic_key
 from ..model import Annotations, Article
 from ..models.registry import load_relation_model
 from ..store.protocols import LinkStore
-from .claims import claim_items, link_claims
-from .groups import build_groups
+from .claimlinks import LinkPlan, plan_links
 from .pairmodel import RelationModel
 from .relate import RelateParams
 from .stories import Item, StoryParams, assign
-from .vectors import VectorCache, span_key, unit
+from .vectors import VectorCache, unit
 
+STAGE = "link"
 # Entity types that name what a story is about.
 STORY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
+# Articles read per query when placing them in stories.
+ARTICLE_BATCH = 500
 
 
 @dataclass(slots=True)
@@ -42,12 +50,20 @@ class LinkReport:
     links: int = 0
     contradictions: int = 0
     groups: int = 0
+    incremental: bool = False
+    new_claims: int = 0
+    new_links: int = 0
+    groups_rebuilt: int = 0
 
     def summary(self) -> str:
-        return (
+        line = (
             f"linked: {self.new_articles} article(s) placed in {self.stories} stories; {self.claims} claims, "
             f"{self.links} links ({self.contradictions} contradictions), {self.groups} claim groups"
         )
+        if self.incremental:
+            line += (f" (incremental: {self.new_claims} new claim(s), {self.new_links} new link(s), "
+                     f"{self.groups_rebuilt} group(s) rebuilt)")
+        return line
 
 
 def story_params(settings: Settings) -> StoryParams:
@@ -58,17 +74,37 @@ def relate_params(settings: Settings) -> RelateParams:
     return RelateParams(**settings.link.relate.to_dict())
 
 
+def link_version(settings: Settings, embedder: Embedder) -> str:
+    """What the stored links depend on: the enrichment's version and the settings that decide
+    links. When it changes, the next run links everything again."""
+    from ..enrich.runner import VERSION as ENRICH_VERSION
+
+    decides = {"enrich": ENRICH_VERSION, "embedder": embedder.name,
+               "min_checkworthiness": settings.enrich.min_checkworthiness,
+               "link": {k: v for k, v in settings.link.to_dict().items() if k != "stories"},
+               "confident": settings.report.confident_contradiction}
+    return hashlib.sha1(json.dumps(decides, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 def link_all(store: LinkStore, settings: Settings, *, embedder: Embedder | None = None,
-             model: RelationModel | None = None) -> LinkReport:
-    """Stories, claim links, groups. ``model`` defaults to the one ``link.relation_model`` names."""
+             model: RelationModel | None = None, redo: bool = False, stories: bool = True,
+             timings: dict[str, float] | None = None) -> LinkReport:
+    """Stories, claim links, groups. ``model`` defaults to the one ``link.relation_model`` names;
+    ``redo`` links every claim from scratch; ``stories=False`` leaves stories as they are (the
+    claim part alone, as `narrascope bench scale` times it); ``timings``, when given, receives the
+    seconds of each step (read, search, load, model, relations, groups, write)."""
     embedder = embedder or get_embedder(settings.link.embedder)
     model = model or load_relation_model(settings.link.relation_model)
-    pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
-    plan = _plan(store, embedder, pairs, settings, model)
+    version = link_version(settings, embedder)
+    plan = _plan(store, embedder, settings, model, version, redo, stories, timings)
     with store.transaction():
-        if store.story_of_articles() != plan.placed_before:  # another run linked meanwhile
-            plan = _plan(store, embedder, pairs, settings, model)
-        plan.write(store)
+        if (store.story_of_articles(), store.stage_versions(STAGE)) != (plan.placed_before, plan.marks):
+            plan = _plan(store, embedder, settings, model, version, redo, stories, timings)  # another run linked meanwhile
+        started = time.perf_counter()
+        plan.write(store, version)
+        if timings is not None:
+            timings["write"] = timings.get("write", 0.0) + time.perf_counter() - started
+        plan.report.links, plan.report.contradictions, plan.report.groups = store.link_counts()
     return plan.report
 
 
@@ -77,31 +113,51 @@ class _Plan:
     """What the stage will write, worked out without writing."""
 
     placed_before: dict[str, str]
+    marks: dict[str, int]
+    done: list[str]  # the articles to mark linked: those enriched at the current version
     vectors: PendingVectors
     stories: list
     members: list[tuple[str, str, float]]
-    links: list
-    groups: list
+    links: LinkPlan
     report: LinkReport
 
-    def write(self, store) -> None:
+    def write(self, store, version: str) -> None:
         self.vectors.flush()
         if self.members:
             store.save_stories(self.stories, self.members)
-        store.replace_claim_links(self.links)
-        store.replace_claim_groups(self.groups)
+        if self.links.regrouped is None:
+            store.replace_claim_links(self.links.links)
+            store.replace_claim_groups(self.links.groups)
+        else:
+            store.add_claim_links(self.links.links)
+            store.replace_claim_groups(self.links.groups, of_claims=self.links.regrouped)
+        store.mark_done_many(STAGE, self.done, version)
 
 
-def _plan(store, embedder: Embedder, pairs, settings: Settings, model: RelationModel) -> _Plan:
+def _plan(store, embedder: Embedder, settings: Settings, model: RelationModel, version: str, redo: bool,
+          stories: bool, timings: dict[str, float] | None) -> _Plan:
+    from ..enrich.runner import STAGE as ENRICH
+    from ..enrich.runner import VERSION as ENRICH_VERSION
+
     vectors = PendingVectors(store)
     cache = VectorCache(vectors, embedder)
     report = LinkReport()
     placed_before = store.story_of_articles()
     placed = dict(placed_before)
-    touched, members, report.stories = _place_in_stories(store, cache, pairs, placed, story_params(settings))
-    report.new_articles = sum(1 for a, _ in pairs if a.id not in placed_before)
-    links, groups = _link_and_group(store, cache, pairs, placed, settings, report, model)
-    return _Plan(placed_before, vectors, touched, members, links, groups, report)
+    touched, members, report.stories = (_place_in_stories(store, cache, placed, story_params(settings))
+                                        if stories else ([], [], 0))
+    report.new_articles = len(members)
+    marks = store.stage_versions(STAGE)
+    needing = store.articles_needing(STAGE, version)
+    from_scratch = redo or not marks.get(version) or bool(set(marks) - {version})
+    new = None if from_scratch else set(needing)
+    links = plan_links(store, cache, settings, relate_params(settings), model, placed, new, timings)
+    unenriched = set(store.articles_needing(ENRICH, ENRICH_VERSION))
+    done = [a for a in (store.article_ids() if from_scratch else needing) if a not in unenriched]
+    report.incremental = not from_scratch
+    report.claims, report.new_claims = links.claims, links.new_claims
+    report.new_links, report.groups_rebuilt = len(links.links), len(links.groups)
+    return _Plan(placed_before, marks, done, vectors, touched, members, links, report)
 
 
 class PendingVectors:
@@ -123,32 +179,44 @@ class PendingVectors:
 
     def flush(self) -> None:
         for (model, kind), vectors in self.pending.items():
-            stored = self.store.load_vectors(model, kind, list(vectors))
-            self.store.save_vectors(model, kind, {k: v for k, v in vectors.items() if k not in stored})
+            keys = list(vectors)
+            for i in range(0, len(keys), 5000):
+                chunk = keys[i : i + 5000]
+                stored = self.store.load_vectors(model, kind, chunk)
+                self.store.save_vectors(model, kind, {k: vectors[k] for k in chunk if k not in stored})
         self.pending = {}
 
 
-def _place_in_stories(
-    store, cache: VectorCache, pairs: list[tuple[Article, Annotations]], placed: dict[str, str],
-    params: StoryParams,
-) -> tuple[list, list[tuple[str, str, float]], int]:
+def _pairs(store, ids: list[str]):
+    """(Article, Annotations) of these articles, a batch at a time."""
+    for i in range(0, len(ids), ARTICLE_BATCH):
+        articles = store.get_articles(ids[i : i + ARTICLE_BATCH])
+        annotations = {a.article_id: a for a in store.iter_annotations([a.id for a in articles])}
+        yield [(a, annotations[a.id]) for a in articles]
+
+
+def _place_in_stories(store, cache: VectorCache, placed: dict[str, str], params: StoryParams,
+                      ) -> tuple[list, list[tuple[str, str, float]], int]:
     """Places the articles without a story (``placed`` is updated); returns the stories touched,
     the new memberships and the number of stories."""
-    new = [(a, ann) for a, ann in pairs if a.id not in placed]
+    new = [a for a in store.article_ids() if a not in placed]
     stories = store.load_stories()
     if not new:
         return [], [], len(stories)
-    vectors = cache.article_vectors(new)
-    items = [
-        Item(a.id, v, story_names(a, ann), a.published) for (a, ann), v in zip(new, vectors, strict=True)
-    ]
+    items = []
+    for batch in _pairs(store, new):
+        vectors = cache.article_vectors(batch)
+        items += [Item(a.id, v, story_names(a, ann), a.published) for (a, ann), v in zip(batch, vectors, strict=True)]
     members = assign(items, stories, params)
     touched = {sid for _, sid, _ in members}
-    by_id = {a.id: (a, ann) for a, ann in pairs}
     placed.update({aid: sid for aid, sid, _ in members})
+    in_story: dict[str, list[str]] = {}
+    for aid, sid in placed.items():
+        if sid in touched:
+            in_story.setdefault(sid, []).append(aid)
     for story in stories:
         if story.id in touched:
-            story.label = _label(story.id, story.centroid, placed, by_id, cache)
+            story.label = _label(store, story.centroid, in_story[story.id], cache)
     return [s for s in stories if s.id in touched], members, len(stories)
 
 
@@ -161,36 +229,14 @@ def story_names(article: Article, ann: Annotations) -> frozenset[str]:
     )
 
 
-def _label(story_id: str, centroid: np.ndarray, placed: dict[str, str], by_id, cache: VectorCache) -> str:
+def _label(store, centroid: np.ndarray, member_ids: list[str], cache: VectorCache) -> str:
     """The title of the article closest to the story's centre."""
-    members = [by_id[aid] for aid, sid in placed.items() if sid == story_id and aid in by_id]
-    vectors = cache.article_vectors(members)
-    best = members[int(np.argmax(vectors @ unit(centroid)))][0]
+    best, best_sim = None, -2.0
+    order = {aid: n for n, aid in enumerate(member_ids)}
+    for batch in _pairs(store, member_ids):
+        batch.sort(key=lambda pair: order[pair[0].id])
+        sims = cache.article_vectors(batch) @ unit(centroid)
+        n = int(np.argmax(sims))
+        if sims[n] > best_sim:
+            best, best_sim = batch[n][0], float(sims[n])
     return best.title or best.text[:80]
-
-
-def _link_and_group(store, cache: VectorCache, pairs, placed: dict[str, str], settings: Settings,
-                    report: LinkReport, model: RelationModel) -> tuple[list, list]:
-    entities = list(store.iter_entities())
-    names = {e.id: e.name for e, _ in entities}
-    span_names: dict[str, list[tuple[int, int, str]]] = {}
-    for entity, mentions in entities:
-        for m in mentions:
-            span_names.setdefault(m.article_id, []).append((m.start, m.end, entity.name))
-    items = claim_items(pairs, settings.enrich.min_checkworthiness, names, placed)
-    vectors = cache.vectors(
-        "span",
-        [
-            (span_key(i.article.id, i.view.offset, i.view.offset + len(i.view.text)), i.view.text)
-            for i in items
-        ],
-    )
-    links = link_claims(items, vectors, relate_params(settings), k=settings.link.neighbours, model=model,
-                        model_neighbours=settings.link.model_neighbours, screen=settings.link.screen)
-    originals = {a.id: a for a, _ in pairs}
-    annotations = {a.id: ann for a, ann in pairs}
-    by_claim = {i.claim.id: (i.claim, i.article, annotations[i.article.id]) for i in items}
-    groups = build_groups(links, by_claim, originals, span_names, settings.report.confident_contradiction)
-    report.claims, report.links, report.groups = len(items), len(links), len(groups)
-    report.contradictions = sum(1 for link in links if link.relation == "contradicts")
-    return links, groups

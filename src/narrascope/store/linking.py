@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select, tuple_
 
 from ..link.stories import Story
 from ..model import ClaimGroup, ClaimLink, StoryRecord
+from .schema import articles, claims, entities, mentions, stage_runs
 from .schema_link import claim_group_members, claim_groups, claim_links, stories, story_articles, vectors
 
 # Rows per IN (...) query: below SQLite's default limit on bound parameters.
 _CHUNK = 500
+# Articles whose claims are read per page by claim_spans.
+_ARTICLE_PAGE = 2000
 
 
 class LinkStore:
@@ -95,10 +99,53 @@ class LinkStore:
             rows = conn.execute(select(claim_links).order_by(claim_links.c.a, claim_links.c.b)).all()
         return [ClaimLink(r.a, r.b, r.relation, r.score, r.reason) for r in rows]
 
-    def replace_claim_groups(self, groups: list[ClaimGroup]) -> None:
+    def add_claim_links(self, links: list[ClaimLink]) -> None:
+        """Add links, replacing a stored link of the same pair (the incremental link stage)."""
         with self._connect() as conn:
-            conn.execute(delete(claim_group_members))
-            conn.execute(delete(claim_groups))
+            for i in range(0, len(links), _CHUNK):
+                chunk = links[i : i + _CHUNK]
+                conn.execute(delete(claim_links).where(
+                    tuple_(claim_links.c.a, claim_links.c.b).in_([(k.a, k.b) for k in chunk])))
+                conn.execute(insert(claim_links), [
+                    {"a": k.a, "b": k.b, "relation": k.relation, "score": k.score, "reason": k.reason} for k in chunk])
+
+    def claim_links_of(self, claim_ids: list[str]) -> list[ClaimLink]:
+        """The stored links with either end among ``claim_ids``."""
+        found: dict[tuple[str, str], ClaimLink] = {}
+        with self._connect() as conn:
+            for i in range(0, len(claim_ids), _CHUNK):
+                chunk = claim_ids[i : i + _CHUNK]
+                for column in (claim_links.c.a, claim_links.c.b):
+                    for r in conn.execute(select(claim_links).where(column.in_(chunk))):
+                        found[(r.a, r.b)] = ClaimLink(r.a, r.b, r.relation, r.score, r.reason)
+        return [found[k] for k in sorted(found)]
+
+    def link_counts(self) -> tuple[int, int, int]:
+        """(claim links, of them contradictions, claim groups) as stored."""
+        with self._connect() as conn:
+            links = conn.execute(select(func.count()).select_from(claim_links)).scalar() or 0
+            conflicts = conn.execute(select(func.count()).select_from(claim_links)
+                                     .where(claim_links.c.relation == "contradicts")).scalar() or 0
+            groups = conn.execute(select(func.count()).select_from(claim_groups)).scalar() or 0
+        return links, conflicts, groups
+
+    def replace_claim_groups(self, groups: list[ClaimGroup], of_claims: list[str] | None = None) -> None:
+        """Replace every group with ``groups``; with ``of_claims``, only the groups holding one of
+        those claims (the incremental link stage rebuilds the groups its new links touch)."""
+        with self._connect() as conn:
+            if of_claims is None:
+                conn.execute(delete(claim_group_members))
+                conn.execute(delete(claim_groups))
+            else:
+                old: set[str] = set()
+                for i in range(0, len(of_claims), _CHUNK):
+                    old.update(conn.execute(select(claim_group_members.c.group_id).where(
+                        claim_group_members.c.claim_id.in_(of_claims[i : i + _CHUNK]))).scalars())
+                old.update(g.id for g in groups)
+                ids = sorted(old)
+                for i in range(0, len(ids), _CHUNK):
+                    conn.execute(delete(claim_group_members).where(claim_group_members.c.group_id.in_(ids[i : i + _CHUNK])))
+                    conn.execute(delete(claim_groups).where(claim_groups.c.id.in_(ids[i : i + _CHUNK])))
             if groups:
                 conn.execute(insert(claim_groups), [{
                     "id": g.id, "status": g.status, "origins": json.dumps(g.origins, ensure_ascii=False),
@@ -116,6 +163,67 @@ class LinkStore:
             by_group.setdefault(m.group_id, []).append(m.claim_id)
         return [ClaimGroup(r.id, sorted(by_group.get(r.id, [])), r.status, json.loads(r.origins),
                            _dt(r.first_seen), r.summary) for r in rows]
+
+
+    # -- what the link stage reads a batch at a time --------------------------------------------
+
+    def article_ids(self) -> list[str]:
+        with self._connect() as conn:
+            return list(conn.execute(select(articles.c.id).order_by(articles.c.seq)).scalars())
+
+    def stage_versions(self, stage: str) -> dict[str, int]:
+        """How many articles ``stage`` has marked done at each version."""
+        with self._connect() as conn:
+            rows = conn.execute(select(stage_runs.c.version, func.count()).where(stage_runs.c.stage == stage)
+                                .group_by(stage_runs.c.version)).all()
+        return {v: n for v, n in rows}
+
+    def mark_done_many(self, stage: str, article_ids: list[str], version: str) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as conn:
+            for i in range(0, len(article_ids), _CHUNK):
+                chunk = article_ids[i : i + _CHUNK]
+                conn.execute(delete(stage_runs).where(stage_runs.c.stage == stage, stage_runs.c.article_id.in_(chunk)))
+                conn.execute(insert(stage_runs), [{"stage": stage, "article_id": a, "version": version, "ran_at": now}
+                                                  for a in chunk])
+
+    def claim_spans(self, threshold: float) -> Iterator[list[ClaimSpan]]:
+        """The claims at or above ``threshold``, a page of articles at a time, in ingest order:
+        (claim id, article id, start, end, attribution start, attribution end)."""
+        last = -1
+        while True:
+            with self._connect() as conn:
+                page = conn.execute(select(articles.c.id, articles.c.seq).where(articles.c.seq > last)
+                                    .order_by(articles.c.seq).limit(_ARTICLE_PAGE)).all()
+                if not page:
+                    return
+                order = {r.id: n for n, r in enumerate(page)}
+                found = []
+                for i in range(0, len(page), _CHUNK):
+                    found += conn.execute(select(
+                        claims.c.id, claims.c.article_id, claims.c.start, claims.c.end, claims.c.attribution_start,
+                        claims.c.attribution_end).where(claims.c.article_id.in_([r.id for r in page[i : i + _CHUNK]]),
+                                                        claims.c.checkworthiness >= threshold)).all()
+            found.sort(key=lambda r: (order[r.article_id], r.start, r.end, r.id))
+            yield [tuple(r) for r in found]
+            last = page[-1].seq
+
+    def entity_spans(self, article_ids: list[str]) -> dict[str, list[tuple[int, int, str, str]]]:
+        """Per article: (start, end, entity id, canonical name) of each mention of a canonical entity."""
+        out: dict[str, list[tuple[int, int, str, str]]] = {}
+        with self._connect() as conn:
+            for i in range(0, len(article_ids), _CHUNK):
+                rows = conn.execute(
+                    select(mentions.c.article_id, mentions.c.start, mentions.c.end, entities.c.id, entities.c.name)
+                    .join(entities, entities.c.id == mentions.c.entity_id)
+                    .where(mentions.c.article_id.in_(article_ids[i : i + _CHUNK]))
+                    .order_by(mentions.c.article_id, mentions.c.start)).all()
+                for r in rows:
+                    out.setdefault(r.article_id, []).append((r.start, r.end, r.id, r.name))
+        return out
+
+
+ClaimSpan = tuple[str, str, int, int, "int | None", "int | None"]
 
 
 def _dt(value: str | None) -> datetime | None:

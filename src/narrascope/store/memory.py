@@ -161,8 +161,56 @@ class MemoryStore:
     def claim_links(self) -> list[ClaimLink]:
         return list(self._links)
 
-    def replace_claim_groups(self, groups: list[ClaimGroup]) -> None:
-        self._groups = [copy.deepcopy(g) for g in groups]
+    def add_claim_links(self, links: list[ClaimLink]) -> None:
+        new = {(k.a, k.b) for k in links}
+        self.replace_claim_links([k for k in self._links if (k.a, k.b) not in new] + list(links))
+
+    def claim_links_of(self, claim_ids: list[str]) -> list[ClaimLink]:
+        wanted = set(claim_ids)
+        return [k for k in self._links if k.a in wanted or k.b in wanted]
+
+    def link_counts(self) -> tuple[int, int, int]:
+        return len(self._links), sum(1 for k in self._links if k.relation == "contradicts"), len(self._groups)
+
+    def replace_claim_groups(self, groups: list[ClaimGroup], of_claims: list[str] | None = None) -> None:
+        if of_claims is None:
+            self._groups = [copy.deepcopy(g) for g in groups]
+            return
+        drop = set(of_claims)
+        new = {g.id for g in groups}
+        kept = [g for g in self._groups if g.id not in new and not drop.intersection(g.claims)]
+        self._groups = kept + [copy.deepcopy(g) for g in groups]
+
+    def article_ids(self) -> list[str]:
+        return list(self._articles)
+
+    def stage_versions(self, stage: str) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for (s, aid), version in self._done.items():
+            if s == stage and aid in self._articles:
+                out[version] += 1
+        return dict(out)
+
+    def mark_done_many(self, stage: str, article_ids: list[str], version: str) -> None:
+        for aid in article_ids:
+            self.mark_done(stage, aid, version)
+
+    def claim_spans(self, threshold: float) -> Iterator[list[tuple]]:
+        for aid in list(self._articles):
+            rows = sorted(self._layers["claims"].get(aid, []), key=lambda r: (r["start"], r["end"], r["id"]))
+            found = [(r["id"], aid, r["start"], r["end"], r["attribution_start"], r["attribution_end"])
+                     for r in rows if r["checkworthiness"] >= threshold]
+            if found:
+                yield found
+
+    def entity_spans(self, article_ids: list[str]) -> dict[str, list[tuple[int, int, str, str]]]:
+        names = {e.id: e.name for e in self._entities}
+        out: dict[str, list[tuple[int, int, str, str]]] = {}
+        for aid in article_ids:
+            for row in sorted(self._layers["mentions"].get(aid, []), key=lambda r: r["start"]):
+                if row["entity_id"] in names:
+                    out.setdefault(aid, []).append((row["start"], row["end"], row["entity_id"], names[row["entity_id"]]))
+        return out
 
     def claim_groups(self) -> list[ClaimGroup]:
         out = [dataclasses.replace(g, claims=sorted(g.claims)) for g in self._groups]
