@@ -71,6 +71,26 @@ class MatrixCell:
     claim_id: str | None = None
 
 
+def claim_matrix(groups: list[ClaimGroup], contra: dict[str, list[str]], view) -> dict[str, dict[str, MatrixCell]]:
+    """For each group and outlet of ``view`` (its ``outlets``, ``claims``, ``group_of`` and
+    ``outlet(article_id)``): the outlet's claim agreeing with the group, contradicting it (a claim
+    of another group that ``contra`` pairs with one of its claims), or none."""
+    out: dict[str, dict[str, MatrixCell]] = {}
+    for g in groups:
+        row = {o: MatrixCell("silent") for o in view.outlets}
+        for cid in g.claims:
+            for other in contra.get(cid, []):
+                if other in view.claims and view.group_of.get(other) != g.id:
+                    aid = view.claims[other].article_id
+                    row[view.outlet(aid)] = MatrixCell("contradicts", aid, other)
+        for cid in g.claims:
+            if cid in view.claims:
+                aid = view.claims[cid].article_id
+                row[view.outlet(aid)] = MatrixCell("agrees", aid, cid)
+        out[g.id] = row
+    return out
+
+
 class CorpusView:
     def __init__(self, store, min_checkworthiness: float = 0.5, confident_contradiction: float | None = None) -> None:
         """``confident_contradiction``: None takes ``report.confident_contradiction`` from the defaults."""
@@ -177,19 +197,7 @@ class CorpusView:
         for link in self.confident_links:
             contra[link.a].append(link.b)
             contra[link.b].append(link.a)
-        out: dict[str, dict[str, MatrixCell]] = {}
-        for g in groups:
-            row = {o: MatrixCell("silent") for o in self.outlets}
-            for cid in g.claims:
-                for other in contra.get(cid, []):
-                    if other in self.claims and self.group_of.get(other) != g.id:
-                        aid = self.claims[other].article_id
-                        row[self.outlet(aid)] = MatrixCell("contradicts", aid, other)
-            for cid in g.claims:
-                aid = self.claims[cid].article_id
-                row[self.outlet(aid)] = MatrixCell("agrees", aid, cid)
-            out[g.id] = row
-        return out
+        return claim_matrix(groups, contra, self)
 
     def contradictions(self) -> list[dict]:
         """The confident contradictions (the findings) as rows to show, most confident first."""

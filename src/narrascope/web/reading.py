@@ -23,7 +23,7 @@ from ..link.stories import as_utc
 from ..model import Article, Claim, ClaimGroup, ClaimLink, Stance, StoryRecord
 from ..narratives.profiles import OutletProfile
 from ..narratives.theses import OutletStance, outlet_stances
-from ..report.views import MatrixCell, Segment, _cut
+from ..report.views import MatrixCell, Segment, _cut, claim_matrix
 from ..store.lookups import STATUS_ORDER, UNKNOWN_OUTLET
 from .lazy import LazyList, LazyMap
 
@@ -287,20 +287,7 @@ class Reading:
         others = {o for c in members for o in contra.get(c, [])}
         self._prime_claims(set(members) | others)
         self.group_of.prime(others)
-        out: dict[str, dict[str, MatrixCell]] = {}
-        for g in groups:
-            row = {o: MatrixCell("silent") for o in self.outlets}
-            for cid in g.claims:
-                for other in contra.get(cid, []):
-                    if other in self.claims and self.group_of.get(other) != g.id:
-                        aid = self.claims[other].article_id
-                        row[self.outlet(aid)] = MatrixCell("contradicts", aid, other)
-            for cid in g.claims:
-                if cid in self.claims:
-                    aid = self.claims[cid].article_id
-                    row[self.outlet(aid)] = MatrixCell("agrees", aid, cid)
-            out[g.id] = row
-        return out
+        return claim_matrix(groups, contra, self)
 
     # -- stories ------------------------------------------------------------------------------
 
