@@ -71,6 +71,19 @@ class MatrixCell:
     claim_id: str | None = None
 
 
+def paragraph_segments(text: str, ann, group_of, techniques) -> list[list[Segment]]:
+    """The text's paragraphs, each cut into segments at every span boundary: its grouped claims
+    (those ``group_of`` knows), entity mentions and technique spans."""
+    spans = [(c.start, c.end, "claim", c.id) for c in ann.claims if c.id in group_of]
+    spans += [(m.start, m.end, "entity", m.label) for m in ann.mentions]
+    spans += [(t.start, t.end, "technique", t.technique) for t in techniques]
+    paragraphs, pos = [], 0
+    for chunk in text.split("\n\n"):
+        paragraphs.append(_cut(text, pos, pos + len(chunk), spans))
+        pos += len(chunk) + 2
+    return paragraphs
+
+
 def claim_matrix(groups: list[ClaimGroup], contra: dict[str, list[str]], view) -> dict[str, dict[str, MatrixCell]]:
     """For each group and outlet of ``view`` (its ``outlets``, ``claims``, ``group_of`` and
     ``outlet(article_id)``): the outlet's claim agreeing with the group, contradicting it (a claim
@@ -243,17 +256,9 @@ class CorpusView:
 
     def segments(self, article_id: str) -> list[list[Segment]]:
         """The article's paragraphs, each cut into segments at every span boundary."""
-        article, ann = self.articles[article_id], self.annotations[article_id]
-        spans = [(c.start, c.end, "claim", c.id) for c in ann.claims if c.id in self.group_of]
-        spans += [(m.start, m.end, "entity", m.label) for m in ann.mentions]
-        spans += [(t.start, t.end, "technique", t.technique) for t in self.techniques.get(article_id, [])]
-        text = article.text
-        paragraphs, pos = [], 0
-        for chunk in text.split("\n\n"):
-            start, end = pos, pos + len(chunk)
-            paragraphs.append(_cut(text, start, end, spans))
-            pos = end + 2
-        return paragraphs
+        ann = self.annotations[article_id]
+        return paragraph_segments(self.articles[article_id].text, ann, self.group_of,
+                                  self.techniques.get(article_id, []))
 
 
 def _cut(text: str, start: int, end: int, spans: list[tuple[int, int, str, str]]) -> list[Segment]:

@@ -23,7 +23,7 @@ from ..link.stories import as_utc
 from ..model import Article, Claim, ClaimGroup, ClaimLink, Stance, StoryRecord
 from ..narratives.profiles import OutletProfile
 from ..narratives.theses import OutletStance, outlet_stances
-from ..report.views import MatrixCell, Segment, _cut, claim_matrix
+from ..report.views import MatrixCell, Segment, claim_matrix, paragraph_segments
 from ..store.lookups import STATUS_ORDER, UNKNOWN_OUTLET
 from .lazy import LazyList, LazyMap
 
@@ -202,15 +202,7 @@ class Reading:
         """The article's paragraphs, each cut into segments at every span (see :meth:`CorpusView.segments`)."""
         article, ann = self.full_article(article_id), self.annotations[article_id]
         self.group_of.prime(c.id for c in ann.claims)
-        spans = [(c.start, c.end, "claim", c.id) for c in ann.claims if c.id in self.group_of]
-        spans += [(m.start, m.end, "entity", m.label) for m in ann.mentions]
-        spans += [(t.start, t.end, "technique", t.technique) for t in self.techniques.get(article_id, [])]
-        text = article.text
-        paragraphs, pos = [], 0
-        for chunk in text.split("\n\n"):
-            paragraphs.append(_cut(text, pos, pos + len(chunk), spans))
-            pos += len(chunk) + 2
-        return paragraphs
+        return paragraph_segments(article.text, ann, self.group_of, self.techniques.get(article_id, []))
 
     def technique_starts(self, article_id: str) -> dict[int, list[str]]:
         starts: dict[int, list[str]] = defaultdict(list)
