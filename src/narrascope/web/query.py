@@ -35,6 +35,17 @@ _MIN_STEM = 3
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
 
+# Marks around matched words in snippets: private-use characters, turned into <mark> by the
+# template after escaping (never inserted as markup here). Scraped icon-font text may hold them
+# too, so the index gets its titles and texts through :func:`unmarked`: these marks are search's only.
+HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
+_NOT_A_MARK = str.maketrans({HIT_OPEN: "\ufffd", HIT_CLOSE: "\ufffd"})
+
+
+def unmarked(text: str) -> str:
+    """``text`` with the hit marks' characters replaced (U+FFFD), so a snippet's marks are search's own."""
+    return text.translate(_NOT_A_MARK)
+
 
 class QueryRefused(HTTPException):
     """A query too broad to answer in time: a 400 whose one-line message says what to change."""

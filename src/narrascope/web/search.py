@@ -25,7 +25,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .query import (  # Filters, Hit, Results, QueryRefused, fts_query: this module's API too (__all__)
+from .query import (  # the snippet marks; Filters, Hit, Results, QueryRefused, fts_query: this module's API too (__all__)
+    HIT_CLOSE,
+    HIT_OPEN,
     MAX_EXPANSIONS,
     MAX_WORDS,
     Filters,
@@ -38,11 +40,6 @@ from .query import (  # Filters, Hit, Results, QueryRefused, fts_query: this mod
     fts_query,
 )
 
-# Marks around matched words in snippets: private-use characters, turned into <mark> by the
-# template after escaping (never inserted as markup here). Scraped icon-font text may hold them
-# too, so the index gets its titles and texts through :func:`unmarked`: these marks are search's only.
-HIT_OPEN, HIT_CLOSE = "\ue000", "\ue001"
-_NOT_A_MARK = str.maketrans({HIT_OPEN: "\ufffd", HIT_CLOSE: "\ufffd"})
 SNIPPET_TOKENS = 24
 # A title hit counts four times a body hit: a word in the headline says what the article is about.
 TITLE_WEIGHT = 4.0
@@ -258,11 +255,6 @@ def _where(f: Filters) -> tuple[str, tuple]:
         sql.append(f"arts.rowid IN (SELECT art FROM stances WHERE thesis = ? AND {label})")
         params.extend([f.thesis, f.stance] if f.stance else [f.thesis])
     return "".join(f" AND {s}" for s in sql), tuple(params)
-
-
-def unmarked(text: str) -> str:
-    """``text`` with the hit marks' characters replaced (U+FFFD), so a snippet's marks are search's own."""
-    return text.translate(_NOT_A_MARK)
 
 
 def _parts(snippet: str) -> list[tuple[str, bool]]:

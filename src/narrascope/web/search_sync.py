@@ -21,7 +21,7 @@ from sqlalchemy import and_, or_, select
 from ..store.schema import articles, claims
 from ..store.schema_narratives import stances
 from ..store.text_views import span_text
-from .search import unmarked
+from .query import unmarked
 
 BATCH = 500  # rows per read and per commit
 # Check-worthiness in claim rowids: rowid = (RANKS - rank) << 32 | n, so rowid order is most
