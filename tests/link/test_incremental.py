@@ -172,3 +172,35 @@ def test_analyze_redo_links_from_scratch(make_store, settings):
     assert not analyze(store, settings, **kwargs).link.incremental
     assert analyze(store, settings, **kwargs).link.incremental
     assert not analyze(store, settings, redo=True, **kwargs).link.incremental
+
+
+def test_an_article_whose_text_changed_leaves_no_links_or_groups_of_its_old_claims(settings):
+    """Ingest updates an article's text (its layers go), enrich finds new claims at new offsets: the
+    next incremental run drops the links and groups of the old claims and matches a run from scratch."""
+    import numpy as np
+
+    store, entities, embedder = SQLStore.memory(), {}, HashingEmbedder()
+    add(store, FIRST + SECOND, entities)
+    link_all(store, settings, embedder=embedder, model=FixedRelationModel(MODEL))
+    old = {c.id for c in store.annotations("a2").claims}
+    assert any(x.a in old or x.b in old for x in store.claim_links())
+    lead = "Updated at noon."
+    text = f"{lead} {GRAIN_SAID} {NEVER}"
+    store.update_article(Article("a2", text, title="Tarsk Daily on Karavia", outlet="Tarsk Daily", language="en",
+                                 published=datetime(2025, 3, 2)), minhash=np.zeros(4, dtype=np.uint64), band_keys=[])
+    assert store.annotations("a2").claims == []  # nothing read against the old text is left
+    ann = Annotations("a2")
+    for n, sentence in enumerate((GRAIN_SAID, NEVER)):
+        start = text.index(sentence)
+        ann.sentences.append(Sentence("a2", start, start + len(sentence), n + 1))
+        ann.claims.append(Claim(claim_id("a2", start, start + len(sentence)), "a2", start, start + len(sentence), 0.9))
+    store.save_annotations_batch([ann], stage=ENRICH, version=ENRICH_VERSION)
+
+    again = link_all(store, settings, embedder=embedder, model=FixedRelationModel(MODEL))
+    assert again.incremental
+    links, groups = snapshot(store)
+    assert not {c for x in links for c in x[:2]} & old
+    assert not {c for g in groups for c in g[1]} & old
+    assert store.dangling_claim_refs() == ([], [])
+    link_all(store, settings, embedder=embedder, model=FixedRelationModel(MODEL), redo=True)
+    assert snapshot(store) == (links, groups)

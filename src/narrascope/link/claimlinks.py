@@ -64,6 +64,7 @@ class LinkPlan:
     claims: int = 0
     new_claims: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # stored links to drop (an end is gone)
 
 
 def plan_links(store, cache: VectorCache, settings: Settings, params: RelateParams, model: RelationModel | None,
@@ -73,11 +74,17 @@ def plan_links(store, cache: VectorCache, settings: Settings, params: RelatePara
     timings = timings if timings is not None else {}
     threshold, k = settings.enrich.min_checkworthiness, settings.link.neighbours
     index = ClaimIndex.scan(store, threshold, timings)
+    gone_links: list[ClaimLink] = []
+    gone: set[str] = set()
     if new_articles is None:
         queries = np.arange(len(index), dtype=np.int64)
     else:
+        # claims an article's new enrichment replaced: their links go, their groups are made again
+        gone_links, gone_members = store.dangling_claim_refs()
+        valid = set(index.claim_ids)
+        gone = {c for x in gone_links for c in (x.a, x.b) if c not in valid} | set(gone_members)
         queries = np.asarray([p for p, a in enumerate(index.article_ids) if a in new_articles], dtype=np.int64)
-        if not len(queries):  # nothing new to link: the vectors are not even read
+        if not len(queries) and not gone:  # nothing new to link: the vectors are not even read
             return LinkPlan([], [], [], len(index), 0, timings)
     index.fill(store, cache)
     queries = index.by_bucket(queries)  # a batch's neighbours then sit in a few buckets: fewer articles to read
@@ -98,13 +105,15 @@ def plan_links(store, cache: VectorCache, settings: Settings, params: RelatePara
         groups = _groups(store, links, _parts(index.claim_ids, links), article_of, settings)
         regrouped = None
     else:
-        adjacency = _Adjacency(store, links)
+        adjacency = _Adjacency(store, links, set(article_of))
         seeds = {index.claim_ids[int(p)] for p in queries} | {c for x in links for c in (x.a, x.b)}
+        seeds |= set(store.group_members_of(sorted(gone))) - gone
         members = _closure(seeds, adjacency)
         groups = _groups(store, adjacency.all(), _parts(sorted(members), adjacency.all()), article_of, settings)
-        regrouped = sorted(members)
+        regrouped = sorted(members | gone)
     timings["groups"] = timings.get("groups", 0.0) + time.perf_counter() - started
-    return LinkPlan(links, groups, regrouped, len(index), len(queries), timings)
+    return LinkPlan(links, groups, regrouped, len(index), len(queries), timings,
+                    sorted((x.a, x.b) for x in gone_links))
 
 
 def _pairs(index: ClaimIndex, queries, forward, found, row_of, lo: int, k: int) -> set[tuple[int, int]]:
@@ -191,8 +200,8 @@ def load_items(store, article_ids: list[str], settings: Settings, placed: dict[s
 class _Adjacency:
     """Links by claim: the stored ones read as needed, the new ones over them."""
 
-    def __init__(self, store, new: list[ClaimLink]) -> None:
-        self.store = store
+    def __init__(self, store, new: list[ClaimLink], known: set[str]) -> None:
+        self.store, self.known = store, known  # links with an end not in ``known`` are left out
         self.links: dict[tuple[str, str], ClaimLink] = {}
         self.by_claim: dict[str, list[ClaimLink]] = defaultdict(list)
         self.read: set[str] = set()
@@ -207,6 +216,8 @@ class _Adjacency:
             self._add(link, replace=True)
 
     def _add(self, link: ClaimLink, replace: bool) -> None:
+        if link.a not in self.known or link.b not in self.known:
+            return
         key = (link.a, link.b)
         if key in self.links and not replace:
             return

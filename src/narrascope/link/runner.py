@@ -129,6 +129,7 @@ class _Plan:
             store.replace_claim_links(self.links.links)
             store.replace_claim_groups(self.links.groups)
         else:
+            store.remove_claim_links(self.links.removed)
             store.add_claim_links(self.links.links)
             store.replace_claim_groups(self.links.groups, of_claims=self.links.regrouped)
         store.mark_done_many(STAGE, self.done, version)

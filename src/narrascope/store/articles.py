@@ -57,12 +57,21 @@ class ArticleStore:
     ) -> None:
         """Replace the stored reading of ``article.id``; its place among copies is kept.
 
-        Its enrichment is marked stale (its ``stage_runs`` rows go), so ``analyze`` redoes it.
+        Its enrichment is marked stale (its ``stage_runs`` rows go), so ``analyze`` redoes it. When
+        its text changed, what was found in the old text (layers, techniques, stances: offsets into
+        that text) goes too, so nothing shows spans of one text cut from another before then.
         """
+        from .schema import ANNOTATION_TABLES
+        from .schema_narratives import stances, techniques
+
         row = {k: v for k, v in _article_row(article).items() if k not in _KEPT_ON_UPDATE}
         with self._connect() as conn:
+            before = conn.execute(select(articles.c.text).where(articles.c.id == article.id)).scalar()
             conn.execute(update(articles).where(articles.c.id == article.id).values(row))
-            for table in (stage_runs, signatures, minhash_bands):
+            stale = (stage_runs, signatures, minhash_bands)
+            if before != article.text:
+                stale += (*ANNOTATION_TABLES, techniques, stances)
+            for table in stale:
                 conn.execute(delete(table).where(table.c.article_id == article.id))
             self._save_signature(conn, article.id, minhash, band_keys)
 

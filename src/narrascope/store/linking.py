@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import delete, exists, func, insert, select, tuple_
 
 from ..link.stories import Story
 from ..model import ClaimGroup, ClaimLink, StoryRecord
@@ -119,6 +119,34 @@ class LinkStore:
                     for r in conn.execute(select(claim_links).where(column.in_(chunk))):
                         found[(r.a, r.b)] = ClaimLink(r.a, r.b, r.relation, r.score, r.reason)
         return [found[k] for k in sorted(found)]
+
+    def dangling_claim_refs(self) -> tuple[list[ClaimLink], list[str]]:
+        """Links with an end no stored claim has, and grouped claim ids no stored claim has: what
+        an article's new enrichment left behind (its old claims went with its old text)."""
+        def missing(column):
+            return ~exists().where(claims.c.id == column)
+
+        with self._connect() as conn:
+            rows = conn.execute(select(claim_links).where(missing(claim_links.c.a) | missing(claim_links.c.b))).all()
+            gone = conn.execute(select(claim_group_members.c.claim_id).distinct()
+                                .where(missing(claim_group_members.c.claim_id))).scalars().all()
+        return [ClaimLink(r.a, r.b, r.relation, r.score, r.reason) for r in rows], sorted(gone)
+
+    def remove_claim_links(self, pairs: list[tuple[str, str]]) -> None:
+        with self._connect() as conn:
+            for i in range(0, len(pairs), _CHUNK):
+                conn.execute(delete(claim_links).where(tuple_(claim_links.c.a, claim_links.c.b).in_(pairs[i : i + _CHUNK])))
+
+    def group_members_of(self, claim_ids: list[str]) -> list[str]:
+        """Every claim of the groups holding one of ``claim_ids``."""
+        out: set[str] = set()
+        with self._connect() as conn:
+            for i in range(0, len(claim_ids), _CHUNK):
+                groups = select(claim_group_members.c.group_id).where(
+                    claim_group_members.c.claim_id.in_(claim_ids[i : i + _CHUNK]))
+                out.update(conn.execute(select(claim_group_members.c.claim_id)
+                                        .where(claim_group_members.c.group_id.in_(groups))).scalars())
+        return sorted(out)
 
     def link_counts(self) -> tuple[int, int, int]:
         """(claim links, of them contradictions, claim groups) as stored."""

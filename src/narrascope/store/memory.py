@@ -169,6 +169,19 @@ class MemoryStore:
         wanted = set(claim_ids)
         return [k for k in self._links if k.a in wanted or k.b in wanted]
 
+    def dangling_claim_refs(self) -> tuple[list[ClaimLink], list[str]]:
+        known = {r["id"] for rows in self._layers["claims"].values() for r in rows}
+        links = [k for k in self._links if k.a not in known or k.b not in known]
+        return links, sorted({c for g in self._groups for c in g.claims} - known)
+
+    def remove_claim_links(self, pairs: list[tuple[str, str]]) -> None:
+        drop = set(pairs)
+        self._links = [k for k in self._links if (k.a, k.b) not in drop]
+
+    def group_members_of(self, claim_ids: list[str]) -> list[str]:
+        wanted = set(claim_ids)
+        return sorted({c for g in self._groups if wanted.intersection(g.claims) for c in g.claims})
+
     def link_counts(self) -> tuple[int, int, int]:
         return len(self._links), sum(1 for k in self._links if k.relation == "contradicts"), len(self._groups)
 
