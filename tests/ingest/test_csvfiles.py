@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ingest_samples import BRIDGE, HARVEST
 
 from narrascope.config import default_settings
 from narrascope.errors import ConfigError, CorruptInput, InputError, MissingField, TooLarge
@@ -21,14 +22,6 @@ from narrascope.ingest.sources import InputFile, format_for, read_file, sniff
 from narrascope.store.sql import SQLStore
 
 MAX_BYTES = 2**20
-BRIDGE = (
-    "The new harbour bridge opened to traffic on Monday morning after five years of construction work. "
-    "City officials said the crossing would cut commuting times for thousands of residents."
-)
-HARVEST = (
-    "Farmers in the valley reported a record harvest this autumn after a wet spring. "
-    "Grain prices fell at the regional market as the silos filled to the brim."
-)
 
 
 def write_rows(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8") -> Path:

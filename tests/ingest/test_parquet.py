@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from ingest_samples import BRIDGE, HARVEST
 
 from narrascope.config import default_settings
 from narrascope.errors import CorruptInput, MissingField, TooLarge, UnsupportedInput
@@ -20,14 +21,6 @@ pa = pytest.importorskip("pyarrow", reason="pyarrow (the parquet extra) is not i
 pq = pytest.importorskip("pyarrow.parquet")
 
 MAX_BYTES = 2**20
-BRIDGE = (
-    "The new harbour bridge opened to traffic on Monday morning after five years of construction work. "
-    "City officials said the crossing would cut commuting times for thousands of residents."
-)
-HARVEST = (
-    "Farmers in the valley reported a record harvest this autumn after a wet spring. "
-    "Grain prices fell at the regional market as the silos filled to the brim."
-)
 
 
 def write_table(path: Path, columns: dict[str, list], **kw) -> Path:
