@@ -125,3 +125,23 @@ def test_the_weak_model_needs_more_and_never_agrees_on_distant_claims():
     assert relate(a, b, 0.5, weak_agree).relation == "related"
     assert relate(a, b, 0.8, Judgement((0.95, 0.04, 0.01), (0.95, 0.04, 0.01), weak=True)).relation == "same"
     assert relate(a, b, 0.5, Judgement((0.95, 0.04, 0.01), (0.95, 0.04, 0.01), weak=True)).relation == "related"
+
+
+def test_an_agreement_between_distant_claims_needs_something_both_share():
+    # The model reads two different projects of one story as entailment; nothing checkable joins them.
+    a = view("Russia will invest in constructing three new thermal power plants and raise coal supplies.",
+             names={"Russia"})
+    b = view("Moscow could strengthen ties through the country's first nuclear power plant.", names={"Moscow"})
+    assert relate(a, b, 0.5, ENTAIL_ONE).relation == "related"
+    assert relate(a, b, 0.65, ENTAIL_ONE).relation == "supports"  # close in meaning: the model may speak
+    # A person both name, a figure both give or most of the words of one is enough at the same distance.
+    named_a = ClaimView(a.text, names=frozenset({"Rosatom"}), anchors=frozenset({"Rosatom"}))
+    named_b = ClaimView(b.text, names=frozenset({"Rosatom"}), anchors=frozenset({"Rosatom's"}))
+    assert relate(named_a, named_b, 0.5, ENTAIL_ONE).relation == "supports"
+    paid_a = view("She sued him and was paid $84,000 from a public fund.", [("$84,000", "money", 84000.0, "USD")])
+    paid_b = view("Taxpayers covered the $84,000 settlement.", [("$84,000", "money", 84000.0, "USD")])
+    assert relate(paid_a, paid_b, 0.45, ENTAIL_ONE, given=True).relation == "supports"
+    worded_a = view("He promptly deleted his Twitter and Facebook profiles.")
+    worded_b = view("After resigning he deleted his Twitter and Facebook accounts.")
+    assert relate(worded_a, worded_b, 0.48, ENTAIL_ONE, given=True).relation == "supports"
+    assert relate(worded_a, paid_b, 0.48, ENTAIL_ONE, given=True).relation == "related"

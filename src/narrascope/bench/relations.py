@@ -154,6 +154,12 @@ def _audit(rows, gold, found, echo, verbose):
             f"(flagged {g[3]})")
     if verbose:
         echo("            " + line)
+        for corpus in sorted({x.get("corpus") or "?" for x in rows}):
+            mine = [i for i, x in enumerate(rows) if (x.get("corpus") or "?") == corpus]
+            part = prf(["agree" if gold[i] in agree else gold[i] for i in mine],
+                       ["agree" if found[i] in agree else found[i] for i in mine], "agree")
+            echo(f"            of which {corpus} ({len(mine)} pairs): same/supports P {part[0]:.3f} R {part[1]:.3f} "
+                 f"(flagged {part[3]})")
         for x, got in zip(rows, found, strict=True):
             if got == "contradicts" and x["label"] != "contradicts":
                 echo(f"            wrong contradicts [{x['label']}]: {x['a'][:70]!r} / {x['b'][:70]!r}")

@@ -23,7 +23,7 @@ from .neighbors import knn
 from .pairmodel import PairInput, RelationModel, weak_reader
 from .relate import DEFAULT_PARAMS, Judgement, RelateParams, about_same_thing, relate
 from .stories import as_utc
-from .text import ClaimView
+from .text import SPECIFIC, ClaimView
 
 # Neighbours looked at per claim: the claims a story repeats across outlets are few.
 NEIGHBOURS = 10
@@ -59,6 +59,8 @@ def claim_items(
                 times=[t for t in ann.times if start <= t.start and t.end <= end],
                 names=frozenset(entity_names[e] for e in claim.entity_ids if e in entity_names),
                 hedged=claim.hedged,
+                anchors=frozenset(entity_names.get(m.entity_id or "") or article.text[m.start:m.end]
+                                  for m in ann.mentions if m.label in SPECIFIC and start <= m.start and m.end <= end),
                 offset=start,
                 language=article.language or "en",
             )

@@ -10,7 +10,11 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
   same measure, subject and period, neither claim stating both values) while the model sees no
   entailment.
 * ``same`` needs entailment both ways; ``supports`` entailment one way (or aligned figures that
-  agree and a model leaning to entailment).
+  agree and a model leaning to entailment). Between claims that read far apart, an agreement also
+  needs something a reader can check that both share: a person, body or event both name, a figure
+  or a date both give, or most of the words of one (:func:`checkable_agreement`). The model alone
+  reads "Russia will build thermal power plants in Kazakhstan" as entailing "Moscow could build
+  Kazakhstan's first nuclear power plant".
 * Everything else is ``related`` (same story or close in meaning) or ``unrelated``.
 
 Every relation carries a reason a reader can check: the two figures with measure and subject, the
@@ -23,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .figures import aligned_figures
-from .text import ClaimView, differing_span, shared_terms, short
+from .text import ClaimView, differing_span, name_words, shared_terms, short, word_cover
 
 RELATIONS = ("same", "supports", "contradicts", "related", "unrelated")
 AGREEMENT = frozenset({"same", "supports"})
@@ -58,6 +62,11 @@ class RelateParams:
     # 0.7-0.8 its agreements are right two to three times in four; its contradictions stay below 0.8.
     weak: float = 0.90
     weak_similarity: float = 0.70
+    # Below this cosine, an agreement needs a shared anchor (a specific name, a figure or a date both
+    # give) or `anchor_cover` of one claim's content words in the other. Set on the audit's tuning
+    # events, where no agreement a reader confirms falls below both.
+    anchor_similarity: float = 0.60
+    anchor_cover: float = 0.40
 
 
 DEFAULT_PARAMS = RelateParams()
@@ -135,6 +144,8 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
             f'at odds{about}: "{differing_span(a.text, b.text)}" vs "{differing_span(b.text, a.text)}"'
             f" (contradiction {j.contradiction:.2f})",
         )
+    if not checkable_agreement(a, b, similarity, params):
+        return None
     if figures is not None and figures.agree and j.entails_either >= 0.5:
         relation = "same" if j.entails_both >= params.same else "supports"
         return Relation(relation, round(j.entails_either, 4), figures.reason())
@@ -147,6 +158,23 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
         return Relation("supports", round(j.entails_either, 4),
                         f'agrees: {_shared(a, b)}; one adds "{short(added, 60)}" (entailment {j.entails_either:.2f})')
     return None
+
+
+def checkable_agreement(a: ClaimView, b: ClaimView, similarity: float, params: RelateParams = DEFAULT_PARAMS) -> bool:
+    """Whether an agreement of a and b would rest on something a reader can check: close meaning,
+    or, between claims that read far apart, a specific name both give (a person, body or event:
+    countries run through a whole story), a figure or a date both state, or most of the words of one."""
+    if similarity >= params.anchor_similarity or name_words(a.anchors) & name_words(b.anchors):
+        return True
+    if {round(q.value, 6) for q in a.quantities} & {round(q.value, 6) for q in b.quantities}:
+        return True
+    if _dates(a) & _dates(b):
+        return True
+    return word_cover(a.text, b.text) >= params.anchor_cover
+
+
+def _dates(view: ClaimView) -> set[str]:
+    return {f"{t.granularity}:{t.value[:10]}" for t in view.times if not t.relative}
 
 
 def _background(a: ClaimView, b: ClaimView, similarity: float, params: RelateParams,

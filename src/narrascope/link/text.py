@@ -19,6 +19,11 @@ STOP = frozenset(
     и в во на с со по к из за от до не ни что это как а но или же бы ли то его ее их он она они мы вы""".split()
 )
 
+# Entity labels that single out one person, body, place, event or document: a name of one of these both claims
+# give is something a reader can check two claims share. Countries, cities and peoples are left out: "Russia" or
+# "Kazakhstan" runs through every claim of a story about them.
+SPECIFIC = frozenset({"PERSON", "ORG", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"})
+
 # A negation one side has and the other lacks is often the whole difference.
 NEGATIONS = frozenset("not no never none neither nor without не нет ни никогда без".split())
 
@@ -33,12 +38,28 @@ class ClaimView:
     times: list[TimeExpression] = field(default_factory=list)
     names: frozenset[str] = frozenset()
     hedged: bool = False
+    anchors: frozenset[str] = frozenset()  # names of a SPECIFIC label (people, bodies, events...)
     offset: int = 0  # where ``text`` starts in its article: quantities and times are article offsets
     language: str = "en"
 
 
 def content_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP and not w.isdigit() and len(w) > 2}
+
+
+def word_cover(a: str, b: str) -> float:
+    """The larger share of one text's content words (by stem) that the other text also uses."""
+    stems_a = {stem(w) for w in content_words(a)}
+    stems_b = {stem(w) for w in content_words(b)}
+    if not stems_a or not stems_b:
+        return 0.0
+    both = len(stems_a & stems_b)
+    return max(both / len(stems_a), both / len(stems_b))
+
+
+def name_words(names: frozenset[str] | set[str]) -> set[str]:
+    """The words of names, by stem ("Hunters" meets "Duncan Hunter"), honorifics and short words left out."""
+    return {stem(w) for name in names for w in content_words(name)}
 
 
 def span_text(view: ClaimView, span: Quantity | TimeExpression) -> str:

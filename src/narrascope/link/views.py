@@ -21,7 +21,7 @@ from ..model import Article, content_id
 from ..pipeline import Pipeline
 from .pairmodel import PairInput, RelationModel, weak_reader
 from .relate import DEFAULT_PARAMS, Judgement, RelateParams, Relation, about_same_thing, relate
-from .text import ClaimView
+from .text import SPECIFIC, ClaimView
 
 _COMPONENTS = ("nlp", "quantities", "times", "hedges")
 _LANGUAGES = ("en", "ru", "uk", "kk", "de", "fr", "es")
@@ -39,6 +39,8 @@ def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> li
     views = []
     for doc, lang in zip(docs, langs, strict=True):
         names = frozenset(clean_name(m.normal or doc.text[m.start : m.end]) for m in doc.mentions)
+        anchors = frozenset(clean_name(m.normal or doc.text[m.start : m.end]) for m in doc.mentions
+                            if m.label in SPECIFIC)
         views.append(
             ClaimView(
                 text=doc.text,
@@ -46,6 +48,7 @@ def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> li
                 quantities=doc.quantities,
                 times=doc.times,
                 names=names,
+                anchors=anchors,
                 hedged=any(h.kind == "hedge" for h in doc.hedges),
                 language=lang,
             )
