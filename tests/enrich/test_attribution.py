@@ -60,3 +60,18 @@ def test_russian_patterns(make_doc):
 
 def test_no_speaker_no_attribution(make_doc):
     assert found(make_doc("The bridge was closed for repairs on Tuesday after the storm.")) == []
+
+
+def test_a_title_speaker_is_the_person_named_with_that_title_earlier(make_doc):
+    doc = make_doc("Vice President Tom Hale arrived first. Attorney General Eric Holder spoke in Ferguson on Wednesday. "
+                   "The attorney general then said that he had been stopped twice on the turnpike.")
+    assert [a.speaker for a in (attribute(doc) or doc.attributions)] == ["Eric Holder"]
+    doc = make_doc("Vice President Tom Hale arrived first. The president said that the talks would go on.")
+    assert [a.speaker for a in (attribute(doc) or doc.attributions)] == ["The president"]  # Hale holds another title
+
+
+def test_a_title_speaker_is_the_organisation_whose_name_ends_in_it(make_doc):
+    doc = make_doc("The Justice Department filed charges on Tuesday. The department said that the spending went on "
+                   "despite repeated warnings.")
+    speakers = [a.speaker for a in (attribute(doc) or doc.attributions)]
+    assert len(speakers) == 1 and speakers[0].endswith("Justice Department")

@@ -19,7 +19,7 @@ from .doc import Doc
 SPEECH_VERBS = frozenset(
     """say tell note state add explain emphasize emphasise stress argue claim insist warn announce report write
     declare acknowledge admit deny confirm suggest comment reply respond remark assert maintain estimate predict
-    recall observe conclude complain concede reveal mention believe think""".split()
+    recall observe conclude complain concede reveal mention believe think describe""".split()
 )
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG"}
 _QUOTES = re.compile(r"[\"“«„]([^\"“”«»„]{3,})[\"”»“]")
@@ -155,7 +155,34 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
     head = [m for m in doc.mentions if m.start <= subject.idx < m.end]
     if head:  # the subject's head word is a name: the name is the speaker
         return head[0].start, head[0].end
-    return _strip(doc.text, start, end)
+    start, end = _strip(doc.text, start, end)
+    return _titled(doc, start, end) or (start, end)
+
+
+def _titled(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """A speaker named by a title with "the" ("the attorney general", "the department"): the
+    nearest person written earlier after that whole title ("Attorney General Eric Holder", not
+    "Vice President Biden" for "the president"), or the nearest organisation whose name of more
+    than one word ends in that one noun ("the Justice Department"). None when there is none."""
+    words = doc.text[start:end].split()
+    if not 2 <= len(words) <= 5 or words[0].lower() != "the" or not words[-1].isalpha() or not words[-1].islower():
+        return None
+    if any(m.start < end and start < m.end for m in doc.mentions):
+        return None
+    title = [w.lower() for w in words[1:]]
+    for m in reversed([m for m in doc.mentions if m.end <= start and m.label in ("PERSON", "ORG")]):
+        if m.label == "ORG":
+            name = doc.text[m.start : m.end].lower().split()
+            if len(title) == 1 and len(name) > 1 and name[-1] == title[0]:
+                return m.start, m.end
+            continue
+        before = doc.text[max(0, m.start - 80) : m.start].split()
+        if [w.lower() for w in before[-len(title):]] != title:
+            continue
+        previous = before[-len(title) - 1] if len(before) > len(title) else ""
+        if not previous[:1].isupper() or previous[-1:] in ".!?:;,":  # not part of a longer title
+            return m.start, m.end
+    return None
 
 
 def _speaker_span(doc: Doc, obj) -> tuple[int, int]:

@@ -24,7 +24,9 @@ STAGE = "enrich"
 # Bumped when a component changes what it finds, so `analyze` redoes old articles.
 # 2: English claims scored by the spaCy-parse check-worthiness model.
 # 3: the USE model scores every claim again by default (the parse model is the fast option).
-VERSION = "3"
+# 4: a speaker named by a title ("the attorney general") is the person named earlier with that title;
+#    "describe" is a speech verb.
+VERSION = "4"
 DEFAULT_COMPONENTS = (
     "nlp",
     "quantities",
