@@ -81,7 +81,8 @@ def test_origins_speaker_copy_and_outlet():
     said = Attribution("o3", 17, len(text) - 1, "Peskov", 0, 6, "said", "reported")
     quoted = article("o3", "Nord Review", 2, text)
     assert (
-        origin_of(Claim("q", "o3", 0, len(text), 0.9, attribution=said), quoted, Annotations("o3"), {}).kind
+        origin_of(Claim("q", "o3", 0, len(text), 0.9, attribution=said), quoted, Annotations("o3"), {},
+                  {"o3": [(0, 6, "Dmitry Peskov")]}).kind
         == "speaker"
     )
     got = origin_of(Claim("r", "o2", 0, 20, 0.9), copy, Annotations("o2"), {"o1": original})
@@ -150,3 +151,18 @@ def test_only_a_confident_contradiction_makes_a_group_contradicted():
     weak = [ClaimLink("z1", "z2", "contradicts", 0.82, "at odds")]
     assert {g.status for g in build_groups(weak, claims, {}, confident=0.9)} == {"single-origin"}
     assert {g.status for g in build_groups(weak, claims, {}, confident=0.8)} == {"contradicted"}
+
+
+def test_one_capitalised_word_opening_a_sentence_is_no_origin():
+    text = "The charges came on Tuesday. Prosecutors said that the funds paid for trips."
+    start = text.index("Prosecutors")
+    said = Attribution("p2", start + 17, len(text) - 1, "Prosecutors", start, start + 11, "said", "reported")
+    claim = Claim("s", "p2", start, len(text), 0.9, attribution=said)
+    got = origin_of(claim, article("p2", "Nord Review", 2, text), Annotations("p2"), {})
+    assert (got.kind, got.name) == ("outlet", "Nord Review")
+    text = "The charges came on Tuesday, and Temirkhanov said that the funds paid for trips."
+    start = text.index("Temirkhanov")
+    said = Attribution("p3", start + 17, len(text) - 1, "Temirkhanov", start, start + 11, "said", "reported")
+    got = origin_of(Claim("t", "p3", 0, len(text), 0.9, attribution=said), article("p3", "Nord Review", 2, text),
+                    Annotations("p3"), {})
+    assert (got.kind, got.name) == ("speaker", "Temirkhanov")

@@ -75,7 +75,8 @@ def origin_of(
                 found.append(("article-source", name))
     a = claim.attribution
     if (a is not None and not _self_reference(a.speaker)
-            and (name := _source_name(names, article.id, a.speaker_start, a.speaker_end, a.speaker))):
+            and (name := _source_name(names, article.id, a.speaker_start, a.speaker_end, a.speaker,
+                                      _opens_sentence(article.text, a.speaker_start)))):
         found.append(("speaker", name))
     if found:
         kind, name = found[0]
@@ -92,15 +93,24 @@ def origin_of(
     return Origin(key, article.title or "untitled article", "article", frozenset({key}))
 
 
-def _source_name(names: SpanNames, article_id: str, start: int, end: int, fallback: str) -> str | None:
+def _source_name(names: SpanNames, article_id: str, start: int, end: int, fallback: str,
+                 opens_sentence: bool = False) -> str | None:
     """The canonical entity name of the mention inside a span (so "the Ledger" and "The Baltic
-    Ledger" are one origin), else the phrase itself when it reads as a proper name, else None."""
+    Ledger" are one origin), else the phrase itself when it reads as a proper name, else None. One
+    word that opens its sentence is capitalised for that alone ("Prosecutors said"): no name."""
     phrase = clean_name(fallback)
     for m_start, m_end, name in names.get(article_id, ()):
         # the mention must be the phrase, not a word inside it ("the administration in Tarsk")
         if start <= m_start and m_end <= end and m_end - m_start >= 0.6 * len(phrase):
             return name
+    if opens_sentence and len(phrase.split()) == 1:
+        return None
     return phrase if is_proper_name(phrase) else None
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \t\"“«'‘")
+    return not before or before[-1] in ".!?\n"
 
 
 def is_proper_name(phrase: str) -> bool:
