@@ -127,3 +127,11 @@ def test_state_tagged_as_place_and_as_organisation_is_one_entity():
     _, ids = canonicalize([ref("Karavia", "GPE"), ref("Karavia", "ORG"), ref("Каравии", "ORG", normal="Каравии"),
                            ref("Karavia", "GPE"), ref("Karavia", "PERSON")])
     assert len(set(ids)) == 1
+
+
+def test_a_name_with_one_more_word_is_no_spelling_of_the_shorter():
+    _, ids = canonicalize([MentionRef("a1", 0, 10, "GPE", "Kazakhstan"),
+                           MentionRef("a1", 20, 38, "GPE", "the Kazakhstan NPP")])
+    assert ids[0] != ids[1]
+    _, ids = canonicalize([ref("Federal Reserve Bank", "ORG"), ref("Federal Reserv Bank", "ORG", article="a2")])
+    assert ids[0] == ids[1]  # a letter apart, same words: one name

@@ -142,16 +142,21 @@ def _group(label: str) -> str:
 
 
 def _fuzzy(corpus: Corpus) -> None:
-    """Long keys a letter or two apart are one name, except people (``_join_people`` rules there)."""
+    """Long keys a letter or two apart are one name, except people (``_join_people`` rules there)
+    and names of a different number of words: "Kazakhstan NPP" is not a spelling of "Kazakhstan"."""
     blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
     for (group, key, *_), n in corpus.nodes.items():
         if len(key) >= FUZZY_MIN_LENGTH and group != "person":
             blocks[(group, key[:2])].append(n)
     keys = {n: k[1] for k, n in corpus.nodes.items()}
+    words: dict[int, int] = {}
+    for i, node in enumerate(corpus.node_of):
+        if node is not None:
+            words.setdefault(node, len(corpus.names[i].split()))
     for block in blocks.values():
         for i, a in enumerate(block):
             for b in block[i + 1 :]:
-                if fuzz.ratio(keys[a], keys[b]) >= FUZZY_MIN_RATIO:
+                if words.get(a) == words.get(b) and fuzz.ratio(keys[a], keys[b]) >= FUZZY_MIN_RATIO:
                     corpus.uf.union(a, b)
 
 

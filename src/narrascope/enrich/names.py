@@ -168,11 +168,27 @@ def same_person(a: PersonName, b: PersonName) -> bool:
     return given_names_agree(a, b)
 
 
+# Familiar forms that do not start like their full name ("Jim" is James, "Bob" Robert, "Misha"
+# Mikhail); forms that do ("Dave"/"David", "Ron"/"Ronald") are read by their shape below. A form
+# with two full names ("Ted": Edward or Theodore) lists both.
+_FAMILIAR = {
+    "jim": "james", "jimmy": "james", "bob": "robert", "bobby": "robert", "bill": "william",
+    "billy": "william", "dick": "richard", "rick": "richard", "ricky": "richard", "ted": "edward theodore",
+    "ned": "edward", "jack": "john", "chuck": "charles", "hank": "henry", "harry": "henry harold",
+    "peggy": "margaret", "maggie": "margaret", "betty": "elizabeth", "liz": "elizabeth", "beth": "elizabeth",
+    "tony": "anthony", "larry": "lawrence", "jerry": "gerald jerome", "mike": "michael", "mickey": "michael",
+    "sasha": "alexander aleksandr alexandra", "misha": "mikhail", "dima": "dmitry", "kolya": "nikolai",
+    "volodya": "vladimir", "seryozha": "sergei", "zhenya": "yevgeny", "lyosha": "alexei",
+}
+FAMILIAR = {given_key(short): frozenset(given_key(full) for full in fulls.split())
+            for short, fulls in _FAMILIAR.items()}
+
+
 def given_names_agree(a: PersonName, b: PersonName) -> bool:
     if a.initial or b.initial:
         return a.given[:1] == b.given[:1]
     x, y = sorted((a.given, b.given), key=len)
-    if x == y:
+    if x == y or y in FAMILIAR.get(x, ()) or x in FAMILIAR.get(y, ()):
         return True
     cut_x, cut_y = _cut(x), _cut(y)
     if cut_x == cut_y:
