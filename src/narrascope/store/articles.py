@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..model import Article, RemovedLine
+from . import summary
 from .schema import articles, minhash_bands, signatures, stage_runs
 
 # Articles read per query when listing the store: exports stream instead of loading it whole.
@@ -48,6 +49,7 @@ class ArticleStore:
                 return False
             seq = (conn.execute(select(func.max(articles.c.seq))).scalar() or 0) + 1
             conn.execute(insert(articles).values(seq=seq, **_article_row(article)))
+            summary.added_article(conn, article.outlet, article.language, seq, article.duplicate_of is not None)
             if minhash is not None:
                 self._save_signature(conn, article.id, minhash, band_keys)
             return True
@@ -65,7 +67,7 @@ class ArticleStore:
         from .schema_narratives import stances, techniques
 
         row = {k: v for k, v in _article_row(article).items() if k not in _KEPT_ON_UPDATE}
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.article_part, [article.id]):
             before = conn.execute(select(articles.c.text).where(articles.c.id == article.id)).scalar()
             conn.execute(update(articles).where(articles.c.id == article.id).values(row))
             stale = (stage_runs, signatures, minhash_bands)
@@ -95,7 +97,7 @@ class ArticleStore:
     def set_duplicate(
         self, article_id: str, of: str | None, kind: str | None, similarity: float | None
     ) -> None:
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.article_part, [article_id]):
             conn.execute(
                 update(articles)
                 .where(articles.c.id == article_id)

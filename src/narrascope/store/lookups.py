@@ -354,6 +354,11 @@ class LookupStore:
                 "copies": count(articles, articles.c.duplicate_of.is_not(None)),
             }
 
+    def count_claims(self, min_checkworthiness: float) -> int:
+        with self._connect() as conn:
+            return conn.execute(select(func.count()).select_from(claims)
+                                .where(claims.c.checkworthiness >= min_checkworthiness)).scalar() or 0
+
     def outlet_aggregates(self, outlet: str) -> dict:
         """What an outlet profile counts, aggregated in SQL over that outlet's rows only: for a store
         the narratives stage has not summarised (no stored outlet views)."""

@@ -22,7 +22,8 @@ from sqlalchemy import (
 
 # 3: the text views of store/text_views.py (claims_text, mentions_text...).
 # 4: indexes for the dashboard's per-page queries (store/lookups.py), added to older stores too.
-SCHEMA_VERSION = 4
+# 5: the ``summary`` table of the overview's counts (store/summary.py), counted once in an older store.
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -31,6 +32,16 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# The overview's counts, kept by every write that changes them (store/summary.py): one row per
+# count ("articles", "outlet:NAME", "status:corroborated"...); ``first`` orders the languages.
+summary = Table(
+    "summary",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("first", BigInteger),
 )
 
 articles = Table(

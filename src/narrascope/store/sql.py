@@ -23,6 +23,7 @@ from sqlalchemy.pool import StaticPool
 from ..errors import MissingDependency, StoreError
 from . import (
     schema,
+    summary,
     schema_link,  # noqa: F401  (registers the link tables)
     schema_narratives,  # noqa: F401  (registers the narratives tables)
 )
@@ -31,6 +32,7 @@ from .enrichment import EnrichmentStore
 from .linking import LinkStore
 from .lookups import LookupStore
 from .narratives import NarrativesStore
+from .summary import SummaryStore
 from .text_views import RowStreams, create_views
 
 DEFAULT_DB = "narrascope.db"
@@ -65,7 +67,7 @@ def display_name(db: str) -> str:
         return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", db)
 
 
-class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, RowStreams):
+class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, RowStreams, SummaryStore):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a
@@ -153,6 +155,8 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
                         f"made by a newer narrascope (schema {version}); upgrade narrascope",
                         source=self.display,
                     )
+                if version is None or int(version) < 5:  # the overview's counts: counted once
+                    _count_summary(conn)
                 # The text views: missing ones made, all re-made when the schema version changed.
                 create_views(conn, replace=version is not None and int(version) < schema.SCHEMA_VERSION)
         except SQLAlchemyError as exc:
@@ -215,6 +219,15 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error ({_short(exc)})", source=self.display) from exc
+
+
+def _count_summary(conn: Connection) -> None:
+    """Count the overview's figures of a new or older store, for the shipped thresholds."""
+    from ..config import default_settings
+
+    settings = default_settings()
+    summary.track(conn, settings.enrich.min_checkworthiness, settings.report.confident_contradiction)
+    summary.recount(conn)
 
 
 def _has_version(execute) -> bool:

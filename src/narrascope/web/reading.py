@@ -75,10 +75,18 @@ class Reading:
     @cached_property
     def overview(self) -> dict:
         """The overview's counts, by the definitions of :meth:`CorpusView.overview` (the JSON export's)."""
-        o = self.store.overview_counts(self.min_checkworthiness)
+        # Stored by the writes that change them (store/summary.py); counted here only in a store
+        # that has none, and the figures of thresholds the store does not track.
+        o = self.store.stored_overview(self.min_checkworthiness, self.confident_contradiction)
+        if o is None:
+            o = self.store.overview_counts(self.min_checkworthiness)
+        elif o["claims"] is None:
+            o["claims"] = self.store.count_claims(self.min_checkworthiness)
         o["statuses"] = {s: o["statuses"][s] for s in sorted(o["statuses"], key=lambda s: (STATUS_ORDER.get(s, 9), s))}
         for key, confident in (("contradictions", True), ("contradiction_candidates", False)):
-            o[key] = self.store.count_contradictions(self.min_checkworthiness, self.confident_contradiction, confident)
+            if o.get(key) is None:
+                o[key] = self.store.count_contradictions(self.min_checkworthiness, self.confident_contradiction,
+                                                         confident)
         o["first"], o["last"] = self.store.article_published(True), self.store.article_published(False)
         return o
 
