@@ -23,9 +23,9 @@ from sqlalchemy.pool import StaticPool
 from ..errors import MissingDependency, StoreError
 from . import (
     schema,
-    summary,
     schema_link,  # noqa: F401  (registers the link tables)
     schema_narratives,  # noqa: F401  (registers the narratives tables)
+    summary,
 )
 from .articles import ArticleStore, StoreStats  # noqa: F401  (StoreStats: part of this module's API)
 from .enrichment import EnrichmentStore
