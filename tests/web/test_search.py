@@ -275,3 +275,17 @@ def test_a_damaged_index_file_is_made_again_from_the_store(tmp_path):
     path.write_bytes(b"this is not an SQLite database, just bytes " * 100)
     index = SearchIndex(str(path))
     assert index.refresh(store, 0.5).added == 2 and _found(index, "Каравии") == {"ru1"}
+
+
+def test_a_word_in_more_articles_than_the_cap_ranks_and_counts_the_newest_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_module, "MATCH_CAP", 3)
+    many = [Article(f"m{n}", f"Ferries sail again on day {n}." + (" Ferries, ferries." if n == 1 else ""),
+                    outlet="Port News", language="en") for n in range(6)]
+    store = _store(tmp_path, many, {"m0": [Claim("f0", "m0", 0, 16, 0.9)], "m5": [Claim("f5", "m5", 0, 16, 0.8)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)
+    store.close()
+    found = index.search("ferries", Filters(), limit=10)
+    assert (found.article_total, found.articles_more) == (3, True)
+    assert {h.ref for h in found.articles} == {"m3", "m4", "m5"}  # m1 says it three times, but is older than the cap
+    assert (found.claim_total, found.claims_more, [h.ref for h in found.claims]) == (2, False, ["f0", "f5"])
