@@ -93,8 +93,11 @@ def test_thresholds_are_tracked_from_when_asked_and_others_are_not_claimed(store
 def test_an_older_store_gets_the_counts_when_opened(tmp_path):
     db = tmp_path / "old.db"
     store = SQLStore(str(db))
-    store.add_article(_article("a1", "Alpha"))
-    store.save_annotations(_claims("a1"))
+    for aid in ("a1", "a2"):
+        store.add_article(_article(aid, "Alpha"))
+        store.save_annotations(_claims(aid))
+    store.add_claim_links([ClaimLink("a1-c", "a2-c", "contradicts", 0.95, "figures differ")])
+    store.replace_claim_groups([ClaimGroup("g1", ["a1-c", "a2-c"], "contradicted", [])])
     with store.engine.begin() as conn:  # as schema 4 left it: no summary
         conn.execute(schema.summary.delete())
         conn.execute(update(schema.meta).where(schema.meta.c.key == "schema_version").values(value="4"))
@@ -103,7 +106,8 @@ def test_an_older_store_gets_the_counts_when_opened(tmp_path):
         conn.execute("DROP TABLE summary")
     store = SQLStore(str(db), create=False)
     assert_kept(store)
-    assert store.stored_overview(MIN_CW, CONFIDENT)["claims"] == 1
+    counts = store.stored_overview(MIN_CW, CONFIDENT)
+    assert (counts["claims"], counts["contradictions"], counts["statuses"]) == (2, 1, {"contradicted": 1})
     store.close()
 
 
