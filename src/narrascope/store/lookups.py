@@ -18,6 +18,7 @@ from sqlalchemy.orm import aliased
 
 from ..model import Article, Claim, ClaimGroup, ClaimLink, Evidence, Stance, StoryRecord, TechniqueSpan
 from .articles import _PLAIN, _article_from_row, _parse_dt
+from . import summary
 from .schema import articles, citations, claims
 from .schema_link import claim_group_members, claim_groups, claim_links, stories, story_articles
 from .schema_narratives import outlet_views, stances, techniques, theses
@@ -202,6 +203,9 @@ class LookupStore:
 
     def overview_counts_statuses(self) -> list[str]:
         with self._connect() as conn:
+            stored = summary.statuses(conn)  # kept by the writes: no scan of the groups
+            if stored is not None:
+                return stored
             return list(conn.execute(select(claim_groups.c.status).distinct()).scalars())
 
     def links_touching(self, claim_ids: Iterable[str]) -> list[ClaimLink]:

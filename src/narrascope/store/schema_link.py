@@ -70,7 +70,7 @@ claim_group_members = Table(
     Column("claim_id", String(32), primary_key=True),
 )
 # The overview's contradictions in the order it lists them, read from the top (no sort of them all:
-# 165 ms at 100,000 articles); contradictions only, so the other 2.7M links cost it nothing.
-Index("ix_claim_links_contradictions", claim_links.c.score.desc(), claim_links.c.reason, claim_links.c.a,
-      claim_links.c.b, sqlite_where=claim_links.c.relation == "contradicts",
+# 400 ms at 100,000 articles, 2 ms with it); contradictions only, so the other 2.7M links cost it nothing.
+Index("ix_claim_links_contradictions", claim_links.c.relation, claim_links.c.score.desc(), claim_links.c.reason,
+      claim_links.c.a, claim_links.c.b, sqlite_where=claim_links.c.relation == "contradicts",
       postgresql_where=claim_links.c.relation == "contradicts")

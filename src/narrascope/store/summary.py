@@ -247,6 +247,13 @@ def _stored(conn: Connection) -> dict[str, tuple[int, int | None]]:
     return {r.key: (r.n, r.first) for r in conn.execute(select(summary.c.key, summary.c.n, summary.c.first))}
 
 
+def statuses(conn: Connection) -> list[str] | None:
+    """The claim groups' statuses as stored; None when never counted."""
+    rows = _stored(conn)
+    return None if COUNTED not in rows else [k[len("status:"):] for k, (n, _) in rows.items()
+                                             if k.startswith("status:") and n > 0]
+
+
 def read(conn: Connection, min_cw: float, confident: float) -> dict | None:
     """The overview's counts as stored (the shape of :meth:`LookupStore.overview_counts`, plus the
     two contradiction counts); None when never counted. A count of thresholds the store does not
