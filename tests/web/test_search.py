@@ -289,3 +289,30 @@ def test_a_word_in_more_articles_than_the_cap_ranks_and_counts_the_newest_only(t
     assert (found.article_total, found.articles_more) == (3, True)
     assert {h.ref for h in found.articles} == {"m3", "m4", "m5"}  # m1 says it three times, but is older than the cap
     assert (found.claim_total, found.claims_more, [h.ref for h in found.claims]) == (2, False, ["f0", "f5"])
+
+
+def test_a_refresh_reads_only_the_articles_changed_since_the_last(tmp_path, monkeypatch):
+    from narrascope.web import search_sync
+
+    store = _store(tmp_path, ARTICLES[:4], {"en1": [Claim("c-en", "en1", 0, 47, 0.8)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)  # a new index: every key compared
+    compared, read = [], []
+    every_page = search_sync._pages
+
+    def pages(store_, query, keys, to_key):
+        for row in every_page(store_, query, keys, to_key):
+            read.append(row)
+            yield row
+
+    monkeypatch.setattr(search_sync, "_compare_all", lambda *a: compared.append(a))
+    monkeypatch.setattr(search_sync, "_pages", pages)
+    assert index.refresh(store, 0.5).added == 0 and read == []  # nothing changed: nothing read
+    store.save_stances([Stance("t1", "ru1", "support", 0.9, [])], "v")
+    store.add_article(ARTICLES[4])
+    assert index.refresh(store, 0.5).added == 3  # two articles and the stance
+    assert sorted(r.id for r in read) == ["en2", "ru1"] and compared == []
+    assert _found(index, "a17") == {"en2"}
+    assert {h.ref for h in index.search(None, Filters(thesis="t1"), limit=50).articles} == {"ru1"}
+    index.refresh(store, 0.7)  # another threshold: which claims belong in the index is compared again
+    assert len(compared) == 1

@@ -21,7 +21,7 @@ from ..model import (
     Sentence,
     TimeExpression,
 )
-from . import summary
+from . import changes, summary
 from .schema import (
     ANNOTATION_TABLES,
     articles,
@@ -92,6 +92,7 @@ class EnrichmentStore:
             for table, values in rows.items():
                 if values:
                     conn.execute(insert(table), values)
+            changes.stamp(conn, ids)
             if version is not None:
                 now = datetime.now(UTC).isoformat(timespec="seconds")
                 conn.execute(delete(stage_runs).where(stage_runs.c.stage == stage, stage_runs.c.article_id.in_(ids)))

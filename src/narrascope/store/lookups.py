@@ -17,8 +17,8 @@ from sqlalchemy import and_, case, distinct, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from ..model import Article, Claim, ClaimGroup, ClaimLink, Evidence, Stance, StoryRecord, TechniqueSpan
-from .articles import _PLAIN, _article_from_row, _parse_dt
 from . import summary
+from .articles import _PLAIN, _article_from_row, _parse_dt
 from .schema import articles, citations, claims
 from .schema_link import claim_group_members, claim_groups, claim_links, stories, story_articles
 from .schema_narratives import outlet_views, stances, techniques, theses

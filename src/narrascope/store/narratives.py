@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select
 
 from ..model import Evidence, Stance, TechniqueSpan, Thesis
-from . import summary
+from . import changes, summary
 from .schema_narratives import outlet_views, stances, techniques, theses
 
 
@@ -49,6 +49,7 @@ class NarrativesStore:
                                          "why": e.why} for e in s.evidence], ensure_ascii=False),
                 "version": version,
             } for s in found])
+            changes.stamp(conn, [s.article_id for s in found])
 
     def list_stances(self, thesis_id: str | None = None) -> list[Stance]:
         query = select(stances).order_by(stances.c.thesis_id, stances.c.article_id)

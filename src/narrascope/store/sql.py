@@ -142,6 +142,7 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
                         insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
                     )
                 elif int(version) < schema.SCHEMA_VERSION:  # create_all added the new tables
+                    _add_columns(conn)
                     for table in schema.metadata.sorted_tables:  # and the indexes of the old ones
                         for index in table.indexes:
                             index.create(conn, checkfirst=True)
@@ -219,6 +220,13 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error ({_short(exc)})", source=self.display) from exc
+
+
+def _add_columns(conn: Connection) -> None:
+    """Columns added to an existing table since (create_all adds only tables): schema 5's
+    ``articles.changed`` (null in older rows: read by a full comparison once)."""
+    if "changed" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN changed BIGINT")
 
 
 def _count_summary(conn: Connection) -> None:

@@ -168,11 +168,16 @@ PARTS = (article_part, group_part, story_part, thesis_part)
 # -- keeping it ------------------------------------------------------------------------------------
 
 
-def apply(conn: Connection, delta: Counter, first: dict[str, int]) -> None:
-    """Add ``delta`` to the stored counts (keys in order: concurrent writers lock rows alike)."""
+def apply(conn: Connection, delta: Counter, first: dict[str, int | None], exact: bool = False) -> None:
+    """Add ``delta`` to the stored counts (keys in order: concurrent writers lock rows alike);
+    ``first``: a language's first seq, lowered to it (``exact``: set to it)."""
     for key in sorted(set(delta) | set(first)):
         n, seq = delta.get(key, 0), first.get(key)
-        if n == 0 and seq is None:
+        if n == 0 and seq is None and not (exact and key in first):
+            continue
+        if exact and key in first:
+            if not conn.execute(update(summary).where(summary.c.key == key).values(n=summary.c.n + n, first=seq)).rowcount:
+                conn.execute(insert(summary).values(key=key, n=n, first=seq))
             continue
         if conn.dialect.name in ("sqlite", "postgresql"):
             if conn.dialect.name == "sqlite":
@@ -210,9 +215,17 @@ def counting(conn: Connection, part, scope) -> Iterator[None]:
         return
     before, _ = part(conn, scope)
     yield
-    after, first = part(conn, scope)
+    after, _ = part(conn, scope)
     delta = Counter({k: after.get(k, 0) - before.get(k, 0) for k in set(before) | set(after)})
-    apply(conn, delta, first)
+    # A language an article left or joined: its first article looked up again (by its index).
+    first = {k: _first_seq(conn, k[len("language:"):]) for k in delta if k.startswith("language:") and delta[k]}
+    apply(conn, delta, first, exact=True)
+
+
+def _first_seq(conn: Connection, language: str) -> int | None:
+    where = (articles.c.language.is_(None) | (articles.c.language == "") | (articles.c.language == "unknown")
+             if language == "unknown" else articles.c.language == language)
+    return conn.execute(select(func.min(articles.c.seq)).where(where)).scalar()
 
 
 def recount(conn: Connection) -> None:

@@ -69,6 +69,9 @@ SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS stances (thesis TEXT NOT NULL, aid TEXT NOT NULL, art INTEGER NOT NULL,
                                         label TEXT NOT NULL, PRIMARY KEY (thesis, aid));
     CREATE INDEX IF NOT EXISTS stances_thesis ON stances (thesis, label);
+    -- An article indexed again takes its claims and stances with it (search_sync._since).
+    CREATE INDEX IF NOT EXISTS claims_art ON claims (art);
+    CREATE INDEX IF NOT EXISTS stances_art ON stances (art);
     CREATE VIRTUAL TABLE IF NOT EXISTS arts_fts USING fts5 (title, body, tokenize = '{TOKENIZER}');
     CREATE VIRTUAL TABLE IF NOT EXISTS claims_fts USING fts5 (body, tokenize = '{TOKENIZER}');
 """
