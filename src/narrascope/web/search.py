@@ -144,9 +144,11 @@ class SearchIndex:
     def refresh(self, store, min_checkworthiness: float, stop: threading.Event | None = None):
         """Index what the store holds and the index does not, drop what it no longer holds; one
         refresh at a time. Returns :class:`~.search_sync.Changes`."""
-        from .search_sync import refresh
+        from .search_sync import Changes, refresh
 
-        with self._write_lock:
+        with self._write_lock, _file_lock(self.path + ".lock", stop) as held:
+            if not held:  # asked to stop while another process held the index
+                return Changes(stopped=True)
             return refresh(self._writer, self.path, store, min_checkworthiness, stop)
 
     def close_readers(self) -> None:
@@ -244,6 +246,31 @@ class SearchIndex:
                               (*params, limit, offset)).fetchall()
             total = db.execute(f"SELECT count(*) FROM arts {clause}", params).fetchone()[0]
         return [r[0] for r in rows], total
+
+
+@contextmanager
+def _file_lock(path: str, stop: threading.Event | None) -> Iterator[bool]:
+    """Hold the lock file at ``path`` (one process brings the index up to date at a time: the
+    workers of ``serve --workers``); yields False when ``stop`` was set before it was free."""
+    try:
+        import fcntl
+    except ImportError:  # no fcntl (Windows): one process serves there
+        yield True
+        return
+    with open(path, "a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if stop is not None and stop.is_set():
+                    yield False
+                    return
+                time.sleep(0.2)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _deadline_passed(deadline: float) -> bool:
