@@ -107,8 +107,11 @@ def test_an_older_store_gets_the_counts_when_opened(tmp_path):
     store.close()
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TABLE summary")
+        conn.execute("DROP INDEX ix_claim_groups_status_size")
+        conn.execute("ALTER TABLE claim_groups DROP COLUMN size")
     store = SQLStore(str(db), create=False)
     assert_kept(store)
+    assert store.recurring_group_ids(5) == ["g1"]  # its size counted when the column was added
     counts = store.stored_overview(MIN_CW, CONFIDENT)
     assert (counts["claims"], counts["contradictions"], counts["statuses"]) == (2, 1, {"contradicted": 1})
     store.close()

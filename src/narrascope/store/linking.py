@@ -187,6 +187,7 @@ class LinkStore:
             conn.execute(insert(claim_groups), [{
                 "id": g.id, "status": g.status, "origins": json.dumps(g.origins, ensure_ascii=False),
                 "first_seen": g.first_seen.isoformat() if g.first_seen else None, "summary": g.summary,
+                "size": len(g.claims),
             } for g in groups])
             conn.execute(insert(claim_group_members),
                          [{"group_id": g.id, "claim_id": c} for g in groups for c in g.claims])

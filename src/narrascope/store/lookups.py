@@ -86,7 +86,8 @@ class LookupStore:
 
     def outlet_names(self) -> list[str]:
         with self._connect() as conn:
-            return sorted(conn.execute(select(outlet_name()).distinct()).scalars())
+            stored = summary.outlet_names(conn)  # kept by the writes: no scan of the articles
+            return sorted(stored if stored is not None else conn.execute(select(outlet_name()).distinct()).scalars())
 
     def language_names(self) -> list[str]:
         language = func.coalesce(func.nullif(articles.c.language, ""), "unknown")
@@ -183,19 +184,16 @@ class LookupStore:
 
     def _recurring_by_status(self, limit: int) -> list[str]:
         """:meth:`recurring_group_ids` over the whole store, one status at a time in their order,
-        stopping once ``limit`` are found: each step counts the members of that status's groups
-        only (contradicted and corroborated groups are few), never every group's."""
+        stopping once ``limit`` are found: each step reads the index on (status, size, id) from its
+        top, never counting any group's members (0.5 s at 100,000 articles when it did)."""
         statuses = sorted(self.overview_counts_statuses(), key=lambda s: (STATUS_ORDER.get(s, 9), s))
         out: list[str] = []
-        n = func.count(claim_group_members.c.claim_id)
         with self._connect() as conn:
             for status in statuses:
-                query = (select(claim_groups.c.id)
-                         .join_from(claim_groups, claim_group_members, claim_group_members.c.group_id == claim_groups.c.id)
-                         .where(claim_groups.c.status == status).group_by(claim_groups.c.id)
-                         .order_by(n.desc(), claim_groups.c.id).limit(limit - len(out)))
+                query = (select(claim_groups.c.id).where(claim_groups.c.status == status)
+                         .order_by(claim_groups.c.size.desc(), claim_groups.c.id).limit(limit - len(out)))
                 if status != "contradicted":
-                    query = query.having(n > 1)
+                    query = query.where(claim_groups.c.size > 1)
                 out += conn.execute(query).scalars()
                 if len(out) >= limit:
                     break

@@ -61,7 +61,9 @@ claim_groups = Table(
     Column("origins", Text, nullable=False),  # JSON list of origin records
     Column("first_seen", String(32)),
     Column("summary", Text),
+    Column("size", Integer),  # its claims (schema 5), so the most carried groups are read from an index
 )
+Index("ix_claim_groups_status_size", claim_groups.c.status, claim_groups.c.size.desc(), claim_groups.c.id)
 
 claim_group_members = Table(
     "claim_group_members",

@@ -224,9 +224,14 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
 
 def _add_columns(conn: Connection) -> None:
     """Columns added to an existing table since (create_all adds only tables): schema 5's
-    ``articles.changed`` (null in older rows: read by a full comparison once)."""
+    ``articles.changed`` (null in older rows: read by a full comparison once) and
+    ``claim_groups.size`` (counted now)."""
     if "changed" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
         conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN changed BIGINT")
+    if "size" not in {c["name"] for c in inspect(conn).get_columns("claim_groups")}:  # and each group's size
+        conn.exec_driver_sql("ALTER TABLE claim_groups ADD COLUMN size INTEGER")
+        conn.exec_driver_sql("UPDATE claim_groups SET size = (SELECT count(*) FROM claim_group_members m "
+                             "WHERE m.group_id = claim_groups.id)")
 
 
 def _count_summary(conn: Connection) -> None:

@@ -260,6 +260,13 @@ def _stored(conn: Connection) -> dict[str, tuple[int, int | None]]:
     return {r.key: (r.n, r.first) for r in conn.execute(select(summary.c.key, summary.c.n, summary.c.first))}
 
 
+def outlet_names(conn: Connection) -> list[str] | None:
+    """The outlets' names as stored (an unnamed outlet as "(unknown outlet)"); None when never counted."""
+    rows = _stored(conn)
+    return None if COUNTED not in rows else [k[len("outlet:"):] for k, (n, _) in rows.items()
+                                             if k.startswith("outlet:") and n > 0]
+
+
 def statuses(conn: Connection) -> list[str] | None:
     """The claim groups' statuses as stored; None when never counted."""
     rows = _stored(conn)
