@@ -316,3 +316,12 @@ def test_a_refresh_reads_only_the_articles_changed_since_the_last(tmp_path, monk
     assert {h.ref for h in index.search(None, Filters(thesis="t1"), limit=50).articles} == {"ru1"}
     index.refresh(store, 0.7)  # another threshold: which claims belong in the index is compared again
     assert len(compared) == 1
+
+
+def test_a_refresh_leaves_the_index_without_a_write_ahead_log(tmp_path):
+    store = _store(tmp_path, ARTICLES, {"ru1": [Claim("c1", "ru1", 0, 41, 0.9)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)
+    wal = tmp_path / "index.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert _found(index, "sanction") == {"en1"}

@@ -149,7 +149,15 @@ class SearchIndex:
         with self._write_lock, _file_lock(self.path + ".lock", stop) as held:
             if not held:  # asked to stop while another process held the index
                 return Changes(stopped=True)
-            return refresh(self._writer, self.path, store, min_checkworthiness, stop)
+            changes = refresh(self._writer, self.path, store, min_checkworthiness, stop)
+            # A first build compares the index with the store from one snapshot of it, which keeps
+            # SQLite from recycling the WAL file meanwhile (3.3 GB after indexing 100,000 articles):
+            # emptied now, waiting at most a moment for searches that still read it.
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.execute("PRAGMA busy_timeout = 100")
+                self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._writer.execute("PRAGMA busy_timeout = 30000")
+            return changes
 
     def close_readers(self) -> None:
         """Close the threads' connections (each thread opens a new one when it searches again)."""
