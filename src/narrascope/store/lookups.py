@@ -206,13 +206,16 @@ class LookupStore:
                 return stored
             return list(conn.execute(select(claim_groups.c.status).distinct()).scalars())
 
-    def links_touching(self, claim_ids: Iterable[str]) -> list[ClaimLink]:
-        """Every claim link with one end among ``claim_ids``, once each."""
+    def links_touching(self, claim_ids: Iterable[str], relation: str | None = None) -> list[ClaimLink]:
+        """Every claim link with one end among ``claim_ids`` (of that ``relation`` only, when given), once each."""
         found = {}
         with self._connect() as conn:
             for chunk in _chunks(claim_ids):
-                for r in conn.execute(select(claim_links).where(or_(claim_links.c.a.in_(chunk),
-                                                                    claim_links.c.b.in_(chunk)))):
+                query = select(claim_links).where(or_(claim_links.c.a.in_(chunk), claim_links.c.b.in_(chunk)))
+                if relation is not None:  # wrapped: the planner must find the links by a and b, not
+                    # walk every link of that relation (15 ms for a story at 100,000 articles when it did)
+                    query = query.where(func.coalesce(claim_links.c.relation, "") == relation)
+                for r in conn.execute(query):
                     found[(r.a, r.b)] = _link(r)
         return list(found.values())
 

@@ -316,6 +316,13 @@ class SummaryStore:
         with self._connect() as conn:
             track(conn, min_checkworthiness, confident_contradiction)
 
+    def stored_count(self, key: str) -> int | None:
+        """One stored count ("articles", "claim_groups"...); None when the store was never counted."""
+        with self._connect() as conn:
+            if not counted(conn):
+                return None
+            return conn.execute(select(summary.c.n).where(summary.c.key == key)).scalar() or 0
+
     def stored_overview(self, min_checkworthiness: float, confident_contradiction: float) -> dict | None:
         with self._connect() as conn:
             return read(conn, min_checkworthiness, confident_contradiction)
