@@ -68,6 +68,9 @@ def analyze(store, settings: Settings | None = None, theses: Iterable[str] = (),
         from .embeddings import get_embedder
 
         embedder = get_embedder(settings.link.embedder)
+    if hasattr(store, "track_thresholds"):  # the overview's counts of these settings, kept from now on
+        with store.transaction():
+            store.track_thresholds(settings.enrich.min_checkworthiness, settings.report.confident_contradiction)
     report = AnalysisReport(enrich_articles(store, settings, engine=engine, progress=progress, redo=redo)
                             if "enrich" in wanted else None)
     if "link" in wanted:

@@ -198,3 +198,20 @@ def test_lazy_list_counts_once_and_reads_only_the_slices_asked():
     with pytest.raises(IndexError):
         seq[57]
     assert not LazyList(lambda: 0, page)
+
+
+def test_an_article_page_reads_its_claims_texts_in_one_query_and_counts_nothing(demo_db, monkeypatch):
+    from narrascope.store.lookups import LookupStore
+
+    store = SQLStore(demo_db, create=False)
+    aid = max(_ids(store), key=lambda a: len(store.annotations(a).claims))
+    assert len(store.annotations(aid).claims) > 2
+    store.close()
+    calls = []
+    every_text = LookupStore.claim_texts
+    monkeypatch.setattr(LookupStore, "claim_texts", lambda self, ids: calls.append(list(ids)) or every_text(self, ids))
+    monkeypatch.setattr(ArticleStore, "count_articles", _whole_store_read)  # the footer's count is stored
+    app = create_app(demo_db)
+    with TestClient(app, base_url=LOCAL) as client:
+        page = client.get(f"/articles/{aid}")
+    assert page.status_code == 200 and len(calls) == 1

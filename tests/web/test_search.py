@@ -275,3 +275,53 @@ def test_a_damaged_index_file_is_made_again_from_the_store(tmp_path):
     path.write_bytes(b"this is not an SQLite database, just bytes " * 100)
     index = SearchIndex(str(path))
     assert index.refresh(store, 0.5).added == 2 and _found(index, "Каравии") == {"ru1"}
+
+
+def test_a_word_in_more_articles_than_the_cap_ranks_and_counts_the_newest_only(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_module, "MATCH_CAP", 3)
+    many = [Article(f"m{n}", f"Ferries sail again on day {n}." + (" Ferries, ferries." if n == 1 else ""),
+                    outlet="Port News", language="en") for n in range(6)]
+    store = _store(tmp_path, many, {"m0": [Claim("f0", "m0", 0, 16, 0.9)], "m5": [Claim("f5", "m5", 0, 16, 0.8)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)
+    store.close()
+    found = index.search("ferries", Filters(), limit=10)
+    assert (found.article_total, found.articles_more) == (3, True)
+    assert {h.ref for h in found.articles} == {"m3", "m4", "m5"}  # m1 says it three times, but is older than the cap
+    assert (found.claim_total, found.claims_more, [h.ref for h in found.claims]) == (2, False, ["f0", "f5"])
+
+
+def test_a_refresh_reads_only_the_articles_changed_since_the_last(tmp_path, monkeypatch):
+    from narrascope.web import search_sync
+
+    store = _store(tmp_path, ARTICLES[:4], {"en1": [Claim("c-en", "en1", 0, 47, 0.8)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)  # a new index: every key compared
+    compared, read = [], []
+    every_page = search_sync._pages
+
+    def pages(store_, query, keys, to_key):
+        for row in every_page(store_, query, keys, to_key):
+            read.append(row)
+            yield row
+
+    monkeypatch.setattr(search_sync, "_compare_all", lambda *a: compared.append(a))
+    monkeypatch.setattr(search_sync, "_pages", pages)
+    assert index.refresh(store, 0.5).added == 0 and read == []  # nothing changed: nothing read
+    store.save_stances([Stance("t1", "ru1", "support", 0.9, [])], "v")
+    store.add_article(ARTICLES[4])
+    assert index.refresh(store, 0.5).added == 3  # two articles and the stance
+    assert sorted(r.id for r in read) == ["en2", "ru1"] and compared == []
+    assert _found(index, "a17") == {"en2"}
+    assert {h.ref for h in index.search(None, Filters(thesis="t1"), limit=50).articles} == {"ru1"}
+    index.refresh(store, 0.7)  # another threshold: which claims belong in the index is compared again
+    assert len(compared) == 1
+
+
+def test_a_refresh_leaves_the_index_without_a_write_ahead_log(tmp_path):
+    store = _store(tmp_path, ARTICLES, {"ru1": [Claim("c1", "ru1", 0, 41, 0.9)]})
+    index = SearchIndex(str(tmp_path / "index.db"))
+    index.refresh(store, 0.5)
+    wal = tmp_path / "index.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert _found(index, "sanction") == {"en1"}

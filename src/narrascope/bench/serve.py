@@ -11,6 +11,7 @@ start (its time is printed), so they measure the dashboard as it serves, not as 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import random
 import socket
@@ -32,15 +33,21 @@ QUERIES = ("trade turnover", "sanctions", "nuclear tender", "memo", "\"foreign p
 # -- the server and the clients ------------------------------------------------------------------
 
 
-def _serve(db: str, port: int, search_dir: str) -> None:
+def _serve(db: str, port: int, search_dir: str, workers: int = 1) -> None:
     import logging
 
     import uvicorn
 
     from ..web import create_app
+    from ..web import workers as pool
 
     logging.getLogger("narrascope.web").setLevel(logging.WARNING)
     settings = default_settings().replace({"web": {"search_dir": search_dir}})
+    if workers > 1:  # as `narrascope serve --workers N` runs them
+        with contextlib.suppress(KeyboardInterrupt):  # the benchmark's SIGTERM, once the workers stopped
+            pool.serve(db, settings, None, pool.bind("127.0.0.1", port), workers, log_level="warning",
+                       access_log=False)
+        return
     uvicorn.run(create_app(db, settings), host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
@@ -112,7 +119,9 @@ def _percentile(values: list[float], q: float) -> float:
 @click.option("--store", "store_path", default=None, metavar="FILE",
               help="build the store here and keep it (reused when it exists, with its search index) "
                    "instead of a temporary file")
-def command(articles: int, clients: int, per_client: int, store_path: str | None) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="server processes, as `narrascope serve --workers N`")
+def command(articles: int, clients: int, per_client: int, store_path: str | None, workers: int) -> None:
     """Dashboard: time to the first page, page latency (p50/p95) under concurrent clients and the
     server's peak memory, over a generated store."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -128,14 +137,16 @@ def command(articles: int, clients: int, per_client: int, store_path: str | None
         # A kept store keeps its search index beside it; a temporary one's goes with it.
         search_dir = str(Path(db).resolve().parent / "search-index") if store_path else tmp
         port = _free_port()
-        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(db, port, search_dir), daemon=True)
+        server = multiprocessing.get_context("spawn").Process(target=_serve, args=(db, port, search_dir, workers),
+                                                                  daemon=False)
         started = time.perf_counter()
         server.start()
         try:
             base = f"http://127.0.0.1:{port}"
             listening = _wait_listening(port, server) - started
             first = _first_page(base)
-            click.echo(f"server: uvicorn, one process, {base}; listening {listening:.1f}s after the process "
+            processes = "one process" if workers == 1 else f"{workers} worker processes (--workers {workers})"
+            click.echo(f"server: uvicorn, {processes}, {base}; listening {listening:.1f}s after the process "
                        f"started (Python imports included); first page (/) {first * 1000:.0f} ms after that")
             indexed = _wait_for_search(base, server)
             click.echo(f"search index brought up to date in the background in {indexed:.1f}s after the first page")
@@ -148,8 +159,10 @@ def command(articles: int, clients: int, per_client: int, store_path: str | None
             wall = time.perf_counter() - wall
             peak = _peak_rss_mb(server.pid)
         finally:
-            server.terminate()
-            server.join(10)
+            server.terminate()  # SIGTERM: with workers, the parent stops them first
+            server.join(60)
+            if server.is_alive():
+                server.kill()
     click.echo(f"first page after start: {first * 1000:.0f} ms; server peak memory (RSS): "
                + (f"{peak:.0f} MB" if peak is not None else "unknown (no /proc)"))
     _report(results, clients, wall)
@@ -193,14 +206,18 @@ def _wait_for_search(base: str, server) -> float:
 
 
 def _peak_rss_mb(pid: int) -> float | None:
-    """The process's peak resident memory (VmHWM), in MB; None where /proc is not there."""
+    """The peak resident memory (VmHWM) of the process and of its worker processes, summed, in MB;
+    None where /proc is not there."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        total = 0.0
+        for each in [pid, *map(int, children)]:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1]) / 1024
+        return total
     except OSError:
         return None
-    return None
 
 
 def _report(results: list[tuple[str, float, int]], clients: int, wall: float) -> None:

@@ -187,6 +187,7 @@ def build_store(db: str, articles: int, say, base: SQLStore | None = None) -> di
         store.replace_claim_links(all_links)
         store.replace_claim_groups(all_groups)
         conn.execute(insert(outlet_views), views.rows())
+        store.recount_summary()  # the articles and stances went in by bulk inserts, past the store's counting
     info = {"articles": made, "editions": editions, "claims": len(stored),
             "links": len(all_links), "groups": len(all_groups), "seconds": time.perf_counter() - started}
     store.close()

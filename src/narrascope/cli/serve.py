@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import signal
 from urllib.parse import quote
@@ -28,8 +29,10 @@ def is_loopback(host: str) -> bool:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="port to listen on")
 @click.option("--token", envvar="NARRASCOPE_TOKEN", default=None, metavar="TOKEN",
               help="require this token on every request [env NARRASCOPE_TOKEN]")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="server processes: each renders one page at a time (see README, Report and dashboard)")
 @_common
-def serve(ctx: Context, host: str, port: int, token: str | None) -> int:
+def serve(ctx: Context, host: str, port: int, token: str | None, workers: int) -> int:
     """Browse the store in a web dashboard (read-only): stories, claims, outlets, theses, search.
 
     It listens on 127.0.0.1 only, unless --host names another address and a --token is set;
@@ -41,6 +44,8 @@ def serve(ctx: Context, host: str, port: int, token: str | None) -> int:
         _error(f"--host {host}: not a loopback address; serving other machines needs --token "
                "(or NARRASCOPE_TOKEN)")
         return EXIT_FATAL
+    if workers > 1:
+        return _serve_workers(ctx, host, port, token, workers)
     import uvicorn
 
     from ..web import create_app
@@ -63,4 +68,25 @@ def serve(ctx: Context, host: str, port: int, token: str | None) -> int:
                         access_log=not ctx.quiet, server_header=False, lifespan="off")
     finally:
         dashboard.close()
+    return 0
+
+
+def _serve_workers(ctx: Context, host: str, port: int, token: str | None, workers: int) -> int:
+    from ..store import SQLStore
+    from ..web import workers as pool
+
+    store = SQLStore(ctx.db, create=False)  # a bad --db fails here, before any worker starts
+    ctx.say(f"store:     {store.display} ({store.count_articles()} articles)")
+    store.close()
+    try:
+        sock = pool.bind(host, port)
+    except OSError as exc:
+        _error(f"--port {port}: cannot listen on {host} ({exc.strerror or exc})")
+        return EXIT_FATAL
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/" + (f"?token={quote(token, safe='')}" if token else "")
+    click.echo(f"dashboard: {url}  ({workers} worker processes; Ctrl-C stops them)")
+    with interrupt_on(signal.SIGTERM), contextlib.suppress(KeyboardInterrupt):  # the workers stop on their own
+        pool.serve(ctx.db, ctx.settings, token, sock, workers, log_level="warning" if ctx.quiet else "info",
+                   access_log=not ctx.quiet, server_header=False)
     return 0

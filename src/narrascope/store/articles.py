@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from ..model import Article, RemovedLine
+from . import changes, summary
 from .schema import articles, minhash_bands, signatures, stage_runs
 
 # Articles read per query when listing the store: exports stream instead of loading it whole.
@@ -19,7 +20,7 @@ PAGE_SIZE = 500
 _KEPT_ON_UPDATE = frozenset({"id", "duplicate_of", "duplicate_kind", "duplicate_similarity", "ingested_at"})
 
 # PostgreSQL advisory lock key held while an article's ``seq`` is chosen ("narr" in ASCII).
-_SEQ_LOCK = 0x6E617272
+_SEQ_LOCK = changes.SEQ_LOCK
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,8 @@ class ArticleStore:
             if conn.execute(select(articles.c.id).where(articles.c.id == article.id)).first():
                 return False
             seq = (conn.execute(select(func.max(articles.c.seq))).scalar() or 0) + 1
-            conn.execute(insert(articles).values(seq=seq, **_article_row(article)))
+            conn.execute(insert(articles).values(seq=seq, changed=changes.next_number(conn), **_article_row(article)))
+            summary.added_article(conn, article.outlet, article.language, seq, article.duplicate_of is not None)
             if minhash is not None:
                 self._save_signature(conn, article.id, minhash, band_keys)
             return True
@@ -65,7 +67,7 @@ class ArticleStore:
         from .schema_narratives import stances, techniques
 
         row = {k: v for k, v in _article_row(article).items() if k not in _KEPT_ON_UPDATE}
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.article_part, [article.id]):
             before = conn.execute(select(articles.c.text).where(articles.c.id == article.id)).scalar()
             conn.execute(update(articles).where(articles.c.id == article.id).values(row))
             stale = (stage_runs, signatures, minhash_bands)
@@ -74,6 +76,7 @@ class ArticleStore:
             for table in stale:
                 conn.execute(delete(table).where(table.c.article_id == article.id))
             self._save_signature(conn, article.id, minhash, band_keys)
+            changes.stamp(conn, [article.id])
 
     @staticmethod
     def _save_signature(conn: Connection, aid: str, minhash: np.ndarray, band_keys) -> None:
@@ -95,7 +98,7 @@ class ArticleStore:
     def set_duplicate(
         self, article_id: str, of: str | None, kind: str | None, similarity: float | None
     ) -> None:
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.article_part, [article_id]):
             conn.execute(
                 update(articles)
                 .where(articles.c.id == article_id)

@@ -21,6 +21,7 @@ from ..model import (
     Sentence,
     TimeExpression,
 )
+from . import changes, summary
 from .schema import (
     ANNOTATION_TABLES,
     articles,
@@ -84,13 +85,14 @@ class EnrichmentStore:
         for ann in batch:
             for table, values in _rows(ann, stage).items():
                 rows[table].extend(values)
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.article_part, ids):
             for table in ANNOTATION_TABLES:
                 conn.execute(delete(table).where(table.c.article_id.in_(ids)))
             conn.execute(delete(notes).where(notes.c.article_id.in_(ids), notes.c.stage == stage))
             for table, values in rows.items():
                 if values:
                     conn.execute(insert(table), values)
+            changes.stamp(conn, ids)
             if version is not None:
                 now = datetime.now(UTC).isoformat(timespec="seconds")
                 conn.execute(delete(stage_runs).where(stage_runs.c.stage == stage, stage_runs.c.article_id.in_(ids)))

@@ -12,6 +12,7 @@ from sqlalchemy import delete, exists, func, insert, select, tuple_
 
 from ..link.stories import Story
 from ..model import ClaimGroup, ClaimLink, StoryRecord
+from . import summary
 from .schema import articles, claims, entities, mentions, stage_runs
 from .schema_link import claim_group_members, claim_groups, claim_links, stories, story_articles, vectors
 
@@ -57,7 +58,7 @@ class LinkStore:
 
     def save_stories(self, found: list[Story], members: list[tuple[str, str, float]]) -> None:
         """Replace the stories' state and add (article, story, similarity) memberships."""
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.story_part, [s.id for s in found]):
             if found:
                 conn.execute(delete(stories).where(stories.c.id.in_([s.id for s in found])))
                 conn.execute(insert(stories), [{
@@ -88,7 +89,7 @@ class LinkStore:
     # -- claim links and groups ------------------------------------------------------------------
 
     def replace_claim_links(self, links: list[ClaimLink]) -> None:
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.link_part, None):
             conn.execute(delete(claim_links))
             if links:
                 conn.execute(insert(claim_links), [
@@ -101,7 +102,7 @@ class LinkStore:
 
     def add_claim_links(self, links: list[ClaimLink]) -> None:
         """Add links, replacing a stored link of the same pair (the incremental link stage)."""
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.link_part, [(k.a, k.b) for k in links]):
             for i in range(0, len(links), _CHUNK):
                 chunk = links[i : i + _CHUNK]
                 conn.execute(delete(claim_links).where(
@@ -133,7 +134,7 @@ class LinkStore:
         return [ClaimLink(r.a, r.b, r.relation, r.score, r.reason) for r in rows], sorted(gone)
 
     def remove_claim_links(self, pairs: list[tuple[str, str]]) -> None:
-        with self._connect() as conn:
+        with self._connect() as conn, summary.counting(conn, summary.link_part, pairs):
             for i in range(0, len(pairs), _CHUNK):
                 conn.execute(delete(claim_links).where(tuple_(claim_links.c.a, claim_links.c.b).in_(pairs[i : i + _CHUNK])))
 
@@ -161,26 +162,35 @@ class LinkStore:
         """Replace every group with ``groups``; with ``of_claims``, only the groups holding one of
         those claims (the incremental link stage rebuilds the groups its new links touch)."""
         with self._connect() as conn:
-            if of_claims is None:
-                conn.execute(delete(claim_group_members))
-                conn.execute(delete(claim_groups))
-            else:
+            ids = None
+            if of_claims is not None:
                 old: set[str] = set()
                 for i in range(0, len(of_claims), _CHUNK):
                     old.update(conn.execute(select(claim_group_members.c.group_id).where(
                         claim_group_members.c.claim_id.in_(of_claims[i : i + _CHUNK]))).scalars())
                 old.update(g.id for g in groups)
                 ids = sorted(old)
-                for i in range(0, len(ids), _CHUNK):
-                    conn.execute(delete(claim_group_members).where(claim_group_members.c.group_id.in_(ids[i : i + _CHUNK])))
-                    conn.execute(delete(claim_groups).where(claim_groups.c.id.in_(ids[i : i + _CHUNK])))
-            if groups:
-                conn.execute(insert(claim_groups), [{
-                    "id": g.id, "status": g.status, "origins": json.dumps(g.origins, ensure_ascii=False),
-                    "first_seen": g.first_seen.isoformat() if g.first_seen else None, "summary": g.summary,
-                } for g in groups])
-                conn.execute(insert(claim_group_members),
-                             [{"group_id": g.id, "claim_id": c} for g in groups for c in g.claims])
+            with summary.counting(conn, summary.group_part, ids):
+                self._write_groups(conn, groups, ids)
+
+    @staticmethod
+    def _write_groups(conn, groups: list[ClaimGroup], ids: list[str] | None) -> None:
+        """Delete the groups ``ids`` (None: all) and insert ``groups``."""
+        if ids is None:
+            conn.execute(delete(claim_group_members))
+            conn.execute(delete(claim_groups))
+        else:
+            for i in range(0, len(ids), _CHUNK):
+                conn.execute(delete(claim_group_members).where(claim_group_members.c.group_id.in_(ids[i : i + _CHUNK])))
+                conn.execute(delete(claim_groups).where(claim_groups.c.id.in_(ids[i : i + _CHUNK])))
+        if groups:
+            conn.execute(insert(claim_groups), [{
+                "id": g.id, "status": g.status, "origins": json.dumps(g.origins, ensure_ascii=False),
+                "first_seen": g.first_seen.isoformat() if g.first_seen else None, "summary": g.summary,
+                "size": len(g.claims),
+            } for g in groups])
+            conn.execute(insert(claim_group_members),
+                         [{"group_id": g.id, "claim_id": c} for g in groups for c in g.claims])
 
     def claim_groups(self) -> list[ClaimGroup]:
         with self._connect() as conn:

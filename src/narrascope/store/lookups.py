@@ -17,6 +17,7 @@ from sqlalchemy import and_, case, distinct, func, or_, select, true
 from sqlalchemy.orm import aliased
 
 from ..model import Article, Claim, ClaimGroup, ClaimLink, Evidence, Stance, StoryRecord, TechniqueSpan
+from . import summary
 from .articles import _PLAIN, _article_from_row, _parse_dt
 from .schema import articles, citations, claims
 from .schema_link import claim_group_members, claim_groups, claim_links, stories, story_articles
@@ -85,7 +86,8 @@ class LookupStore:
 
     def outlet_names(self) -> list[str]:
         with self._connect() as conn:
-            return sorted(conn.execute(select(outlet_name()).distinct()).scalars())
+            stored = summary.outlet_names(conn)  # kept by the writes: no scan of the articles
+            return sorted(stored if stored is not None else conn.execute(select(outlet_name()).distinct()).scalars())
 
     def language_names(self) -> list[str]:
         language = func.coalesce(func.nullif(articles.c.language, ""), "unknown")
@@ -182,19 +184,16 @@ class LookupStore:
 
     def _recurring_by_status(self, limit: int) -> list[str]:
         """:meth:`recurring_group_ids` over the whole store, one status at a time in their order,
-        stopping once ``limit`` are found: each step counts the members of that status's groups
-        only (contradicted and corroborated groups are few), never every group's."""
+        stopping once ``limit`` are found: each step reads the index on (status, size, id) from its
+        top, never counting any group's members (0.5 s at 100,000 articles when it did)."""
         statuses = sorted(self.overview_counts_statuses(), key=lambda s: (STATUS_ORDER.get(s, 9), s))
         out: list[str] = []
-        n = func.count(claim_group_members.c.claim_id)
         with self._connect() as conn:
             for status in statuses:
-                query = (select(claim_groups.c.id)
-                         .join_from(claim_groups, claim_group_members, claim_group_members.c.group_id == claim_groups.c.id)
-                         .where(claim_groups.c.status == status).group_by(claim_groups.c.id)
-                         .order_by(n.desc(), claim_groups.c.id).limit(limit - len(out)))
+                query = (select(claim_groups.c.id).where(claim_groups.c.status == status)
+                         .order_by(claim_groups.c.size.desc(), claim_groups.c.id).limit(limit - len(out)))
                 if status != "contradicted":
-                    query = query.having(n > 1)
+                    query = query.where(claim_groups.c.size > 1)
                 out += conn.execute(query).scalars()
                 if len(out) >= limit:
                     break
@@ -202,15 +201,21 @@ class LookupStore:
 
     def overview_counts_statuses(self) -> list[str]:
         with self._connect() as conn:
+            stored = summary.statuses(conn)  # kept by the writes: no scan of the groups
+            if stored is not None:
+                return stored
             return list(conn.execute(select(claim_groups.c.status).distinct()).scalars())
 
-    def links_touching(self, claim_ids: Iterable[str]) -> list[ClaimLink]:
-        """Every claim link with one end among ``claim_ids``, once each."""
+    def links_touching(self, claim_ids: Iterable[str], relation: str | None = None) -> list[ClaimLink]:
+        """Every claim link with one end among ``claim_ids`` (of that ``relation`` only, when given), once each."""
         found = {}
         with self._connect() as conn:
             for chunk in _chunks(claim_ids):
-                for r in conn.execute(select(claim_links).where(or_(claim_links.c.a.in_(chunk),
-                                                                    claim_links.c.b.in_(chunk)))):
+                query = select(claim_links).where(or_(claim_links.c.a.in_(chunk), claim_links.c.b.in_(chunk)))
+                if relation is not None:  # wrapped: the planner must find the links by a and b, not
+                    # walk every link of that relation (15 ms for a story at 100,000 articles when it did)
+                    query = query.where(func.coalesce(claim_links.c.relation, "") == relation)
+                for r in conn.execute(query):
                     found[(r.a, r.b)] = _link(r)
         return list(found.values())
 
@@ -353,6 +358,11 @@ class LookupStore:
                 "techniques": count(techniques),
                 "copies": count(articles, articles.c.duplicate_of.is_not(None)),
             }
+
+    def count_claims(self, min_checkworthiness: float) -> int:
+        with self._connect() as conn:
+            return conn.execute(select(func.count()).select_from(claims)
+                                .where(claims.c.checkworthiness >= min_checkworthiness)).scalar() or 0
 
     def outlet_aggregates(self, outlet: str) -> dict:
         """What an outlet profile counts, aggregated in SQL over that outlet's rows only: for a store

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select
 
 from ..model import Evidence, Stance, TechniqueSpan, Thesis
+from . import changes, summary
 from .schema_narratives import outlet_views, stances, techniques, theses
 
 
@@ -21,7 +22,8 @@ class NarrativesStore:
             new = [t for t in found if t.id not in known]
             if new:
                 now = datetime.now(UTC).isoformat(timespec="seconds")
-                conn.execute(insert(theses), [{"id": t.id, "text": t.text, "added_at": now} for t in new])
+                with summary.counting(conn, summary.thesis_part, [t.id for t in new]):
+                    conn.execute(insert(theses), [{"id": t.id, "text": t.text, "added_at": now} for t in new])
         return new
 
     def list_theses(self) -> list[Thesis]:
@@ -47,6 +49,7 @@ class NarrativesStore:
                                          "why": e.why} for e in s.evidence], ensure_ascii=False),
                 "version": version,
             } for s in found])
+            changes.stamp(conn, [s.article_id for s in found])
 
     def list_stances(self, thesis_id: str | None = None) -> list[Stance]:
         query = select(stances).order_by(stances.c.thesis_id, stances.c.article_id)
@@ -58,7 +61,8 @@ class NarrativesStore:
                        [Evidence(**e) for e in json.loads(r.evidence)]) for r in rows]
 
     def replace_techniques(self, article_ids: list[str], found: list[TechniqueSpan]) -> None:
-        with self._connect() as conn:
+        scope = set(article_ids) | {t.article_id for t in found}
+        with self._connect() as conn, summary.counting(conn, summary.article_part, scope):
             if article_ids:
                 conn.execute(delete(techniques).where(techniques.c.article_id.in_(article_ids)))
             if found:

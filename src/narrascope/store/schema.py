@@ -22,7 +22,9 @@ from sqlalchemy import (
 
 # 3: the text views of store/text_views.py (claims_text, mentions_text...).
 # 4: indexes for the dashboard's per-page queries (store/lookups.py), added to older stores too.
-SCHEMA_VERSION = 4
+# 5: the ``summary`` table of the overview's counts (store/summary.py), counted once in an older store,
+#    and ``articles.changed`` (store/changes.py), added to an older store's articles.
+SCHEMA_VERSION = 5
 
 metadata = MetaData()
 
@@ -31,6 +33,16 @@ meta = Table(
     metadata,
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+# The overview's counts, kept by every write that changes them (store/summary.py): one row per
+# count ("articles", "outlet:NAME", "status:corroborated"...); ``first`` orders the languages.
+summary = Table(
+    "summary",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("n", BigInteger, nullable=False),
+    Column("first", BigInteger),
 )
 
 articles = Table(
@@ -56,6 +68,9 @@ articles = Table(
     Column("removed", Text, nullable=False, default="[]"),  # JSON list of {text, reason, line}
     Column("word_count", Integer, nullable=False),
     Column("ingested_at", String(32), nullable=False),
+    # The change sequence (store/changes.py): what a copy such as the search index reads again.
+    Column("changed", BigInteger, index=True),
+    Index("ix_articles_language_seq", "language", "seq"),  # a language's first article (store/summary.py)
 )
 
 signatures = Table(

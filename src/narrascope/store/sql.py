@@ -25,12 +25,14 @@ from . import (
     schema,
     schema_link,  # noqa: F401  (registers the link tables)
     schema_narratives,  # noqa: F401  (registers the narratives tables)
+    summary,
 )
 from .articles import ArticleStore, StoreStats  # noqa: F401  (StoreStats: part of this module's API)
 from .enrichment import EnrichmentStore
 from .linking import LinkStore
 from .lookups import LookupStore
 from .narratives import NarrativesStore
+from .summary import SummaryStore
 from .text_views import RowStreams, create_views
 
 DEFAULT_DB = "narrascope.db"
@@ -65,7 +67,7 @@ def display_name(db: str) -> str:
         return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", db)
 
 
-class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, RowStreams):
+class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, RowStreams, SummaryStore):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a
@@ -140,6 +142,7 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
                         insert(schema.meta).values(key="schema_version", value=str(schema.SCHEMA_VERSION))
                     )
                 elif int(version) < schema.SCHEMA_VERSION:  # create_all added the new tables
+                    _add_columns(conn)
                     for table in schema.metadata.sorted_tables:  # and the indexes of the old ones
                         for index in table.indexes:
                             index.create(conn, checkfirst=True)
@@ -153,6 +156,8 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
                         f"made by a newer narrascope (schema {version}); upgrade narrascope",
                         source=self.display,
                     )
+                if version is None or int(version) < 5:  # the overview's counts: counted once
+                    _count_summary(conn)
                 # The text views: missing ones made, all re-made when the schema version changed.
                 create_views(conn, replace=version is not None and int(version) < schema.SCHEMA_VERSION)
         except SQLAlchemyError as exc:
@@ -215,6 +220,27 @@ class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, Narratives
                 yield conn
         except SQLAlchemyError as exc:
             raise StoreError(f"database error ({_short(exc)})", source=self.display) from exc
+
+
+def _add_columns(conn: Connection) -> None:
+    """Columns added to an existing table since (create_all adds only tables): schema 5's
+    ``articles.changed`` (null in older rows: read by a full comparison once) and
+    ``claim_groups.size`` (counted now)."""
+    if "changed" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN changed BIGINT")
+    if "size" not in {c["name"] for c in inspect(conn).get_columns("claim_groups")}:  # and each group's size
+        conn.exec_driver_sql("ALTER TABLE claim_groups ADD COLUMN size INTEGER")
+        conn.exec_driver_sql("UPDATE claim_groups SET size = (SELECT count(*) FROM claim_group_members m "
+                             "WHERE m.group_id = claim_groups.id)")
+
+
+def _count_summary(conn: Connection) -> None:
+    """Count the overview's figures of a new or older store, for the shipped thresholds."""
+    from ..config import default_settings
+
+    settings = default_settings()
+    summary.track(conn, settings.enrich.min_checkworthiness, settings.report.confident_contradiction)
+    summary.recount(conn)
 
 
 def _has_version(execute) -> bool:

@@ -81,8 +81,10 @@ class Results:
     query: str | None
     articles: list[Hit] = field(default_factory=list)
     claims: list[Hit] = field(default_factory=list)
-    article_total: int = 0
+    article_total: int = 0  # at most search.MATCH_CAP; the *_more flags say there were more
     claim_total: int = 0
+    articles_more: bool = False
+    claims_more: bool = False
 
 
 def fts_query(text: str, vocabulary: Vocabulary | None = None) -> str | None:

@@ -1,6 +1,10 @@
 """Bringing the search index up to date with the store, a batch at a time.
 
-Each of the index's tables (articles, check-worthy claims, stances) is compared with the store's
+Once the index holds a watermark of the store's change sequence (:mod:`narrascope.store.changes`),
+a refresh reads only the articles stamped since, with their claims and stances, and indexes them
+again: nothing is read when nothing changed (comparing every key took a minute at 100,000
+articles). Without one (a new index, another check-worthiness threshold, another store), each of
+the index's tables (articles, check-worthy claims, stances) is compared with the store's
 rows in key order, both sides read a page at a time, by a fingerprint of what the index keeps of
 each row: a row new to the store or changed there is (re)indexed, a row the store no longer has
 is dropped. Memory stays bounded by the batch whatever the corpus; the first refresh of a new
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select
 
+from ..store import changes as store_changes
 from ..store.schema import articles, claims
 from ..store.schema_narratives import stances
 from ..store.text_views import span_text
@@ -83,7 +88,27 @@ def _diff(ours: Iterator[tuple], theirs: Iterator[tuple]) -> Iterator[tuple[str,
 
 def refresh(writer: sqlite3.Connection, path: str, store, min_checkworthiness: float,
             stop: threading.Event | None = None) -> Changes:
+    """Bring the index up to date: by the store's change sequence when the index has a watermark
+    of it (only the articles stamped since are read), else by comparing every key (a new index,
+    another check-worthiness threshold, or a store whose sequence went back: another store)."""
     changes = Changes()
+    state = dict(writer.execute("SELECT key, value FROM state").fetchall())
+    with store._connect() as conn:
+        last = store_changes.last_number(conn)  # read first: what is stamped later is read next time
+    threshold = repr(float(min_checkworthiness))
+    mark = state.get("watermark")
+    if mark is not None and state.get("min_cw") == threshold and int(mark) <= last:
+        _since(writer, store, min_checkworthiness, int(mark), changes, stop)
+    else:
+        _compare_all(writer, path, store, min_checkworthiness, changes, stop)
+    if not changes.stopped:
+        with writer:
+            writer.executemany("INSERT OR REPLACE INTO state VALUES (?, ?)",
+                               [("watermark", str(last)), ("min_cw", threshold)])
+    return changes
+
+
+def _compare_all(writer, path: str, store, min_checkworthiness: float, changes: Changes, stop) -> None:
     reader = sqlite3.connect(path, check_same_thread=False, timeout=30)
     try:
         for step in (_articles, _claims, _stances):
@@ -96,7 +121,44 @@ def refresh(writer: sqlite3.Connection, path: str, store, min_checkworthiness: f
                 break
     finally:
         reader.close()
-    return changes
+
+
+_ARTICLE_COLUMNS = (articles.c.seq, articles.c.id, articles.c.content_hash, articles.c.title, articles.c.outlet,
+                    articles.c.language, articles.c.published_utc)
+
+
+def _since(writer, store, min_cw: float, mark: int, changes: Changes, stop) -> None:
+    """Index again the articles stamped above ``mark``, with all their claims and stances."""
+    query = select(*_ARTICLE_COLUMNS).where(articles.c.changed > mark)
+    batch: list = []
+
+    def flush() -> None:
+        seqs = [r.seq for r in batch]
+        found_claims = _claims_of(store, seqs, min_cw)
+        found_stances = _stances_of(store, seqs)
+        with writer:
+            _put_articles(writer, store, batch)
+            marks = ", ".join("?" * len(seqs))
+            old = [r[0] for r in writer.execute(f"SELECT id FROM claims WHERE art IN ({marks})", seqs)]
+            _drop_claims(writer, old)
+            _put_claims(writer, store, found_claims)
+            old_stances = {tuple(r) for r in writer.execute(f"SELECT thesis, aid FROM stances WHERE art IN ({marks})", seqs)}
+            writer.execute(f"DELETE FROM stances WHERE art IN ({marks})", seqs)
+            _put_stances(writer, found_stances)
+        changes.added += len(batch) + len(found_claims) + len(found_stances)
+        changes.dropped += (len(set(old) - {r.id for r in found_claims})
+                            + len(old_stances - {(r.thesis_id, r.article_id) for r in found_stances}))
+        batch.clear()
+
+    for row in _pages(store, query, [articles.c.seq], lambda r: (r.seq,)):
+        batch.append(row)
+        if len(batch) >= BATCH:
+            flush()
+            if stop is not None and stop.is_set():
+                changes.stopped = True
+                return
+    if batch:
+        flush()
 
 
 def _apply(writer, diff, put: Callable[[list], None], drop: Callable[[list], None], changes: Changes, stop) -> None:
@@ -123,77 +185,106 @@ def _apply(writer, diff, put: Callable[[list], None], drop: Callable[[list], Non
     flush()
 
 
+# -- articles ----------------------------------------------------------------------------------------
+
+
+def _drop_articles(writer, keys: list) -> None:
+    marks = ", ".join("?" * len(keys))
+    writer.execute(f"DELETE FROM arts WHERE rowid IN ({marks})", keys)
+    writer.execute(f"DELETE FROM arts_fts WHERE rowid IN ({marks})", keys)
+
+
+def _put_articles(writer, store, rows: list) -> None:
+    if not rows:
+        return
+    _drop_articles(writer, [r.seq for r in rows])
+    with store._connect() as conn:
+        texts = dict(conn.execute(select(articles.c.seq, articles.c.text)
+                                  .where(articles.c.seq.in_([r.seq for r in rows]))).all())
+    writer.executemany("INSERT INTO arts VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        (r.seq, r.id, _fp(*r[1:]), r.outlet or "(unknown outlet)", r.language or "unknown",
+         r.published_utc[:10] if r.published_utc else None, r.published_utc or "") for r in rows])
+    writer.executemany("INSERT INTO arts_fts (rowid, title, body) VALUES (?, ?, ?)", [
+        (r.seq, unmarked(r.title or ""), unmarked(texts.get(r.seq, ""))) for r in rows])
+
+
 def _articles(writer, reader, store, _min_cw, changes, stop) -> None:
     ours = ((r[0], r[1]) for r in reader.execute("SELECT rowid, fp FROM arts ORDER BY rowid"))
-    cols = (articles.c.seq, articles.c.id, articles.c.content_hash, articles.c.title, articles.c.outlet,
-            articles.c.language, articles.c.published_utc)
-    theirs = ((r.seq, _fp(*r[1:]), r) for r in _pages(store, select(*cols), [articles.c.seq], lambda r: (r.seq,)))
+    theirs = ((r.seq, _fp(*r[1:]), r) for r in _pages(store, select(*_ARTICLE_COLUMNS), [articles.c.seq],
+                                                        lambda r: (r.seq,)))
+    _apply(writer, _diff(ours, theirs), lambda rows: _put_articles(writer, store, rows),
+           lambda keys: _drop_articles(writer, keys), changes, stop)
 
-    def drop(keys: list) -> None:
-        marks = ", ".join("?" * len(keys))
-        writer.execute(f"DELETE FROM arts WHERE rowid IN ({marks})", keys)
-        writer.execute(f"DELETE FROM arts_fts WHERE rowid IN ({marks})", keys)
 
-    def put(rows: list) -> None:
-        drop([r.seq for r in rows])
-        with store._connect() as conn:
-            texts = dict(conn.execute(select(articles.c.seq, articles.c.text)
-                                      .where(articles.c.seq.in_([r.seq for r in rows]))).all())
-        writer.executemany("INSERT INTO arts VALUES (?, ?, ?, ?, ?, ?, ?)", [
-            (r.seq, r.id, _fp(*r[1:]), r.outlet or "(unknown outlet)", r.language or "unknown",
-             r.published_utc[:10] if r.published_utc else None, r.published_utc or "") for r in rows])
-        writer.executemany("INSERT INTO arts_fts (rowid, title, body) VALUES (?, ?, ?)", [
-            (r.seq, unmarked(r.title or ""), unmarked(texts.get(r.seq, ""))) for r in rows])
+# -- claims ------------------------------------------------------------------------------------------
 
-    _apply(writer, _diff(ours, theirs), put, drop, changes, stop)
+
+def _claim_query(min_cw: float):
+    return (select(claims.c.id, articles.c.seq, claims.c.checkworthiness, articles.c.content_hash)
+            .join_from(claims, articles, articles.c.id == claims.c.article_id)
+            .where(claims.c.checkworthiness >= min_cw))
+
+
+def _claims_of(store, seqs: list[int], min_cw: float) -> list:
+    with store._connect() as conn:
+        return conn.execute(_claim_query(min_cw).where(articles.c.seq.in_(seqs))).all()
+
+
+def _drop_claims(writer, keys: list) -> None:
+    if not keys:
+        return
+    marks = ", ".join("?" * len(keys))
+    rowids = [r[0] for r in writer.execute(f"SELECT rowid FROM claims WHERE id IN ({marks})", keys)]
+    writer.execute(f"DELETE FROM claims WHERE id IN ({marks})", keys)
+    writer.execute(f"DELETE FROM claims_fts WHERE rowid IN ({', '.join('?' * len(rowids))})", rowids)
+
+
+def _put_claims(writer, store, rows: list) -> None:
+    if not rows:
+        return
+    _drop_claims(writer, [r.id for r in rows])
+    with store._connect() as conn:
+        texts = dict(conn.execute(select(claims.c.id, span_text(claims))
+                                  .join_from(claims, articles, articles.c.id == claims.c.article_id)
+                                  .where(claims.c.id.in_([r.id for r in rows]))).all())
+    counter = writer.execute("SELECT coalesce(max(rowid & 4294967295), 0) FROM claims").fetchone()[0]
+    made = [(claim_rowid(r.checkworthiness, counter + n), r) for n, r in enumerate(rows, 1)]
+    writer.executemany("INSERT INTO claims VALUES (?, ?, ?, ?)", [
+        (rowid, r.id, r.seq, _fp(*r[1:])) for rowid, r in made])
+    writer.executemany("INSERT INTO claims_fts (rowid, body) VALUES (?, ?)", [
+        (rowid, unmarked(texts.get(r.id, ""))) for rowid, r in made])
 
 
 def _claims(writer, reader, store, min_cw, changes, stop) -> None:
     ours = ((r[0], r[1]) for r in reader.execute("SELECT id, fp FROM claims ORDER BY id"))
-    query = (select(claims.c.id, articles.c.seq, claims.c.checkworthiness, articles.c.content_hash)
-             .join_from(claims, articles, articles.c.id == claims.c.article_id)
-             .where(claims.c.checkworthiness >= min_cw))
-    theirs = ((r.id, _fp(*r[1:]), r) for r in _pages(store, query, [claims.c.id], lambda r: (r.id,)))
-    counter = [writer.execute("SELECT coalesce(max(rowid & 4294967295), 0) FROM claims").fetchone()[0]]
+    theirs = ((r.id, _fp(*r[1:]), r) for r in _pages(store, _claim_query(min_cw), [claims.c.id], lambda r: (r.id,)))
+    _apply(writer, _diff(ours, theirs), lambda rows: _put_claims(writer, store, rows),
+           lambda keys: _drop_claims(writer, keys), changes, stop)
 
-    def drop(keys: list) -> None:
-        marks = ", ".join("?" * len(keys))
-        rowids = [r[0] for r in writer.execute(f"SELECT rowid FROM claims WHERE id IN ({marks})", keys)]
-        writer.execute(f"DELETE FROM claims WHERE id IN ({marks})", keys)
-        writer.execute(f"DELETE FROM claims_fts WHERE rowid IN ({', '.join('?' * len(rowids))})", rowids)
 
-    def put(rows: list) -> None:
-        drop([r.id for r in rows])
-        with store._connect() as conn:
-            texts = dict(conn.execute(select(claims.c.id, span_text(claims))
-                                      .join_from(claims, articles, articles.c.id == claims.c.article_id)
-                                      .where(claims.c.id.in_([r.id for r in rows]))).all())
-        made = []
-        for r in rows:
-            counter[0] += 1
-            made.append((claim_rowid(r.checkworthiness, counter[0]), r))
-        writer.executemany("INSERT INTO claims VALUES (?, ?, ?, ?)", [
-            (rowid, r.id, r.seq, _fp(*r[1:])) for rowid, r in made])
-        writer.executemany("INSERT INTO claims_fts (rowid, body) VALUES (?, ?)", [
-            (rowid, unmarked(texts.get(r.id, ""))) for rowid, r in made])
+# -- stances -----------------------------------------------------------------------------------------
 
-    _apply(writer, _diff(ours, theirs), put, drop, changes, stop)
+
+def _stance_query():
+    return (select(stances.c.thesis_id, stances.c.article_id, stances.c.label, articles.c.seq)
+            .join_from(stances, articles, articles.c.id == stances.c.article_id))
+
+
+def _stances_of(store, seqs: list[int]) -> list:
+    with store._connect() as conn:
+        return conn.execute(_stance_query().where(articles.c.seq.in_(seqs))).all()
+
+
+def _put_stances(writer, rows: list) -> None:
+    writer.executemany("DELETE FROM stances WHERE thesis = ? AND aid = ?", [(r.thesis_id, r.article_id) for r in rows])
+    writer.executemany("INSERT INTO stances VALUES (?, ?, ?, ?)",
+                       [(r.thesis_id, r.article_id, r.seq, r.label) for r in rows])
 
 
 def _stances(writer, reader, store, _min_cw, changes, stop) -> None:
     ours = (((r[0], r[1]), r[2]) for r in reader.execute(
         "SELECT thesis, aid, label || ':' || art FROM stances ORDER BY thesis, aid"))
-    query = (select(stances.c.thesis_id, stances.c.article_id, stances.c.label, articles.c.seq)
-             .join_from(stances, articles, articles.c.id == stances.c.article_id))
     theirs = (((r.thesis_id, r.article_id), f"{r.label}:{r.seq}", r) for r in _pages(
-        store, query, [stances.c.thesis_id, stances.c.article_id], lambda r: (r.thesis_id, r.article_id)))
-
-    def drop(keys: list) -> None:
-        writer.executemany("DELETE FROM stances WHERE thesis = ? AND aid = ?", keys)
-
-    def put(rows: list) -> None:
-        drop([(r.thesis_id, r.article_id) for r in rows])
-        writer.executemany("INSERT INTO stances VALUES (?, ?, ?, ?)",
-                           [(r.thesis_id, r.article_id, r.seq, r.label) for r in rows])
-
-    _apply(writer, _diff(ours, theirs), put, drop, changes, stop)
+        store, _stance_query(), [stances.c.thesis_id, stances.c.article_id], lambda r: (r.thesis_id, r.article_id)))
+    _apply(writer, _diff(ours, theirs), lambda rows: _put_stances(writer, rows),
+           lambda keys: writer.executemany("DELETE FROM stances WHERE thesis = ? AND aid = ?", keys), changes, stop)
