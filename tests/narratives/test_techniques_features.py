@@ -103,6 +103,15 @@ def test_vector_and_word_features_match_a_loop():
     assert list(rows) == sorted(rows)
 
 
+def test_prefix_sums_are_numpys_cumulative_sums_to_the_bit():
+    from narrascope.narratives.techniques_features import _prefix_sums
+
+    vectors = (np.random.default_rng(2).normal(size=(300, 64)) * 0.05).astype(np.float32)
+    expected = np.vstack([np.zeros((1, 64)), np.cumsum(vectors, axis=0, dtype=np.float64)])
+    np.testing.assert_array_equal(_prefix_sums(vectors), expected)
+    assert _prefix_sums(vectors[:0]).shape == (1, 64)
+
+
 def _plain_cue(words):
     """Every form in one alternation, longest first: what the grouped cue patterns must match."""
     forms = sorted(words.split(), key=len, reverse=True)
