@@ -126,7 +126,8 @@ def _sentence_vectors(docs: list[Doc], spans: list[list[tuple[int, int]]], texts
     cache does not hold yet (the detector reads them next)."""
     missing = [[i for i, span in enumerate(found) if span not in (doc.vectors or {})]
                for doc, found in zip(docs, spans, strict=True)]
-    words = (tokens(doc.text)[2] for doc in docs if doc.text.strip())
+    # the detector reads words only inside candidates, which lie inside sentences
+    words = (tokens(doc.text)[2] for doc, found in zip(docs, spans, strict=True) if found)
     fresh = iter(embedder.prefetch([said[i] for said, rows in zip(texts, missing, strict=True) for i in rows], words))
     out = []
     for doc, found in zip(docs, spans, strict=True):
