@@ -1,13 +1,13 @@
 import pytest
 from click.testing import CliRunner
 
-from narrascope.bench.enrich_speed import command, demo_articles
+from narrascope.bench.enrich_speed import command, demo_originals
 
 
-def test_demo_corpus_repeats_into_distinct_articles():
-    articles = demo_articles(3000)
-    assert sum(len(a.text.split()) for a in articles) >= 3000
-    assert len({a.id for a in articles}) == len(articles)
+def test_demo_originals_are_distinct_and_in_both_languages():
+    articles = demo_originals()
+    assert len({a.id for a in articles}) == len({a.text for a in articles}) == len(articles)
+    assert {a.language for a in articles} >= {"en", "ru"}
 
 
 @pytest.mark.slow
@@ -19,6 +19,10 @@ def test_bench_prints_reference_stage_cpu_and_headline():
     assert any(
         line.startswith("reference: spaCy (en) + natasha (ru) alone") and "after)" in line for line in lines
     )
+    assert any(line.startswith("reference: the same + the sentence vectors") for line in lines)
     assert any(line.startswith("narrascope enrich stage") for line in lines)
+    assert any(line.startswith("enrich / parse alone: ") and "enrich / (parse + sentence vectors): " in line
+               for line in lines)
+    assert any(line.startswith("word vectors found in the cache: ") for line in lines)
     assert any(line.startswith("CPU time, all processes:") for line in lines)
     assert lines[-1].startswith("enrich: overhead=")

@@ -1,6 +1,16 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from narrascope.enrich.names import find_title, parse_person, read_title, same_person, split_title
+from narrascope.enrich.names import (
+    _WORD_BEFORE,
+    _word_before,
+    find_title,
+    parse_person,
+    read_title,
+    same_person,
+    split_title,
+)
 from narrascope.enrich.stories_near import neighbours
 
 
@@ -77,3 +87,27 @@ def test_articles_sharing_rare_names_are_neighbours():
     }
     near = neighbours(bags)
     assert near["a"] == {"b"} and near["c"] == frozenset()
+
+
+def test_find_title_after_a_long_text_and_in_a_word_longer_than_the_look_back():
+    preamble = "The talks went on for hours, and reporters waited outside in the rain. " * 40
+    text = preamble + "said Vice President Biden"
+    assert find_title(text, text.index("Biden")) == "Vice President"
+    # the word before "Smith" begins further back than the look-back: "ex-Senator", not "Senator"
+    text = preamble + "ex-Senator" + " " * 57 + "Smith"
+    assert find_title(text, text.index("Smith")) is None
+    text = preamble + "ex Senator" + " " * 57 + "Smith"
+    assert find_title(text, text.index("Smith")) == "Senator"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.text(alphabet="aB-. \t\n,", max_size=200)
+    | st.tuples(st.text("aB- ", max_size=50), st.text("aB-", min_size=40, max_size=120), st.text(". \t", max_size=70))
+    .map("".join),  # words longer than the look-back, and blanks
+    st.data(),
+)
+def test_word_before_reads_as_a_search_from_the_start(text, data):
+    end = data.draw(st.integers(0, len(text)))
+    full, windowed = _WORD_BEFORE.search(text, 0, end), _word_before(text, end)
+    assert (full and (full.span(), full.group(1))) == (windowed and (windowed.span(), windowed.group(1)))

@@ -62,8 +62,29 @@ def test_cached_words_embeds_each_word_once_and_passes_sentences_through():
     assert first.shape == (4, 2) and first[0, 0] == 3 and first[3, 0] == 16
     assert inner.seen == ["war", "lie", "a whole sentence"]
     second = cached.embed(["lie", "war", "fake", "a whole sentence"])
-    assert inner.seen[3:] == ["fake", "a whole sentence"]  # over the limit and sentences: not kept
+    assert inner.seen[3:] == ["fake", "a whole sentence"]  # sentences are never kept
     assert second[2, 0] == 4 and cached.embed([]).shape == (0, 2)
+    assert list(cached.known) == ["war", "fake"]  # past the limit the least recently used goes
+
+
+def test_prefetch_embeds_sentences_and_new_words_in_one_call_and_counts_hits():
+    calls = []
+
+    class Calls(Counting):
+        def embed(self, texts):
+            calls.append(list(texts))
+            return super().embed(texts)
+
+    cached = CachedWords(Calls(), limit=3)
+    cached.embed(["war"])
+    got = cached.prefetch(["One sentence.", "Another one here."], [["war", "lie", "war"], ["lie", "fake"]])
+    assert calls[1:] == [["One sentence.", "Another one here.", "lie", "fake"]]
+    assert got[:, 0].tolist() == [13, 17]
+    assert (cached.hits, cached.misses) == (2, 2)  # "war" known, "lie" met in the first article
+    assert list(cached.known) == ["war", "lie", "fake"]
+    cached.prefetch([], [["war", "new"]])  # "war" used again: "lie" is now the least recent
+    assert list(cached.known) == ["fake", "war", "new"] and calls[2:] == [["new"]]
+    assert cached.prefetch([], []).shape == (0, 2) and len(calls) == 3
 
 
 def test_sentences_and_claims_are_embedded_once_in_the_enrich_pass(store, settings):
@@ -103,22 +124,14 @@ def test_sentences_and_claims_are_embedded_once_in_the_enrich_pass(store, settin
 def test_a_sentence_a_claim_already_embedded_is_not_embedded_again():
     from narrascope.enrich.techniques import _sentence_vectors
 
-    class Counting:
-        name, dim = "counting", 2
-
-        def __init__(self):
-            self.seen = []
-
-        def embed(self, texts):
-            self.seen.extend(texts)
-            return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
-
     text = "Brenn's council approved a road budget. Work starts in May."
     doc = Doc.of(Article(id="a", text=text, language="en"))
     doc.keep_vectors([(0, 39)], np.array([[9.0, 9.0]], dtype=np.float32))  # the claim, embedded before
+    empty = Doc.of(Article(id="b", text="", language="en"))
     counting = Counting()
     spans = [(0, 39), (40, 59)]
-    got = _sentence_vectors(doc, spans, [text[s:e] for s, e in spans], counting)
-    assert counting.seen == ["Work starts in May."]
-    assert got.tolist() == [[9.0, 9.0], [19.0, 1.0]]
-    assert _sentence_vectors(Doc.of(Article(id="b", text="", language="en")), [], [], counting).shape == (0, 2)
+    got = _sentence_vectors([doc, empty], [spans, []], [[text[s:e] for s, e in spans], []], CachedWords(counting))
+    # one call: the sentence no component embedded, then the article's words
+    assert counting.seen[0] == "Work starts in May." and "brenn's" in counting.seen
+    assert "Brenn's council approved a road budget." not in counting.seen
+    assert got[0].tolist() == [[9.0, 9.0], [19.0, 1.0]] and got[1].shape == (0, 2)

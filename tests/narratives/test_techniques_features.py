@@ -5,9 +5,12 @@ import re
 import zlib
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from narrascope.narratives.techniques_candidates import KINDS, Candidate
 from narrascope.narratives.techniques_features import (
+    CUE_WORDS,
     CUES,
     HAND_FEATURES,
     hand_features,
@@ -98,3 +101,41 @@ def test_vector_and_word_features_match_a_loop():
             zlib.crc32(f.encode()) % 7 for f, inside_ in zip(forms, inside, strict=True) if inside_
         }
     assert list(rows) == sorted(rows)
+
+
+def test_prefix_sums_are_numpys_cumulative_sums_to_the_bit():
+    from narrascope.narratives.techniques_features import _prefix_sums
+
+    vectors = (np.random.default_rng(2).normal(size=(300, 64)) * 0.05).astype(np.float32)
+    expected = np.vstack([np.zeros((1, 64)), np.cumsum(vectors, axis=0, dtype=np.float64)])
+    np.testing.assert_array_equal(_prefix_sums(vectors), expected)
+    assert _prefix_sums(vectors[:0]).shape == (1, 64)
+
+
+def _plain_cue(words):
+    """Every form in one alternation, longest first: what the grouped cue patterns must match."""
+    forms = sorted(words.split(), key=len, reverse=True)
+    alternation = "|".join(re.escape(f.rstrip("*")).replace("_", r"\s+") + (r"\w*" if f.endswith("*") else "")
+                           for f in forms)
+    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])", re.I)
+
+
+# Cue forms and their near misses (prefixes, longer words, hyphens, case, line breaks).
+CUE_PIECES = sorted({w.rstrip("*").replace("_", " ") for words in CUE_WORDS.values() for w in words.split()})
+NEAR = ["so-", "-called", "s", "ed", "ING", "Anti-", "'", "a", "ё"]
+GAPS = [" ", "  ", ", ", "-", "\n", ""]
+
+
+def _same_matches(text):
+    for name, words in CUE_WORDS.items():
+        assert [m.span() for m in CUES[name].finditer(text)] == [m.span() for m in _plain_cue(words).finditer(text)]
+
+
+def test_cue_patterns_match_every_form_as_one_plain_alternation():
+    _same_matches(" ".join(CUE_PIECES) + "\n" + ", ".join(p.upper() for p in CUE_PIECES))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(CUE_PIECES) | st.sampled_from(NEAR), st.sampled_from(GAPS)), max_size=40))
+def test_cue_patterns_match_as_one_plain_alternation(pieces):
+    _same_matches("".join((p if i % 3 else p.upper()) + gap for i, (p, gap) in enumerate(pieces)))

@@ -1,15 +1,17 @@
 """The whole analysis next to the models' floor: words/s, the ratio, CPU time and peak memory per stage.
 
-BASIL's 150 articles (../shared/datasets/basil) are repeated until there are at least
-``--articles`` of them (each copy marked, so every article is distinct and nothing is taken for a
-duplicate), stored, and analysed by :func:`narrascope.analyze` stage by stage (enrich, link,
+BASIL's 150 articles (../shared/datasets/basil), then FNC-1's article bodies (../shared/datasets/fnc-1)
+until there are ``--articles`` of them, each a different article (copies would flatter what the
+stages remember from one article to the next; past the end of both sets copies are marked and
+counted), are stored and analysed by :func:`narrascope.analyze` stage by stage (enrich, link,
 narratives with ``--theses`` one-line theses from audits/stances.jsonl).
 
 The floor is what the models alone cost on the same texts, with the same batching and the same
 process pool: spaCy (same model, same components, ``nlp.pipe``) on the English texts and natasha
-on the Russian ones, in the enrich stage's chunks; the sentence embedder on every sentence of every
-article once, in the embedder's batches; the relation model on exactly the pairs the analysis sent
-it, in the same batches (a counting proxy records them). The ratio is the analysis' wall time over
+on the Russian ones, in the enrich stage's chunks; the sentence embedder on every sentence the
+enrich stage found, once, in the same chunks on the same pool with one thread a worker, as the
+stage embeds them; the relation model on exactly the pairs the analysis sent it, in the same
+batches (a counting proxy records them). The ratio is the analysis' wall time over
 the floor's. Peak memory is the largest resident size of this process and its workers together
 while a step ran. Wall time is the figure; CPU seconds of all processes are printed beside it.
 """
@@ -27,7 +29,8 @@ from pathlib import Path
 import click
 
 from . import datasets_root
-from .enrich_speed import _cpu, _natasha_chunk, _spacy_chunk
+from .corpora import distinct_news
+from .enrich_speed import _cpu, _embed_chunk, _natasha_chunk, _spacy_chunk
 
 WORDS_PER_ARTICLE = 600  # the issue's yardstick for "articles a day"
 
@@ -110,26 +113,6 @@ class Recorder:
         del self.model.probabilities  # the class's own method again
 
 
-def basil_articles(root: Path, at_least: int) -> list:
-    from ..ingest.dates import parse_iso
-    from ..model import Article, article_id
-    from .stories import load_basil
-
-    records = load_basil(root / "basil")
-    if not records:
-        from ..errors import ConfigError
-
-        raise ConfigError(f"{root / 'basil'}: no BASIL articles found")
-    out, copy = [], 0
-    while len(out) < at_least:
-        copy += 1
-        for r in records:
-            text = r["text"] if copy == 1 else f"{r['text']}\n\nCopy {copy}."
-            out.append(Article(id=article_id(text, None, r["outlet"]), text=text, title=r["title"], outlet=r["outlet"],
-                               published=parse_iso(r["published"] or ""), language="en"))
-    return out[:at_least]
-
-
 def audit_theses(n: int) -> list[str]:
     from .stance_theses import default_audit
 
@@ -140,10 +123,10 @@ def audit_theses(n: int) -> list[str]:
     return list(dict.fromkeys(j["thesis"] for j in lines))[:n]
 
 
-def floor(articles, settings, workers: int, embedder, relation: Recorder) -> list[Step]:
-    """The models alone on the same texts: spaCy/natasha, the embedder, the relation model."""
+def floor(articles, sentences: list[list[str]], settings, workers: int, relation: Recorder) -> list[Step]:
+    """The models alone on the same texts: spaCy/natasha, the embedder (``sentences``: those the
+    enrich stage found, per article), the relation model."""
     from ..engine import LocalEngine
-    from ..narratives.techniques_candidates import split_sentences
 
     chunk = settings.enrich.chunk_size
     engine = LocalEngine(workers)
@@ -153,9 +136,10 @@ def floor(articles, settings, workers: int, embedder, relation: Recorder) -> lis
         for fn, texts in zip((_spacy_chunk, _natasha_chunk), by_language, strict=True):
             list(engine.map(fn, [texts[i:i + chunk] for i in range(0, len(texts), chunk)]))
 
-    sentences = [a.text[s:e] for a in articles for s, e in split_sentences(a.text)]
+    # each worker loads the embedder, as the stage's workers do (and as the parse loads spaCy)
+    chunks = [[t for said in sentences[i:i + chunk] for t in said] for i in range(0, len(sentences), chunk)]
     steps = [timed("parse (spaCy + natasha)", parse)[0],
-             timed(f"embed {len(sentences):,} sentences", lambda: embedder.embed(sentences))[0]]
+             timed(f"embed {sum(map(len, chunks)):,} sentences", lambda: list(engine.map(_embed_chunk, chunks)))[0]]
     pairs = sum(len(b) for b in relation.batches)
     steps.append(timed(f"relation model, {pairs:,} pairs",
                        lambda: [relation.original(b) for b in relation.batches])[0])
@@ -165,13 +149,13 @@ def floor(articles, settings, workers: int, embedder, relation: Recorder) -> lis
 @click.command("pipeline")
 @click.option("--data", default=None, metavar="DIR", help="the shared datasets folder [default: found]")
 @click.option("--articles", "at_least", type=click.IntRange(1, 100_000), default=300, show_default=True,
-              help="BASIL repeated to at least this many articles")
+              help="articles: BASIL's, then FNC-1 bodies")
 @click.option("--theses", type=click.IntRange(0, 50), default=5, show_default=True,
               help="one-line theses (from audits/stances.jsonl) read against every article")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("--config", default=None, metavar="FILE", help="settings file")
 def command(data: str | None, at_least: int, theses: int, workers: int, config: str | None) -> None:
-    """The whole analysis on BASIL next to the models' floor on the same texts."""
+    """The whole analysis on BASIL and FNC-1 bodies next to the models' floor on the same texts."""
     from ..analysis import analyze
     from ..config import load_settings
     from ..embeddings import get_embedder
@@ -180,11 +164,11 @@ def command(data: str | None, at_least: int, theses: int, workers: int, config: 
     from ..store import SQLStore
 
     settings = load_settings(config)
-    articles = basil_articles(datasets_root(data), at_least)
+    articles, copies = distinct_news(datasets_root(data), articles=at_least)
     words = sum(len(a.text.split()) for a in articles)
     chosen = audit_theses(theses)
-    click.echo(f"corpus: {len(articles)} articles, {words:,} words (BASIL repeated), {len(chosen)} theses, "
-               f"{workers} processes")
+    click.echo(f"corpus: {len(articles)} articles, {words:,} words (BASIL, then FNC-1 bodies; {copies} copies), "
+               f"{len(chosen)} theses, {workers} processes")
     embedder = get_embedder(settings.link.embedder)
     model = load_relation_model(settings.link.relation_model)
     embedder.embed(["Warm up."])  # models load before anything is timed, on both sides
@@ -205,8 +189,9 @@ def command(data: str | None, at_least: int, theses: int, workers: int, config: 
                 stages=[s]))
             ours.append(step)
             click.echo(f"  {stage}: {report.summary()}")
+        sentences = [[a.text[s.start:s.end] for s in store.annotations(a.id).sentences] for a in articles]
         store.close()
-    base = floor(articles, settings, workers, embedder, relation)
+    base = floor(articles, sentences, settings, workers, relation)
     _table("narrascope analyze", ours, words)
     _table("floor: the models alone", base, words)
     t_ours, t_floor = sum(s.wall for s in ours), sum(s.wall for s in base)

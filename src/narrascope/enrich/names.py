@@ -53,6 +53,11 @@ MAX_TITLE_WORDS = 3
 # Honorifics that are also plain words ("did not miss Obama's speech") count only capitalised.
 CAPITALISED_ONLY = frozenset({"miss", "sir", "lord", "dame"})
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z\-]*\.?)[ \t]*$")
+# What a stretch inside a match of _WORD_BEFORE looks like (the end of a word, its full stop, the
+# blanks after it): a match can begin before a stretch only if the stretch reads like this.
+_WORD_BEFORE_PART = re.compile(r"[A-Za-z\-]*\.?[ \t]*\n?")
+# How far back the word before a name is looked for first: longer than any title word.
+_LOOK_BACK = 64
 _INITIAL = re.compile(r"^(?:[A-Za-z]\.)+$|^[A-Z]$")
 
 
@@ -72,12 +77,29 @@ def find_title(text: str, start: int) -> str | None:
     words: list[str] = []
     end = start
     while len(words) < MAX_TITLE_WORDS:
-        match = _WORD_BEFORE.search(text, 0, end)
+        match = _word_before(text, end)
         if not match or not is_title_word(match.group(1)):
             break
         words.insert(0, match.group(1))
         end = match.start()
     return " ".join(words) or None
+
+
+def _word_before(text: str, end: int) -> re.Match[str] | None:
+    """``_WORD_BEFORE.search(text, 0, end)``, but reading only the last ``_LOOK_BACK`` characters
+    when that settles it: searched from the start of the text, the regex tries every position
+    before ``end``, which made this quadratic in the article's length (a mention near the end of a
+    long article cost a scan of all of it, for every mention of the corpus)."""
+    lo = max(0, end - _LOOK_BACK)
+    match = _WORD_BEFORE.search(text, lo, end)
+    if lo == 0:
+        return match
+    # A search from the start finds the same match unless the stretch from ``lo`` to where this
+    # one begins (to ``end`` when there is none) could be inside a match that begins before
+    # ``lo``: only in a word longer than the look-back, and then the whole text is read.
+    if _WORD_BEFORE_PART.fullmatch(text, lo, end if match is None else match.start()):
+        return _WORD_BEFORE.search(text, 0, end)
+    return match
 
 
 def _word(token: str) -> str:
