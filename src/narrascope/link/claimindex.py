@@ -27,6 +27,10 @@ READ_BATCH = 5000
 # Read the store's vectors in one scan rather than by key when more than this share of the claims
 # is not in the vector folder (a first run, or a folder rebuilt).
 BULK_SHARE = 0.2
+# From this many queries on an inverted file, search them a bucket at a time, this many at once
+# (their vectors are copied out of the index: 2 KB each at 512 dimensions).
+BY_LIST_MIN = 50_000
+BY_LIST_BATCH = 200_000
 # Claims sampled per inverted-file bucket to train the buckets (faiss asks for 39 or more).
 TRAIN_PER_LIST = 40
 
@@ -58,7 +62,7 @@ class ClaimIndex:
         out.timings["read"] = out.timings.get("read", 0.0) + time.perf_counter() - started
         return out
 
-    def fill(self, store, cache: VectorCache, *, exact_max: int | None = None, nprobe: int = NPROBE) -> ClaimIndex:
+    def fill(self, store, cache: VectorCache, *, exact_max: int | None = None, nprobe: int | None = None) -> ClaimIndex:
         """Every claim's vector into the index: those the vector folder next to the store
         (:mod:`.vectorfile`) holds from there, the rest read from the store's cache and added to
         the folder, in bulk when most are missing (embedding any span not cached yet)."""
@@ -106,7 +110,7 @@ class ClaimIndex:
                 found.update(zip((k for k, _ in items), cache.vectors("span", items), strict=True))
             self.file.append([keys[p] for p in chunk], np.stack([found[keys[p]] for p in chunk]))
 
-    def _build(self, rows: np.ndarray, exact_max: int | None, nprobe: int):
+    def _build(self, rows: np.ndarray, exact_max: int | None, nprobe: int | None):
         """The index over the folder's rows (one per claim, in claim order): exact when small,
         else an inverted file whose buckets are the folder's when they suit this many claims."""
         import faiss
@@ -137,7 +141,7 @@ class ClaimIndex:
             x = np.ascontiguousarray(vectors[rows[lo : lo + READ_BATCH]])
             assign = np.ascontiguousarray(lists[rows[lo : lo + READ_BATCH]], dtype=np.int64)
             index.add_core(len(x), faiss.swig_ptr(x), None, faiss.swig_ptr(assign))
-        index.nprobe = nprobe
+        index.nprobe = NPROBE if nprobe is None else nprobe
         index.make_direct_map()
         return index
 
@@ -178,17 +182,31 @@ class ClaimIndex:
 
     def search(self, positions: np.ndarray, k: int) -> np.ndarray:
         """For each claim at ``positions``, its ``k`` nearest other claims (positions, -1 where none),
-        closest first."""
+        closest first. Many queries on an inverted file are searched a bucket at a time
+        (:func:`.neighbors.search_by_list`: the same buckets scanned, each read once per batch)."""
         started = time.perf_counter()
+        positions = np.asarray(positions, dtype=np.int64)
         out = np.full((len(positions), k), -1, dtype=np.int64)
-        for lo in range(0, len(positions), READ_BATCH):
-            rows = positions[lo : lo + READ_BATCH]
-            _, idx = self.index.search(self.vectors(rows), min(k + 1, len(self)))
-            for n, (row, found) in enumerate(zip(rows, idx, strict=True)):
-                keep = [j for j in found if j != row and j >= 0][:k]
-                out[lo + n, : len(keep)] = keep
+        by_list = hasattr(self.index, "nlist") and len(positions) >= BY_LIST_MIN
+        step = BY_LIST_BATCH if by_list else READ_BATCH
+        for lo in range(0, len(positions), step):
+            rows = positions[lo : lo + step]
+            queries, want = self.vectors(rows), min(k + 1, len(self))
+            idx = (neighbors.search_by_list(self.index, queries, want) if by_list
+                   else self.index.search(queries, want))[1]
+            out[lo : lo + len(rows)] = _others(rows, idx, k)
         self.timings["search"] = self.timings.get("search", 0.0) + time.perf_counter() - started
         return out
+
+
+def _others(rows: np.ndarray, found: np.ndarray, k: int) -> np.ndarray:
+    """Each row's found positions without itself and the empty places, the first ``k``, -1 after."""
+    keep = (found != rows[:, None]) & (found >= 0)
+    order = np.argsort(~keep, axis=1, kind="stable")  # kept ones first, in their order
+    out = np.take_along_axis(np.where(keep, found, -1), order, axis=1)[:, :k]
+    if out.shape[1] < k:
+        out = np.pad(out, ((0, 0), (0, k - out.shape[1])), constant_values=-1)
+    return out
 
 
 def get_articles(store, ids: list[str], chunk: int = 500) -> list:
