@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from narrascope.link.neighbors import knn, search_by_list
+from narrascope.link.neighbors import knn
 
 
 def _clustered(n: int, dim: int = 32, centres: int = 40, seed: int = 0) -> np.ndarray:
@@ -40,46 +40,6 @@ def test_fewer_rows_than_neighbours():
     x = _clustered(3)
     _, idx = knn(x, 5)
     assert (idx[:, 2:] == -1).all() and (idx[:, :2] >= 0).all()
-
-
-def _ivf(x: np.ndarray, nlist: int = 30, nprobe: int = 4):
-    import faiss
-
-    index = faiss.IndexIVFFlat(faiss.IndexFlatIP(x.shape[1]), x.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
-    index.train(x)
-    index.add(x)
-    index.nprobe = nprobe
-    return index
-
-
-def test_searching_a_bucket_at_a_time_finds_what_the_inverted_file_finds():
-    x = _clustered(3000)
-    index = _ivf(x)
-    sims, idx = index.search(x, 6)
-    by_list_sims, by_list_idx = search_by_list(index, x, 6, batch=700)
-    np.testing.assert_allclose(by_list_sims, sims, atol=1e-5)
-    same = by_list_idx == idx
-    assert same.mean() > 0.99  # ids differ only where two neighbours tie
-    assert np.allclose(by_list_sims[~same], sims[~same], atol=1e-5)
-    few = search_by_list(index, x[:5], 6)[1]
-    np.testing.assert_array_equal(few[:, 0], np.arange(5))  # each finds itself first
-
-
-def test_the_claim_index_searches_many_queries_a_bucket_at_a_time(monkeypatch):
-    from narrascope.link import claimindex
-    from narrascope.link.claimindex import ClaimIndex
-
-    x = _clustered(2000)
-    claims = ClaimIndex([f"c{n}" for n in range(2000)], [f"a{n}" for n in range(2000)], np.zeros((2000, 2)))
-    claims.index = _ivf(x)
-    claims.index.make_direct_map()
-    rows = np.arange(2000)
-    one_by_one = claims.search(rows, 5)
-    monkeypatch.setattr(claimindex, "BY_LIST_MIN", 100)
-    monkeypatch.setattr(claimindex, "BY_LIST_BATCH", 900)
-    by_list = claims.search(rows, 5)
-    assert (by_list == one_by_one).mean() > 0.99
-    assert all(r not in by_list[r] for r in rows) and (by_list >= 0).all()
 
 
 def test_a_claims_own_place_and_empty_places_are_dropped_from_its_neighbours():

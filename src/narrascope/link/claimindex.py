@@ -27,10 +27,6 @@ READ_BATCH = 5000
 # Read the store's vectors in one scan rather than by key when more than this share of the claims
 # is not in the vector folder (a first run, or a folder rebuilt).
 BULK_SHARE = 0.2
-# From this many queries on an inverted file, search them a bucket at a time, this many at once
-# (their vectors are copied out of the index: 2 KB each at 512 dimensions).
-BY_LIST_MIN = 50_000
-BY_LIST_BATCH = 200_000
 # Claims sampled per inverted-file bucket to train the buckets (faiss asks for 39 or more).
 TRAIN_PER_LIST = 40
 
@@ -182,18 +178,13 @@ class ClaimIndex:
 
     def search(self, positions: np.ndarray, k: int) -> np.ndarray:
         """For each claim at ``positions``, its ``k`` nearest other claims (positions, -1 where none),
-        closest first. Many queries on an inverted file are searched a bucket at a time
-        (:func:`.neighbors.search_by_list`: the same buckets scanned, each read once per batch)."""
+        closest first. faiss searches each batch on every core."""
         started = time.perf_counter()
         positions = np.asarray(positions, dtype=np.int64)
         out = np.full((len(positions), k), -1, dtype=np.int64)
-        by_list = hasattr(self.index, "nlist") and len(positions) >= BY_LIST_MIN
-        step = BY_LIST_BATCH if by_list else READ_BATCH
-        for lo in range(0, len(positions), step):
-            rows = positions[lo : lo + step]
-            queries, want = self.vectors(rows), min(k + 1, len(self))
-            idx = (neighbors.search_by_list(self.index, queries, want) if by_list
-                   else self.index.search(queries, want))[1]
+        for lo in range(0, len(positions), READ_BATCH):
+            rows = positions[lo : lo + READ_BATCH]
+            _, idx = self.index.search(self.vectors(rows), min(k + 1, len(self)))
             out[lo : lo + len(rows)] = _others(rows, idx, k)
         self.timings["search"] = self.timings.get("search", 0.0) + time.perf_counter() - started
         return out

@@ -65,34 +65,3 @@ def knn(
         timings["search"] = timings.get("search", 0.0) + time.perf_counter() - built
     return out_s, out_i
 
-
-def search_by_list(index, queries: np.ndarray, k: int, batch: int = 65_536) -> tuple[np.ndarray, np.ndarray]:
-    """What ``index.search(queries, k)`` finds in an inverted file (the same ``nprobe`` buckets
-    scanned per query), worked out a bucket at a time: every query that scans a bucket is
-    compared with it in one matrix product. faiss's own search walks the buckets a query at a
-    time, reading each bucket's vectors from memory once per query that scans it: with a million
-    queries scanning 16 buckets of 250 vectors each, that is 8 TB read (925 s); a bucket at a
-    time reads each once. Worth it when most of the collection is queried (a run from scratch).
-    Returns (similarities, positions), best first, -1 where fewer than ``k`` were found."""
-    import faiss
-
-    nq, nprobe = len(queries), index.nprobe
-    probes = np.empty((nq, nprobe), dtype=np.int64)
-    for lo in range(0, nq, batch):
-        probes[lo : lo + batch] = index.quantizer.search(np.ascontiguousarray(queries[lo : lo + batch]), nprobe)[1]
-    flat = probes.ravel()
-    order = np.argsort(flat, kind="stable")
-    asking = order // nprobe  # queries grouped by the bucket they scan
-    bounds = np.searchsorted(flat[order], np.arange(index.nlist + 1))
-    heap = faiss.ResultHeap(nq, k, keep_max=True)
-    lists = faiss.extract_index_ivf(index).invlists
-    for bucket in range(index.nlist):
-        who, size = asking[bounds[bucket] : bounds[bucket + 1]], lists.list_size(bucket)
-        if not len(who) or not size:
-            continue
-        ids = faiss.rev_swig_ptr(lists.get_ids(bucket), size).copy()
-        members = faiss.rev_swig_ptr(lists.get_codes(bucket), size * index.d * 4).view(np.float32)
-        sims = queries[who] @ members.reshape(size, index.d).T
-        heap.add_result_subset(who, sims, ids)
-    heap.finalize()
-    return heap.D, heap.I
