@@ -1,11 +1,14 @@
-"""Every check-worthy claim's vector in one nearest-neighbour index, filled from the store in batches.
+"""Every check-worthy claim's vector in one nearest-neighbour index.
 
 The link stage never holds the corpus's claims: it reads their ids and spans a page of articles
-at a time (:meth:`~narrascope.store.linking.LinkStore.claim_spans`), then their vectors from the
-store's vector cache in batches straight into a faiss index (embedding only the spans not cached
-yet, with their articles read for the purpose). What stays in memory is the index (4 bytes per
-dimension per claim) and two id strings per claim. Small collections get an exact flat index;
-larger ones an inverted file (:mod:`.neighbors`), trained on a sample read first.
+at a time (:meth:`~narrascope.store.linking.LinkStore.claim_spans`). Their vectors come from the
+claim vector folder next to the store (:mod:`.vectorfile`), which holds them from earlier runs;
+only the claims it lacks are read from the store's vector cache (one bulk scan when they are most
+of them, else by key), embedded when never cached, and added to it. What stays in memory is the
+index (4 bytes per dimension per claim) and two id strings per claim. Small collections get an
+exact flat index; larger ones an inverted file (:mod:`.neighbors`) whose buckets the folder keeps:
+trained once on a sample, each claim sorted into them once, trained again only when the number
+of claims has moved more than twofold from what they were made for.
 """
 
 from __future__ import annotations
