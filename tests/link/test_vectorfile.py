@@ -179,3 +179,38 @@ def test_a_folder_another_run_holds_is_left_alone(store, tmp_path):
         assert not other.folder.exists()
     finally:
         held.close()
+
+
+def test_an_incremental_link_run_reads_only_the_new_vectors_and_links_as_without_the_folder(tmp_path, monkeypatch,
+                                                                                          settings):
+    import shutil
+
+    from narrascope.link.runner import link_all
+
+    settings = settings.replace({"link": {"relation_model": "none"}})
+    db = tmp_path / "news.db"
+    store = SQLStore(str(db))
+    add(store, 0, 60)
+    link_all(store, settings, embedder=EMBEDDER, stories=False)
+    add(store, 60, 6)
+    store.close()
+    shutil.copyfile(db, tmp_path / "bare.db")  # the same store without a vector folder
+    scans, keys = [], []
+    real_iter, real_load = SQLStore.iter_vectors, SQLStore.load_vectors
+    monkeypatch.setattr(SQLStore, "iter_vectors", lambda self, *a, **k: scans.append(1) or real_iter(self, *a, **k))
+    monkeypatch.setattr(SQLStore, "load_vectors", lambda self, m, c, ks: keys.extend(ks) or real_load(self, m, c, ks))
+    results = []
+    for name in ("news.db", "bare.db"):
+        scans.clear()
+        keys.clear()
+        store = SQLStore(str(tmp_path / name))
+        report = link_all(store, settings, embedder=EMBEDDER, stories=False)
+        assert report.incremental and report.new_claims == 6
+        results.append(([(x.a, x.b, x.relation, x.reason) for x in store.claim_links()], report.groups))
+        new = {f"a{n}:0:{len(store.get_articles([f'a{n}'])[0].text)}" for n in range(60, 66)}
+        if name == "news.db":
+            assert not scans and len(set(keys) - new) <= 64
+        else:
+            assert scans  # no folder: every vector read, in one scan
+        store.close()
+    assert results[0] == results[1] and results[0][0]
