@@ -7,8 +7,8 @@ only the claims it lacks are read from the store's vector cache (one bulk scan w
 of them, else by key), embedded when never cached, and added to it. What stays in memory is the
 index (4 bytes per dimension per claim) and two id strings per claim. Small collections get an
 exact flat index; larger ones an inverted file (:mod:`.neighbors`) whose buckets the folder keeps:
-trained once on a sample, each claim sorted into them once, trained again only when the number
-of claims has moved more than twofold from what they were made for.
+trained once on a sample, each claim sorted into them once, trained again only when the bucket
+count suited to the claims (4 × √n) has moved more than twofold from theirs.
 """
 
 from __future__ import annotations

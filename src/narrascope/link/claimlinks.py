@@ -23,8 +23,8 @@ can still differ from a from-scratch run on the same store, and why:
 - untouched links and groups keep the entity names and provenance of the run that made them, even
   if canonicalisation has since renamed an entity;
 - above :data:`~.neighbors.EXACT_MAX` claims, the inverted file's buckets are the ones the vector
-  folder keeps (:mod:`.vectorfile`), trained when the corpus was smaller (again only once it has
-  doubled or halved), so a few candidates can differ from those of buckets trained on the corpus
+  folder keeps (:mod:`.vectorfile`), trained when the corpus was smaller (again only once the bucket
+  count suited to it has doubled or halved: about four times the claims or a quarter), so a few candidates can differ from those of buckets trained on the corpus
   as it is now.
 
 Groups (:func:`~.groups.stars`) depend only on the agreement links within a connected part of the
