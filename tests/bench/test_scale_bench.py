@@ -1,9 +1,13 @@
 """`bench scale`: its synthetic store is what enrichment would leave, a run reports its steps, and
 a run past its budget says how far it got."""
 
+import shutil
+
 import numpy as np
 
-from narrascope.bench.scale import add_claims, bench_embedder, describe, run_stage
+from narrascope.bench.recall import candidate_recall
+from narrascope.bench.scale import add_claims, bench_embedder, describe, describe_recall, run_stage
+from narrascope.link.vectorfile import folder_for
 from narrascope.store import SQLStore
 
 CLAIMS = [
@@ -48,7 +52,26 @@ def test_a_run_reports_its_steps_and_one_past_its_budget_how_far_it_got(tmp_path
 
 
 def test_a_stopped_run_names_the_step_it_was_in():
-    judging = ("stopped", {"read": 4.0, "search": 9.0, "load": 1.0, "relations": 0.5}, 20.0, 300.0, None)
+    judging = ("stopped", {"read": 4.0, "index": 3.0, "search": 9.0, "load": 1.0, "relations": 0.5}, 20.0, 300.0, None)
     assert "during 'judging pairs (load, model, relations)'" in describe(10, "from scratch", judging)
-    searching = ("stopped", {"read": 4.0}, 20.0, 300.0, None)
+    indexing = ("stopped", {"read": 4.0}, 20.0, 300.0, None)
+    assert "during 'index'" in describe(10, "from scratch", indexing)
+    searching = ("stopped", {"read": 4.0, "index": 2.0}, 20.0, 300.0, None)
     assert "during 'search'" in describe(10, "from scratch", searching)
+
+
+def test_candidate_recall_is_measured_against_exact_search(tmp_path, monkeypatch):
+    from narrascope.link import claimindex
+
+    claims = [(f"{text} Part {n} of {n * 7 % 11}.", neg, names) for n in range(40) for text, neg, names in CLAIMS]
+    db, store, embedder = build(tmp_path, claims)
+    exact, details = candidate_recall(store, embedder, 0.5, 5, sample=50)
+    assert exact == 1.0 and details["claims"] == 120 and details["sample"] == 50 and details["nlist"] == 0
+    monkeypatch.setattr(claimindex.neighbors, "EXACT_MAX", 50)
+    monkeypatch.setattr(claimindex, "TRAIN_PER_LIST", 4)
+    monkeypatch.setattr(claimindex, "NPROBE", 1)
+    shutil.rmtree(folder_for(db))
+    recall, details = candidate_recall(store, embedder, 0.5, 5, sample=50)
+    assert details["nlist"] > 1 and 0 < recall < 1  # one bucket scanned of several misses some
+    assert "candidate recall 0.5" in describe_recall(120, 0.5, details)
+    store.close()

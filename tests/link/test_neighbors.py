@@ -40,3 +40,11 @@ def test_fewer_rows_than_neighbours():
     x = _clustered(3)
     _, idx = knn(x, 5)
     assert (idx[:, 2:] == -1).all() and (idx[:, :2] >= 0).all()
+
+
+def test_a_claims_own_place_and_empty_places_are_dropped_from_its_neighbours():
+    from narrascope.link.claimindex import _others
+
+    found = np.array([[0, 4, 5, -1], [7, 1, -1, -1], [3, 2, 9, 8]])
+    np.testing.assert_array_equal(_others(np.array([0, 1, 2]), found, 3),
+                                  [[4, 5, -1], [7, -1, -1], [3, 9, 8]])

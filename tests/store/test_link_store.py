@@ -61,3 +61,18 @@ def test_stage_marks_in_bulk_and_counted_by_version(any_store):
     assert any_store.stage_versions("link") == {"v1": 1, "v2": 2}
     assert any_store.articles_needing("link", "v2") == ["a1"]
     assert any_store.article_ids() == ["a1", "a2", "a3"]
+
+
+def test_cached_vectors_are_read_in_bulk_batches_of_one_model_and_kind(any_store):
+    import numpy as np
+
+    vectors = {f"a{n}:0:{n}": np.full(4, n, dtype=np.float32) for n in range(7)}
+    any_store.save_vectors("m", "span", vectors)
+    any_store.save_vectors("other", "span", {"a0:0:0": np.ones(4, dtype=np.float32)})
+    any_store.save_vectors("m", "article", {"a0:0:0": np.ones(4, dtype=np.float32)})
+    batches = list(any_store.iter_vectors("m", "span", batch=3))
+    assert [len(keys) for keys, _ in batches] == [3, 3, 1]
+    found = {k: v for keys, block in batches for k, v in zip(keys, block, strict=True)}
+    assert set(found) == set(vectors) and all(np.array_equal(found[k], vectors[k]) for k in vectors)
+    assert all(block.dtype == np.float32 and block.shape[1] == 4 for _, block in batches)
+    assert list(any_store.iter_vectors("none", "span")) == []

@@ -19,8 +19,10 @@ run's at the largest size that finished both.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue as queue_module
 import resource
+import shutil
 import tempfile
 import threading
 import time
@@ -34,12 +36,14 @@ from ..embeddings import HashingEmbedder, get_embedder
 from ..enrich.quantities import find_quantities
 from ..enrich.runner import STAGE as ENRICH
 from ..enrich.runner import VERSION as ENRICH_VERSION
+from ..link.vectorfile import folder_for
 from ..link.vectors import span_key
 from ..model import Annotations, Article, Claim, Entity, Mention, Quantity, Sentence, claim_id
 from .link_scale import synthesize
+from .recall import candidate_recall
 
 PER_ARTICLE = 8
-STEPS = ("read", "search", "load", "model", "relations", "groups", "write")
+STEPS = ("read", "index", "search", "load", "model", "relations", "groups", "write")
 
 
 def settings():
@@ -156,9 +160,9 @@ def _steps(timings: dict) -> str:
 
 
 def _under_way(timings: dict) -> str:
-    """The step a stopped run was in: read, search, groups and write are timed when they end, the
-    judging of pairs (load, model, relations) batch by batch between search and groups."""
-    for step in ("read", "search"):
+    """The step a stopped run was in: read, index, search, groups and write are timed when they
+    end, the judging of pairs (load, model, relations) batch by batch between search and groups."""
+    for step in ("read", "index", "search"):
         if step not in timings:
             return step
     return "judging pairs (load, model, relations)" if "groups" not in timings else "groups or write"
@@ -185,7 +189,8 @@ def describe(n: int, kind: str, outcome: tuple) -> str:
 @click.option("--embedder", "embedder_name", type=click.Choice(["hashing", "use"]), default="hashing",
               show_default=True, help="vectors of the synthetic claims: words hashed into 512 dimensions, or USE (slow)")
 @click.option("--workdir", type=click.Path(file_okay=False), default=None,
-              help="folder for the stores (default: a temporary folder, removed after)")
+              help="folder for the stores (default: a temporary folder, removed after); each size's store "
+                   "as built is kept there (scale-N.base.db) and copied by later runs instead of built again")
 def command(sizes: str, new_share: float, budget: float, embedder_name: str, workdir: str | None) -> None:
     """Link-stage time and peak memory at growing numbers of claims, from scratch and incremental."""
     try:
@@ -212,7 +217,7 @@ def command(sizes: str, new_share: float, budget: float, embedder_name: str, wor
                 seconds = time.perf_counter() - t
                 click.echo(f"{fresh} more synthetic claims embedded with {embedder.name} in {seconds:.0f}s "
                            f"({fresh / max(seconds, 1e-9):.0f} claims/s; not part of the stage)")
-            headline = _size(Path(tmp), n, more, claims, vectors, embedder_name, embedder.name, budget) or headline
+            headline = _size(Path(tmp), Path(workdir) if workdir else None, n, more, claims, vectors, embedder_name, embedder.name, budget) or headline
         if headline is None:
             click.echo("scale: incremental_share=n/a (no size finished both runs)")
         else:
@@ -220,27 +225,53 @@ def command(sizes: str, new_share: float, budget: float, embedder_name: str, wor
             click.echo(f"scale: incremental_share={share:.3f} (at {n} claims)")
 
 
-def _size(tmp: Path, n: int, more: int, claims, vectors, embedder_name: str, model: str,
+def _size(tmp: Path, keep: Path | None, n: int, more: int, claims, vectors, embedder_name: str, model: str,
           budget: float) -> tuple[int, float] | None:
     from ..store import SQLStore
 
     db = str(tmp / f"scale-{n}.db")
+    kept = keep / f"scale-{n}.base.db" if keep is not None else None
     t = time.perf_counter()
-    store = SQLStore(db)
-    base = -(-n // PER_ARTICLE)
-    add_claims(store, claims[:n], vectors[:n], 0, model, _names(claims[:n]))
-    click.echo(f"{n:>8} claims: store built in {time.perf_counter() - t:.0f}s "
-               f"({Path(db).stat().st_size / 2**20:.0f} MB)")
+    if kept is not None and kept.exists():
+        shutil.copyfile(kept, db)
+        click.echo(f"{n:>8} claims: store copied from {kept} in {time.perf_counter() - t:.0f}s")
+    else:
+        store = SQLStore(db)
+        add_claims(store, claims[:n], vectors[:n], 0, model, _names(claims[:n]))
+        store.close()
+        click.echo(f"{n:>8} claims: store built in {time.perf_counter() - t:.0f}s "
+                   f"({Path(db).stat().st_size / 2**20:.0f} MB)")
+        if kept is not None:
+            shutil.copyfile(db, f"{kept}.part")
+            os.replace(f"{kept}.part", kept)
     scratch = run_stage(db, embedder_name, budget)
     click.echo(describe(n, "from scratch", scratch))
     if scratch[0] != "done":
-        store.close()
+        _remove(db)
         return None
-    add_claims(store, claims[n : n + more], vectors[n : n + more], base, model, _names(claims[: n + more]))
+    store = SQLStore(db)
+    click.echo(describe_recall(n, *candidate_recall(store, bench_embedder(embedder_name),
+                                                   settings().enrich.min_checkworthiness,
+                                                   settings().link.neighbours)))
+    add_claims(store, claims[n : n + more], vectors[n : n + more], -(-n // PER_ARTICLE), model,
+               _names(claims[: n + more]))
     store.close()
     incremental = run_stage(db, embedder_name, budget)
     click.echo(describe(n, f"incremental, {more} new claims", incremental))
-    Path(db).unlink()
+    _remove(db)
     if incremental[0] != "done":
         return None
     return n, incremental[2] / scratch[2]
+
+
+def describe_recall(n: int, recall: float, details: dict) -> str:
+    index = (f"inverted file, {details['nlist']} buckets, {details['nprobe']} scanned" if details["nlist"]
+             else "exact index")
+    return (f"{n:>8} claims: candidate recall {recall:.3f} against exact search ({index}; "
+            f"{details['sample']} sampled claims, measured in {details['seconds']:.0f}s, not part of the stage)")
+
+
+def _remove(db: str) -> None:
+    """The store and the vector folder the stage left next to it."""
+    Path(db).unlink(missing_ok=True)
+    shutil.rmtree(folder_for(db), ignore_errors=True)

@@ -1,11 +1,14 @@
-"""Every check-worthy claim's vector in one nearest-neighbour index, filled from the store in batches.
+"""Every check-worthy claim's vector in one nearest-neighbour index.
 
 The link stage never holds the corpus's claims: it reads their ids and spans a page of articles
-at a time (:meth:`~narrascope.store.linking.LinkStore.claim_spans`), then their vectors from the
-store's vector cache in batches straight into a faiss index (embedding only the spans not cached
-yet, with their articles read for the purpose). What stays in memory is the index (4 bytes per
-dimension per claim) and two id strings per claim. Small collections get an exact flat index;
-larger ones an inverted file (:mod:`.neighbors`), trained on a sample read first.
+at a time (:meth:`~narrascope.store.linking.LinkStore.claim_spans`). Their vectors come from the
+claim vector folder next to the store (:mod:`.vectorfile`), which holds them from earlier runs;
+only the claims it lacks are read from the store's vector cache (one bulk scan when they are most
+of them, else by key), embedded when never cached, and added to it. What stays in memory is the
+index (4 bytes per dimension per claim) and two id strings per claim. Small collections get an
+exact flat index; larger ones an inverted file (:mod:`.neighbors`) whose buckets the folder keeps:
+trained once on a sample, each claim sorted into them once, trained again only when the bucket
+count suited to the claims (4 × √n) has moved more than twofold from theirs.
 """
 
 from __future__ import annotations
@@ -19,10 +22,14 @@ import numpy as np
 from . import neighbors
 from .claims import said_span
 from .neighbors import NPROBE
+from .vectorfile import VectorFile
 from .vectors import VectorCache, span_key
 
 # Vectors read from the store per query; claims searched per faiss call.
 READ_BATCH = 5000
+# Read the store's vectors in one scan rather than by key when more than this share of the claims
+# is not in the vector folder (a first run, or a folder rebuilt).
+BULK_SHARE = 0.2
 # Claims sampled per inverted-file bucket to train the buckets (faiss asks for 39 or more).
 TRAIN_PER_LIST = 40
 
@@ -34,6 +41,8 @@ class ClaimIndex:
     spans: np.ndarray  # (n, 2) int64: the said span of each claim
     index: object = None
     timings: dict[str, float] = field(default_factory=dict)
+    file: VectorFile | None = None
+    _quantizer: object = None
 
     @classmethod
     def scan(cls, store, threshold: float, timings: dict[str, float] | None = None) -> ClaimIndex:
@@ -52,26 +61,101 @@ class ClaimIndex:
         out.timings["read"] = out.timings.get("read", 0.0) + time.perf_counter() - started
         return out
 
-    def fill(self, store, cache: VectorCache, *, exact_max: int | None = None, nprobe: int = NPROBE) -> ClaimIndex:
-        """Reads every claim's vector from the cache, a batch at a time, into the index."""
-        import faiss
-
+    def fill(self, store, cache: VectorCache, *, exact_max: int | None = None, nprobe: int | None = None) -> ClaimIndex:
+        """Every claim's vector into the index: those the vector folder next to the store
+        (:mod:`.vectorfile`) holds from there, the rest read from the store's cache and added to
+        the folder, in bulk when most are missing (embedding any span not cached yet)."""
         started = time.perf_counter()
         n, dim = len(self), cache.embedder.dim
-        if n <= (neighbors.EXACT_MAX if exact_max is None else exact_max):
-            self.index = faiss.IndexFlatIP(dim)
-        else:
-            nlist = max(1, min(int(4 * math.sqrt(n)), n // TRAIN_PER_LIST))
-            sample = np.sort(np.random.default_rng(0).choice(n, size=min(n, TRAIN_PER_LIST * nlist), replace=False))
-            self.index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-            self.index.train(self._read(store, cache, sample))
-            self.index.nprobe = nprobe
-        for lo in range(0, n, READ_BATCH):
-            self.index.add(self._read(store, cache, np.arange(lo, min(n, lo + READ_BATCH))))
-        if hasattr(self.index, "make_direct_map"):
-            self.index.make_direct_map()
-        self.timings["read"] = self.timings.get("read", 0.0) + time.perf_counter() - started
+        keys = [self.key(p) for p in range(n)]
+        self.file = VectorFile.open(store, cache.embedder.name, dim, wanted=n)
+        try:
+            rows = self.file.rows_for(keys)
+            missing = np.flatnonzero(rows < 0)
+            if len(missing):
+                self._read_missing(store, cache, keys, missing)
+                rows = self.file.rows_for(keys)
+        except BaseException:
+            self.file.close()
+            raise
+        read = time.perf_counter()
+        self.timings["read"] = self.timings.get("read", 0.0) + read - started
+        try:
+            self.index = self._build(rows, exact_max, nprobe)
+        finally:
+            self.file.close()  # the index holds its own copy; the folder is free for the next run
+        self.timings["index"] = self.timings.get("index", 0.0) + time.perf_counter() - read
         return self
+
+    def _read_missing(self, store, cache: VectorCache, keys: list[str], missing: np.ndarray) -> None:
+        """Vectors of the claims at ``missing`` into the folder: one scan of the store's vectors
+        when they are most of the claims, else by key; spans never embedded are embedded now."""
+        wanted = {keys[int(p)]: int(p) for p in missing}
+        if len(missing) > BULK_SHARE * len(keys):
+            for batch_keys, batch in store.iter_vectors(cache.embedder.name, "span"):
+                take = [n for n, k in enumerate(batch_keys) if k in wanted]
+                if take:
+                    self.file.append([batch_keys[n] for n in take], batch[take])
+                    for n in take:
+                        del wanted[batch_keys[n]]
+        left = sorted(wanted.values())
+        for lo in range(0, len(left), READ_BATCH):
+            chunk = left[lo : lo + READ_BATCH]
+            found = cache.store.load_vectors(cache.embedder.name, "span", [keys[p] for p in chunk])
+            absent = [p for p in chunk if keys[p] not in found]
+            if absent:
+                texts = {a.id: a.text for a in get_articles(store, sorted({self.article_ids[p] for p in absent}))}
+                items = [(keys[p], texts[self.article_ids[p]][self.spans[p][0] : self.spans[p][1]]) for p in absent]
+                found.update(zip((k for k, _ in items), cache.vectors("span", items), strict=True))
+            self.file.append([keys[p] for p in chunk], np.stack([found[keys[p]] for p in chunk]))
+
+    def _build(self, rows: np.ndarray, exact_max: int | None, nprobe: int | None):
+        """The index over the folder's rows (one per claim, in claim order): exact when small,
+        else an inverted file whose buckets are the folder's when they suit this many claims."""
+        import faiss
+
+        n, dim, vectors = len(rows), self.file.dim, self.file.vectors()
+        if n <= (neighbors.EXACT_MAX if exact_max is None else exact_max):
+            index = faiss.IndexFlatIP(dim)
+            for lo in range(0, n, READ_BATCH):
+                index.add(np.ascontiguousarray(vectors[rows[lo : lo + READ_BATCH]]))
+            return index
+        nlist = max(1, min(int(4 * math.sqrt(n)), n // TRAIN_PER_LIST))
+        centroids = self.file.centroids
+        if centroids is None or not nlist / 2 <= len(centroids) <= nlist * 2:
+            centroids = self._train(vectors, rows, nlist)
+        quantizer = faiss.IndexFlatIP(dim)
+        quantizer.add(np.ascontiguousarray(centroids))
+        index = faiss.IndexIVFFlat(quantizer, dim, len(centroids), faiss.METRIC_INNER_PRODUCT)
+        index.is_trained = True
+        index.own_fields = False
+        self._quantizer = quantizer  # kept alive with the index, which does not own it
+        lists = self.file.lists()
+        unsorted = np.flatnonzero(lists < 0)
+        for lo in range(0, len(unsorted), READ_BATCH):
+            part = unsorted[lo : lo + READ_BATCH]
+            lists[part] = quantizer.search(np.ascontiguousarray(vectors[part]), 1)[1][:, 0]
+        lists.flush()
+        for lo in range(0, n, READ_BATCH):
+            x = np.ascontiguousarray(vectors[rows[lo : lo + READ_BATCH]])
+            assign = np.ascontiguousarray(lists[rows[lo : lo + READ_BATCH]], dtype=np.int64)
+            index.add_core(len(x), faiss.swig_ptr(x), None, faiss.swig_ptr(assign))
+        index.nprobe = NPROBE if nprobe is None else nprobe
+        index.make_direct_map()
+        return index
+
+    def _train(self, vectors: np.ndarray, rows: np.ndarray, nlist: int) -> np.ndarray:
+        """Bucket centres trained on a sample of the claims; every row of the folder is then
+        to be sorted into them again."""
+        import faiss
+
+        n = len(rows)
+        sample = np.sort(rows[np.random.default_rng(0).choice(n, size=min(n, TRAIN_PER_LIST * nlist), replace=False)])
+        kmeans = faiss.IndexIVFFlat(faiss.IndexFlatIP(self.file.dim), self.file.dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        kmeans.train(np.ascontiguousarray(vectors[sample]))
+        centroids = kmeans.quantizer.reconstruct_n(0, nlist)
+        self.file.set_buckets(centroids, np.full(self.file.rows, -1, dtype=np.int32))
+        return centroids
 
     def __len__(self) -> int:
         return len(self.claim_ids)
@@ -79,17 +163,6 @@ class ClaimIndex:
     def key(self, pos: int) -> str:
         start, end = self.spans[pos]
         return span_key(self.article_ids[pos], int(start), int(end))
-
-    def _read(self, store, cache: VectorCache, positions: np.ndarray) -> np.ndarray:
-        """Vectors of claims by position, from the cache; spans not cached are embedded (and cached)."""
-        keys = [self.key(int(p)) for p in positions]
-        found = cache.store.load_vectors(cache.embedder.name, "span", keys)
-        missing = [int(p) for p, k in zip(positions, keys, strict=True) if k not in found]
-        if missing:
-            texts = {a.id: a.text for a in get_articles(store, sorted({self.article_ids[p] for p in missing}))}
-            items = [(self.key(p), texts[self.article_ids[p]][self.spans[p][0] : self.spans[p][1]]) for p in missing]
-            found.update(zip((k for k, _ in items), cache.vectors("span", items), strict=True))
-        return np.ascontiguousarray(np.stack([found[k] for k in keys]), dtype=np.float32).reshape(-1, cache.embedder.dim)
 
     def vectors(self, positions: list[int] | np.ndarray) -> np.ndarray:
         ids = np.asarray(positions, dtype=np.int64)
@@ -108,17 +181,26 @@ class ClaimIndex:
 
     def search(self, positions: np.ndarray, k: int) -> np.ndarray:
         """For each claim at ``positions``, its ``k`` nearest other claims (positions, -1 where none),
-        closest first."""
+        closest first. faiss searches each batch on every core."""
         started = time.perf_counter()
+        positions = np.asarray(positions, dtype=np.int64)
         out = np.full((len(positions), k), -1, dtype=np.int64)
         for lo in range(0, len(positions), READ_BATCH):
             rows = positions[lo : lo + READ_BATCH]
             _, idx = self.index.search(self.vectors(rows), min(k + 1, len(self)))
-            for n, (row, found) in enumerate(zip(rows, idx, strict=True)):
-                keep = [j for j in found if j != row and j >= 0][:k]
-                out[lo + n, : len(keep)] = keep
+            out[lo : lo + len(rows)] = _others(rows, idx, k)
         self.timings["search"] = self.timings.get("search", 0.0) + time.perf_counter() - started
         return out
+
+
+def _others(rows: np.ndarray, found: np.ndarray, k: int) -> np.ndarray:
+    """Each row's found positions without itself and the empty places, the first ``k``, -1 after."""
+    keep = (found != rows[:, None]) & (found >= 0)
+    order = np.argsort(~keep, axis=1, kind="stable")  # kept ones first, in their order
+    out = np.take_along_axis(np.where(keep, found, -1), order, axis=1)[:, :k]
+    if out.shape[1] < k:
+        out = np.pad(out, ((0, 0), (0, k - out.shape[1])), constant_values=-1)
+    return out
 
 
 def get_articles(store, ids: list[str], chunk: int = 500) -> list:

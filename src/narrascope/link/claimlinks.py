@@ -21,7 +21,11 @@ can still differ from a from-scratch run on the same store, and why:
 - an old claim whose ``k`` nearest a new claim enters without being within the new claim's
   ``REVERSE_REACH * k`` nearest is not paired with it;
 - untouched links and groups keep the entity names and provenance of the run that made them, even
-  if canonicalisation has since renamed an entity.
+  if canonicalisation has since renamed an entity;
+- above :data:`~.neighbors.EXACT_MAX` claims, the inverted file's buckets are the ones the vector
+  folder keeps (:mod:`.vectorfile`), trained when the corpus was smaller (again only once the bucket
+  count suited to it has doubled or halved: about four times the claims or a quarter), so a few candidates can differ from those of buckets trained on the corpus
+  as it is now.
 
 Groups (:func:`~.groups.stars`) depend only on the agreement links within a connected part of the
 agreement graph, so only the parts holding a new claim or a new link are rebuilt; they come out as

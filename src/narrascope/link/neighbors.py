@@ -64,3 +64,4 @@ def knn(
         timings["index build"] = timings.get("index build", 0.0) + built - started
         timings["search"] = timings.get("search", 0.0) + time.perf_counter() - built
     return out_s, out_i
+

@@ -20,6 +20,8 @@ from .schema_link import claim_group_members, claim_groups, claim_links, stories
 _CHUNK = 500
 # Articles whose claims are read per page by claim_spans.
 _ARTICLE_PAGE = 2000
+# Vectors fetched per batch by iter_vectors (about 2 KB each at 512 dimensions).
+_VECTOR_BATCH = 20_000
 
 
 class LinkStore:
@@ -35,6 +37,21 @@ class LinkStore:
                     vectors.c.model == model, vectors.c.kind == kind, vectors.c.key.in_(keys[i : i + _CHUNK])))
                 out.update((r.key, np.frombuffer(r.vector, dtype=np.float32)) for r in rows)
         return out
+
+    def iter_vectors(self, model: str, kind: str, batch: int = _VECTOR_BATCH) -> Iterator[tuple[list[str], np.ndarray]]:
+        """Every cached vector of ``model`` and ``kind``, ``batch`` rows at a time: (keys, one
+        float32 matrix). One scan in storage order (rowid in SQLite), the rows fetched as plain
+        tuples and decoded with one ``frombuffer`` per batch: reading a million vectors by key,
+        500 to a query, took 406 s on a busy 2-core machine."""
+        with self._connect() as conn:
+            order = " ORDER BY rowid" if conn.dialect.name == "sqlite" else ""
+            rows = conn.exec_driver_sql(
+                f"SELECT key, vector FROM vectors WHERE model = {_param(conn)} AND kind = {_param(conn)}{order}",
+                (model, kind), execution_options={"stream_results": True})
+            while chunk := rows.fetchmany(batch):
+                keys = [r[0] for r in chunk]
+                blobs = b"".join(r[1] for r in chunk)
+                yield keys, np.frombuffer(blobs, dtype=np.float32).reshape(len(keys), -1)
 
     def save_vectors(self, model: str, kind: str, found: dict[str, np.ndarray]) -> None:
         if not found:
@@ -262,6 +279,11 @@ class LinkStore:
 
 
 ClaimSpan = tuple[str, str, int, int, "int | None", "int | None"]
+
+
+def _param(conn) -> str:
+    """The driver's placeholder for a positional parameter (``?`` for sqlite3, ``%s`` for psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def _dt(value: str | None) -> datetime | None:

@@ -137,6 +137,12 @@ class MemoryStore:
     def load_vectors(self, model: str, kind: str, keys: list[str]) -> dict[str, np.ndarray]:
         return {k: self._vectors[(model, kind, k)] for k in keys if (model, kind, k) in self._vectors}
 
+    def iter_vectors(self, model: str, kind: str, batch: int = 20_000):
+        found = [(k, v) for (m, c, k), v in self._vectors.items() if (m, c) == (model, kind)]
+        for i in range(0, len(found), batch):
+            chunk = found[i : i + batch]
+            yield [k for k, _ in chunk], np.stack([v for _, v in chunk]).astype(np.float32)
+
     def save_vectors(self, model: str, kind: str, found: dict[str, np.ndarray]) -> None:
         for key, vector in found.items():
             self._vectors[(model, kind, key)] = np.asarray(vector, dtype=np.float32).copy()
