@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -266,3 +266,45 @@ class MemoryStore:
 
     def outlet_view_records(self, kind: str) -> list[dict]:
         return copy.deepcopy(self._outlet_views.get(kind, []))
+
+    # -- the outlet views' tallies (what store/outlet_tallies.py counts in SQL) -----------------------
+
+    def outlet_article_counts(self) -> list[tuple[str | None, str | None, int, int]]:
+        counts: Counter[tuple] = Counter()
+        copies: Counter[tuple] = Counter()
+        for a in self._articles.values():
+            counts[(a.outlet, a.language)] += 1
+            copies[(a.outlet, a.language)] += bool(a.duplicate_of)
+        return [(*key, n, copies[key]) for key, n in counts.items()]
+
+    def outlet_published_range(self) -> list[tuple[str | None, object, object]]:
+        from ..link.stories import as_utc
+
+        dated: dict[str | None, list] = defaultdict(list)
+        for a in self._articles.values():
+            if a.published:
+                dated[a.outlet].append(a.published)
+        return [(o, min(ds, key=as_utc), max(ds, key=as_utc)) for o, ds in dated.items()]
+
+    def outlet_counts(self, what: str) -> list[tuple[str | None, str, int]]:
+        outlet = {aid: a.outlet for aid, a in self._articles.items()}
+        counts: Counter[tuple] = Counter()
+        if what == "citations":
+            for aid, rows in self._layers["citations"].items():
+                counts.update((outlet[aid], r["source"]) for r in rows if aid in outlet)
+        elif what == "techniques":
+            counts.update((outlet[t.article_id], t.technique) for ts in self._techniques.values() for t in ts
+                          if t.article_id in outlet)
+        elif what == "claim_statuses":
+            of_claim = {r["id"]: outlet[aid] for aid, rows in self._layers["claims"].items() for r in rows
+                        if aid in outlet}
+            for g in self._groups:
+                counts.update((o, g.status) for o in {of_claim[c] for c in g.claims if c in of_claim})
+        else:
+            raise ValueError(f"no outlet tally of {what!r}")
+        return [(*key, n) for key, n in counts.items()]
+
+    def outlet_stance_rows(self) -> Iterator[tuple[str, str, str, str, object]]:
+        rows = [(a.outlet, t, aid, s.label, a.published) for (t, aid), (s, _) in self._stances.items()
+                if (a := self._articles.get(aid)) is not None and a.outlet]
+        yield from sorted(rows, key=lambda r: r[:3])

@@ -31,6 +31,7 @@ from .enrichment import EnrichmentStore
 from .linking import LinkStore
 from .lookups import LookupStore
 from .narratives import NarrativesStore
+from .outlet_tallies import OutletTallies
 from .text_views import RowStreams, create_views
 
 DEFAULT_DB = "narrascope.db"
@@ -65,7 +66,7 @@ def display_name(db: str) -> str:
         return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", db)
 
 
-class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, RowStreams):
+class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, OutletTallies, RowStreams):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a
