@@ -98,7 +98,7 @@ def canonicalize_batch(store, article_ids: list[str]) -> int:
     batch = read_names(new_refs)
     spots = _neighbours(store, batch, wanted)
     touched = store.entity_ids_at(spots)
-    spots |= store.spots_of_entities(touched)
+    spots |= _outside(store.spots_of_entities(touched), wanted)
     first = True
     while True:
         old_refs, old_where = mention_refs(store.mention_rows_at(spots))
@@ -113,7 +113,7 @@ def canonicalize_batch(store, article_ids: list[str]) -> int:
             break
         # an entity the neighbourhood would make is stored already, apart: read it in too
         touched |= clash
-        spots |= store.spots_of_entities(clash)
+        spots |= _outside(store.spots_of_entities(clash), wanted)
     with store.transaction():
         store.replace_name_keys(article_ids, key_rows(corpus, range(len(new_refs))))
         store.drop_entities(touched)
@@ -142,7 +142,11 @@ def _neighbours(store, batch: Corpus, wanted: set[str]) -> set[tuple[str, int]]:
     spots: set[tuple[str, int]] = set()
     for kind, found in values.items():
         spots |= store.spots_with_keys(kind, found)
-    return {s for s in spots if s[0] not in wanted}
+    return _outside(spots, wanted)
+
+
+def _outside(spots: set[tuple[str, int]], articles: set[str]) -> set[tuple[str, int]]:
+    return {s for s in spots if s[0] not in articles}
 
 
 def _fuzzy_keys(store, batch: Corpus) -> set[str]:
