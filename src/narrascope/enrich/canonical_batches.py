@@ -24,9 +24,11 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from ..model import content_id
 from .canonical import (
     FUZZY_MIN_LENGTH,
     FUZZY_MIN_RATIO,
@@ -62,21 +64,27 @@ def mention_refs(rows: Iterable[tuple[dict, str]]) -> tuple[list[MentionRef], li
 
 def lookup_keys(corpus: Corpus, i: int) -> Iterator[tuple[str, str]]:
     """The (kind, value) keys mention ``i`` is found by, and finds others by (see ``store.schema.name_keys``)."""
-    name, ref = corpus.names[i], corpus.refs[i]
+    yield from _name_lookups(corpus.names[i], corpus.keys[i])
+    if corpus.refs[i].defines:
+        yield "a", corpus.refs[i].defines.upper()
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_lookups(name: str, key: str) -> tuple[tuple[str, str], ...]:
+    out = []
     words = [w for w in name.split() if not is_suffix(w)]
     for k in range(len(words)):  # the whole name and its last words
         if value := phonetic_key(" ".join(words[k:])):
-            yield "n", value
-    if corpus.keys[i]:
-        yield "n", corpus.keys[i]
+            out.append(("n", value))
+    if key:
+        out.append(("n", key))
     if len(words) > 1 and (given := given_key(words[0])):
-        yield "g", given
+        out.append(("g", given))
     if is_acronym(name):
-        yield "a", name.replace(".", "").upper()
-    if ref.defines:
-        yield "a", ref.defines.upper()
+        out.append(("a", name.replace(".", "").upper()))
     if len(significant(name)) >= 2:
-        yield "a", initials(name)
+        out.append(("a", initials(name)))
+    return tuple(out)
 
 
 def key_rows(corpus: Corpus, idx: Iterable[int]) -> list[tuple[str, str, str, int]]:
@@ -103,15 +111,18 @@ def canonicalize_batch(store, article_ids: list[str]) -> int:
     while True:
         old_refs, old_where = mention_refs(store.mention_rows_at(spots))
         corpus = read_names(new_refs + old_refs)
-        if first:  # the batch's story keys count in the story statistics the rules read
-            _story_only(corpus)
-            store.replace_name_keys(article_ids, key_rows(corpus, range(len(new_refs))))
-            first = False
-        found, ids = canonicalize_corpus(corpus, StoredStories(store))
-        clash = store.existing_entities(e.id for e in found) - touched
+        # a stored entity, apart, with an id the neighbourhood may give one of its own: read it in
+        # too (before the rules run, which then run once in nearly every batch)
+        clash = store.existing_entities(_possible_ids(corpus)) - touched
         if not clash:
-            break
-        # an entity the neighbourhood would make is stored already, apart: read it in too
+            if first:  # the batch's story keys count in the story statistics the rules read
+                _story_only(corpus)
+                store.replace_name_keys(article_ids, key_rows(corpus, range(len(new_refs))))
+                first = False
+            found, ids = canonicalize_corpus(corpus, StoredStories(store))
+            clash = store.existing_entities(e.id for e in found) - touched
+            if not clash:
+                break
         touched |= clash
         spots |= _outside(store.spots_of_entities(clash), wanted)
     with store.transaction():
@@ -121,6 +132,13 @@ def canonicalize_batch(store, article_ids: list[str]) -> int:
         store.save_entities(found, [(*w, eid) for w, eid in zip(where, ids, strict=True)])
         store.mark_done_many(STAGE, article_ids, VERSION)
     return len(found)
+
+
+def _possible_ids(corpus: Corpus) -> set[str]:
+    """The ids an entity named by one of these names could take (``canonical._make_entity``)."""
+    groups = {*corpus.groups, "person"}
+    return {content_id("entity", group, phonetic_key(name) or name.casefold())
+            for name in set(corpus.names) for group in groups}
 
 
 def _story_only(corpus: Corpus) -> None:
