@@ -95,3 +95,24 @@ def test_entities_of_a_changed_article_go_with_its_old_text(settings):
     analyze(store, settings, stages=("enrich",))
     assert not any(e.name == "Northern Trade Council" for e, _ in store.iter_entities())
     assert all(found for _, found in store.iter_entities())
+
+
+@pytest.mark.parametrize("make", [SQLStore.memory, MemoryStore], ids=["sqlite", "memory"])
+def test_stories_read_from_the_store_are_those_found_over_all_bags(make):
+    import random
+    from collections import Counter
+
+    from narrascope.enrich.canonical_batches import StoredStories
+    from narrascope.enrich.stories_near import neighbours
+
+    rng = random.Random(7)
+    keys = [f"name{i}" for i in range(12)]
+    bags = {f"a{n}": Counter(rng.choices(keys[: 4 + n % 8], k=3 + n % 5)) for n in range(30)}
+    store = make()
+    store.replace_name_keys([], [("s", k, a, i) for a, bag in bags.items() for i, k in enumerate(bag.elements())])
+    # a few keys are in more than the common share of the articles: not walked, as over all bags
+    want = neighbours(bags)
+    stories = StoredStories(store)
+    assert {a: stories.get(a) for a in bags} == want
+    assert any(want.values()) and not all(len(v) == len(bags) - 1 for v in want.values())
+    assert stories.get("not-stored") == frozenset()
