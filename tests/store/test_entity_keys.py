@@ -42,6 +42,7 @@ def test_story_keys_are_counted_per_article(store):
     assert store.story_bags(["a1", "a2"]) == {"a1": Counter({"tokaev": 2, "almati": 1}), "a2": Counter({"tokaev": 1})}
     assert store.story_key_counts(["tokaev", "almati", "none"]) == {"tokaev": 2, "almati": 1}
     assert sorted(store.story_articles("tokaev")) == ["a1", "a2"] and store.count_story_articles() == 2
+    assert store.story_postings(["tokaev", "almati", "none"]) == {"tokaev": ["a1", "a2"], "almati": ["a1"]}
     store.replace_name_keys(["a2"], [])
     assert store.count_story_articles() == 1 and store.spots_with_keys("n", ["tokaev"]) == {("a1", 0), ("a1", 45)}
 

@@ -119,7 +119,9 @@ def canonicalize_batch(store, article_ids: list[str]) -> int:
                 _story_only(corpus)
                 store.replace_name_keys(article_ids, key_rows(corpus, range(len(new_refs))))
                 first = False
-            found, ids = canonicalize_corpus(corpus, StoredStories(store))
+            stories = StoredStories(store)
+            stories.prefetch(r.article_id for r in corpus.refs)
+            found, ids = canonicalize_corpus(corpus, stories)
             clash = store.existing_entities(e.id for e in found) - touched
             if not clash:
                 break
@@ -190,6 +192,17 @@ class StoredStories:
         self._df: dict[str, int] = {}
         self._postings: dict[str, list[str]] = {}
         self._found: dict[str, frozenset[str]] = {}
+        self._vectors_of: dict[str, dict[str, float]] = {}
+
+    def prefetch(self, articles: Iterable[str]) -> None:
+        """Read what the stories of ``articles`` need in a few bulk queries instead of a few per
+        article: their bags, the articles sharing their rarer keys, and those articles' bags."""
+        articles = sorted(set(articles) - self._bags.keys())
+        self._vectors(articles)
+        rare = {k for a in articles for k in self._bags[a] if self._df[k] <= self.common} - self._postings.keys()
+        found = self.store.story_postings(rare)
+        self._postings.update({k: found.get(k, []) for k in rare})
+        self._vectors(sorted({o for k in rare for o in self._postings[k]}))
 
     def get(self, article: str, default=frozenset()) -> frozenset[str]:
         if article not in self._found:
@@ -221,9 +234,10 @@ class StoredStories:
         keys = {k for a in articles for k in self._bags[a]} - self._df.keys()
         if keys:
             self._df.update(self.store.story_key_counts(keys))
-        out = {}
         for a in articles:
-            weights = {k: (1 + math.log(c)) * math.log((self.n + 1) / self._df[k]) for k, c in self._bags[a].items()}
-            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            out[a] = {k: w / norm for k, w in weights.items()}
-        return out
+            if a not in self._vectors_of:
+                weights = {k: (1 + math.log(c)) * math.log((self.n + 1) / self._df[k])
+                           for k, c in self._bags[a].items()}
+                norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+                self._vectors_of[a] = {k: w / norm for k, w in weights.items()}
+        return {a: self._vectors_of[a] for a in articles}

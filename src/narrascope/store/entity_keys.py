@@ -88,6 +88,16 @@ class EntityKeys:
                     .where(name_keys.c.kind == "s", name_keys.c.value.in_(chunk)).group_by(name_keys.c.value)))
         return out
 
+    def story_postings(self, values: Iterable[str]) -> dict[str, list[str]]:
+        """For each story key, the articles that write it."""
+        out: dict[str, set[str]] = defaultdict(set)
+        with self._connect() as conn:
+            for chunk in _chunks(sorted(set(values))):
+                for value, aid in conn.execute(select(name_keys.c.value, name_keys.c.article_id)
+                                               .where(name_keys.c.kind == "s", name_keys.c.value.in_(chunk))):
+                    out[value].add(aid)
+        return {v: sorted(a) for v, a in out.items()}
+
     def story_articles(self, value: str) -> list[str]:
         with self._connect() as conn:
             return list(conn.execute(select(name_keys.c.article_id).distinct()

@@ -172,6 +172,9 @@ class MemoryStore:
                 found[v].add(a)
         return {v: len(a) for v, a in found.items()}
 
+    def story_postings(self, values) -> dict[str, list[str]]:
+        return {v: self.story_articles(v) for v in set(values) if self.story_articles(v)}
+
     def story_articles(self, value: str) -> list[str]:
         return sorted({a for k, v, a, _ in self._name_keys if k == "s" and v == value})
 
