@@ -10,13 +10,14 @@ rules run over that neighbourhood, the story around each article being found ove
 (``StoredStories``). The entities of the neighbourhood are then replaced by what the rules make of
 it; the rest of the store is not read.
 
-Where this can differ from a run from scratch: a rule that counts over the corpus sees the
-neighbourhood only. A name stored before the batch keeps what it was resolved to when nothing in
-the batch names it (a short name read as one person stays so even when a later article names
-another person of that surname in its story, since that article's names are looked up, not its
-story's other short names); a lone given name stored before its full name appears stays a name of
-its own; the type of a name decided by a vote is decided over the neighbourhood. ``analyze
---redo`` canonicalises from scratch.
+An alias a later article makes ambiguous (a second name whose initials spell a stored acronym, a
+second person of a stored surname) is found through its keys and read again. Where this can still
+differ from a run from scratch: what the rules count over the corpus is counted over the
+neighbourhood. An article the batch shares no name key with keeps what its short names were
+resolved to, even when the batch changes how rare its names are and so which articles make up its
+story; a lone given name stored before its full name appears stays a name of its own; a name's
+type, and the gender a given name implies, are voted over the neighbourhood. ``analyze --redo``
+canonicalises from scratch.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from .canonical import (
     is_acronym,
     read_names,
     significant,
+    story_keys,
 )
 from .keys import phonetic_key
 from .name_graph import Corpus
@@ -144,8 +146,6 @@ def _possible_ids(corpus: Corpus) -> set[str]:
 
 
 def _story_only(corpus: Corpus) -> None:
-    from .canonical import story_keys
-
     corpus.story_keys = [key for _, key in story_keys(corpus)]
 
 
