@@ -116,3 +116,20 @@ def test_stories_read_from_the_store_are_those_found_over_all_bags(make):
     assert {a: stories.get(a) for a in bags} == want
     assert any(want.values()) and not all(len(v) == len(bags) - 1 for v in want.values())
     assert stories.get("not-stored") == frozenset()
+
+
+def test_an_acronym_a_later_article_makes_ambiguous_is_read_again(settings):
+    first = [("b1", "The Northern Trade Council met in Astana on Tuesday. Later the NTC said that exports rose.")]
+    second = [("b2", "The National Tax Committee met in Bishkek on Friday and approved the new rates.")]
+    store = SQLStore.memory()
+    _add(store, first)
+    analyze(store, settings, stages=("enrich",))
+    assert "NTC" in _names(store)["Northern Trade Council"]  # the one name whose initials spell it
+    _add(store, second)
+    analyze(store, settings, stages=("enrich",))
+    names = _names(store)
+    assert names["NTC"] == {"NTC"} and "NTC" not in names["Northern Trade Council"]  # two names spell it now
+    whole = SQLStore.memory()
+    _add(whole, first + second)
+    analyze(whole, settings, stages=("enrich",))
+    assert _grouping(store) == _grouping(whole)
