@@ -7,8 +7,8 @@
 Stages, each over what the store holds and each skipping what it has already done:
 
 1. **enrich** (:mod:`narrascope.enrich`): every article not analyzed yet gets sentences, entities,
-   figures, dates, attributions, cited sources, hedges and check-worthy claims; entities are then
-   made canonical over the corpus;
+   figures, dates, attributions, cited sources, hedges and check-worthy claims; their entities are
+   then made canonical against the stored ones (over the whole corpus with ``redo``);
 2. **link** (:mod:`narrascope.link`): stories, claim relations (agreement, contradiction) and
    groups, provenance;
 3. **narratives** (:mod:`narrascope.narratives`): persuasion techniques, and the stance of every

@@ -58,19 +58,24 @@ def read_gold(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def predict(basil: list[dict], seeds: Path, settings, only: set[str] | None = None) -> tuple[dict, dict]:
-    """Run ``nlp`` and canonicalisation over the BASIL records and the seed files. Returns the
-    article texts by key (BASIL uuid or seed file name) and, per key, its mentions as
+def predict(basil: list[dict], seeds: Path, settings, only: set[str] | None = None,
+            batches: int = 1) -> tuple[dict, dict]:
+    """Run ``nlp`` and canonicalisation over the BASIL records and the seed files, ingested and
+    enriched in ``batches`` slices (the first canonicalised from scratch, the others incrementally).
+    Returns the article texts by key (BASIL uuid or seed file name) and, per key, its mentions as
     ``(start, end, label, entity id, entity name)``."""
     settings = settings.replace({"enrich": {"components": ["nlp"], "workers": 1}})
     with tempfile.TemporaryDirectory(prefix="narrascope-bench-") as tmp:
-        source = Path(tmp) / "basil.jsonl"
         keep = [r for r in basil if only is None or r["id"] in only]
-        source.write_text("".join(json.dumps({k: r[k] for k in ("id", "title", "outlet", "published", "text")})
-                                  + "\n" for r in keep), encoding="utf-8")
         store = SQLStore(str(Path(tmp) / "entities.db"))
-        ingest_paths([str(source), *sorted(str(p) for p in seeds.glob("*.txt"))], store, settings)
-        enrich_articles(store, settings)  # canonicalises the whole store at its end
+        size = -(-len(keep) // batches)
+        for n in range(batches):
+            source = Path(tmp) / f"basil{n}.jsonl"
+            source.write_text("".join(json.dumps({k: r[k] for k in ("id", "title", "outlet", "published", "text")})
+                                      + "\n" for r in keep[n * size : (n + 1) * size]), encoding="utf-8")
+            ingest_paths([str(source), *(sorted(str(p) for p in seeds.glob("*.txt")) if n == 0 else ())],
+                         store, settings)
+            enrich_articles(store, settings)  # canonicalises what is new at its end
         key_of, texts = {}, {}
         for article in store.iter_articles():
             key = article.external_id or Path(article.path or article.id).name
@@ -195,15 +200,18 @@ def evaluate(gold: list[dict], pred: list[str | None]) -> dict:
 @click.option("--seeds", default=None, metavar="DIR", help="seed articles [default: ../shared/seeds]")
 @click.option("--corpus", type=click.Choice(["basil", "gold"]), default="basil", show_default=True,
               help="canonicalise over all of BASIL and the seeds, or over the gold articles only")
+@click.option("--batches", type=click.IntRange(1), default=1, show_default=True,
+              help="ingest and analyze the articles in this many slices (canonicalised incrementally after the first)")
 @click.option("--config", default=None, metavar="FILE", help="settings file")
-def command(gold_path: str | None, data: str | None, seeds: str | None, corpus: str, config: str | None) -> None:
+def command(gold_path: str | None, data: str | None, seeds: str | None, corpus: str, batches: int,
+            config: str | None) -> None:
     """Entity canonicalisation: B-cubed and pairwise precision/recall against hand-assigned entities."""
     gold = read_gold(find_gold(gold_path))
     basil = load_basil(dataset_dir("basil", data))
     only = {g["article"] for g in gold} if corpus == "gold" else None
-    texts, mentions = predict(basil, seeds_dir(seeds), load_settings(config), only)
+    texts, mentions = predict(basil, seeds_dir(seeds), load_settings(config), only, batches)
     click.echo(f"gold: {len(gold)} mentions in {len({g['article'] for g in gold})} articles; "
-               f"canonicalised over {len(texts)} articles")
+               f"canonicalised over {len(texts)} articles" + (f" in {batches} batches" if batches > 1 else ""))
     pred, missing = align(gold, texts, mentions)
     names = {eid: name for found in mentions.values() for *_, eid, name in found}
     for g, p in zip(gold, pred, strict=True):

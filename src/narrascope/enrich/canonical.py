@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from anyascii import anyascii
@@ -41,7 +41,7 @@ from .persons import place_people, resolve_short_names
 from .stories_near import bags_of, neighbours
 
 __all__ = ["MentionRef", "abbreviates", "canonicalize", "clean_name", "find_definitions", "find_title",
-           "initials", "phonetic_key"]
+           "initials", "is_acronym", "phonetic_key", "read_names", "significant", "story_keys"]
 
 TYPE_GROUP = {"GPE": "place", "LOC": "place", "FAC": "place", "PERSON": "person", "ORG": "org"}
 # A title before a mention ("Karavian leader Daniar Sultanbekov") counts as this many votes for a
@@ -79,8 +79,31 @@ def find_definitions(text: str, end: int) -> str | None:
     return match.group(1) if match else None
 
 
-def canonicalize(mentions: Iterable[MentionRef]) -> tuple[list[Entity], list[str]]:
-    """Entities, and for each mention (in the order given) the id of its entity."""
+def canonicalize(mentions: Iterable[MentionRef],
+                 story: Mapping[str, frozenset[str]] | None = None) -> tuple[list[Entity], list[str]]:
+    """Entities, and for each mention (in the order given) the id of its entity. ``story``: the
+    articles around each article (default: found among these mentions' articles, ``stories_near``);
+    a run over part of a corpus passes the neighbours found over all of it."""
+    return canonicalize_corpus(read_names(mentions), story)
+
+
+def canonicalize_corpus(corpus: Corpus, story: Mapping[str, frozenset[str]] | None = None
+                        ) -> tuple[list[Entity], list[str]]:
+    """:func:`canonicalize` over names already read (``read_names``); leaves each mention's story
+    key in ``corpus.story_keys``."""
+    people, shorts, words = place_people(corpus)
+    _fuzzy(corpus)
+    _acronyms(corpus)
+    corpus.story_keys = [key for _, key in story_keys(corpus)]
+    people.story = neighbours(bags_of(zip((r.article_id for r in corpus.refs), corpus.story_keys, strict=True))
+                              ) if story is None else story
+    resolve_short_names(corpus, people, shorts, words)
+    _resolve_words(corpus, words)
+    return _entities(corpus)
+
+
+def read_names(mentions: Iterable[MentionRef]) -> Corpus:
+    """Every mention's cleaned name, key, title and type group: the corpus the rules work on."""
     refs = list(mentions)
     names, titles = [], []
     for ref in refs:
@@ -95,15 +118,7 @@ def canonicalize(mentions: Iterable[MentionRef]) -> tuple[list[Entity], list[str
         names.append(name)
         titles.append(read_title(ref.title or inner))
     keys = [phonetic_key(n) for n in names]
-    corpus = Corpus(refs, names, keys, titles, _type_groups(refs, names, keys, titles))
-
-    people, shorts, words = place_people(corpus)
-    _fuzzy(corpus)
-    _acronyms(corpus)
-    people.story = neighbours(bags_of(_story_keys(corpus)))
-    resolve_short_names(corpus, people, shorts, words)
-    _resolve_words(corpus, words)
-    return _entities(corpus)
+    return Corpus(refs, names, keys, titles, _type_groups(refs, names, keys, titles))
 
 
 def _type_groups(refs: list[MentionRef], names: list[str], keys: list[str], titles: list[Title]) -> list[str]:
@@ -185,7 +200,7 @@ def _acronyms(corpus: Corpus) -> None:
             acronym_nodes[acronym].add(node)
             acronym_info[acronym] = min(acronym_info.get(acronym, (name, label[corpus.keys[i]])),
                                         (name, label[corpus.keys[i]]))
-        elif len(_significant(name)) >= 2:
+        elif len(significant(name)) >= 2:
             full_names[node] = (name, label[corpus.keys[i]])
         if ref.defines:
             acronym = anyascii(ref.defines).upper()
@@ -206,10 +221,11 @@ def _acronyms(corpus: Corpus) -> None:
 
 
 def initials(name: str) -> str:
-    return "".join(w[0] for w in _significant(name)).upper()
+    return "".join(w[0] for w in significant(name)).upper()
 
 
-def _story_keys(corpus: Corpus):
+def story_keys(corpus: Corpus):
+    """(article, name key) of every mention, a person by surname: what tells stories apart."""
     for i, ref in enumerate(corpus.refs):
         if corpus.groups[i] == "person":
             yield ref.article_id, parse_person(corpus.names[i]).surname
@@ -249,14 +265,18 @@ def _script(text: str) -> str:
     return "latin" if text.isascii() or anyascii(text) == text else "other"
 
 
-def _significant(name: str) -> list[str]:
+def is_acronym(name: str) -> bool:
+    return bool(_ACRONYM.match(name) or _DOTTED.match(name))
+
+
+def significant(name: str) -> list[str]:
     return [w for w in re.split(r"[\s\-]+", name) if w and w.lower() not in _STOP]
 
 
 def abbreviates(acronym: str, name: str) -> bool:
     """True when each significant word of ``name`` gives the acronym its first letter and
     possibly more of its letters in order: "NTC" Northern Trade Council, "BL" Baltic Ledger, "KARSTAT" KARavian STATistics."""
-    words = [w.upper() for w in _significant(name)]
+    words = [w.upper() for w in significant(name)]
     if not 2 <= len(words) <= len(acronym):
         return False
 

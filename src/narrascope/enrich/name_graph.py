@@ -39,6 +39,7 @@ class Corpus:
     nodes: dict[tuple, int] = field(default_factory=dict)
     node_of: list[int | None] = field(default_factory=list)
     uf: Union = field(default_factory=Union)
+    story_keys: list[str] = field(default_factory=list)  # each mention's key in the story bags
 
     def __post_init__(self) -> None:
         self.node_of = [None] * len(self.refs)

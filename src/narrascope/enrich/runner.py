@@ -2,8 +2,9 @@
 
 Articles are processed in chunks on the engine's workers (each worker loads spaCy, natasha and
 the embedder once); each chunk's layers are written in one transaction. Entity canonicalisation
-then runs over all mentions of the corpus, because a new article can join spellings that were
-separate before.
+then runs over the new and changed articles' mentions and the stored ones they may join, a batch
+at a time (``canonical_batches``), or over every mention of the corpus on a run from scratch
+(``redo``, a store canonicalised by an older version).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from ..model import Annotations, Article
 from ..pipeline import Pipeline
 from ..store.protocols import EnrichStore
 from . import attribution, citations, claims, hedges, measures, nlp, scoring, techniques  # noqa: F401  (register components)
-from .canonical import MentionRef, canonicalize, find_definitions, find_title
+from .canonical import canonicalize_corpus, read_names
+from .canonical_batches import STAGE as ENTITIES
+from .canonical_batches import VERSION as ENTITIES_VERSION
+from .canonical_batches import canonicalize_batch, key_rows, mention_refs
 from .doc import Doc
 
 STAGE = "enrich"
@@ -111,8 +115,7 @@ def enrich_articles(
         report.notes.extend(f"{a.article_id}: {n}" for a in batch for n in a.notes)
         if progress:
             progress(done, len(ids))
-    if ids or redo:
-        report.entities = canonicalize_store(store)
+    report.entities = canonicalize_store(store, ids, redo=redo, batch=cfg.canonical_batch)
     return report
 
 
@@ -141,24 +144,31 @@ def _save_vectors(store: EnrichStore, found: list[tuple[str, dict]]) -> None:
     store.save_vectors(USEEmbedder.name, "span", {k: v for k, v in vectors.items() if k not in known})
 
 
-def canonicalize_store(store: EnrichStore) -> int:
-    """Recompute canonical entities over every mention in the store."""
-    refs, where = [], []
-    for row, text in store.mention_rows():
-        refs.append(
-            MentionRef(
-                row["article_id"],
-                row["start"],
-                row["end"],
-                row["label"],
-                text[row["start"] : row["end"]],
-                row["normal"],
-                find_definitions(text, row["end"]),
-                find_title(text, row["start"]),
-            )
-        )
-        where.append((row["article_id"], row["start"], row["end"]))
-    found, ids = canonicalize(refs)
+def canonicalize_store(store: EnrichStore, article_ids: list[str] = (), *, redo: bool = False,
+                       batch: int = 1000) -> int:
+    """Canonicalise the entities of ``article_ids`` and of every article not yet canonicalised at
+    this version, against the stored entities, ``batch`` articles at a time; from scratch over every
+    mention with ``redo`` or when nothing was canonicalised at this version yet. Returns how many
+    entities the run made or remade."""
+    if redo or not store.stage_versions(ENTITIES).get(ENTITIES_VERSION):
+        return _from_scratch(store)
+    pending = list(dict.fromkeys([*store.articles_needing(ENTITIES, ENTITIES_VERSION), *article_ids]))
+    made = sum(canonicalize_batch(store, pending[i : i + batch]) for i in range(0, len(pending), batch))
+    if pending:
+        store.drop_unused_entities()
+    return made
+
+
+def _from_scratch(store: EnrichStore) -> int:
+    """Every mention of the store at once; then their lookup keys, for the incremental runs after."""
+    refs, where = mention_refs(store.mention_rows())
+    corpus = read_names(refs)
+    found, ids = canonicalize_corpus(corpus)
+    articles = store.article_ids()
     with store.transaction():
         store.replace_entities(found, [(*w, eid) for w, eid in zip(where, ids, strict=True)])
+        store.replace_name_keys(articles, [])
+        for lo in range(0, len(refs), 50_000):
+            store.replace_name_keys([], key_rows(corpus, range(lo, min(len(refs), lo + 50_000))))
+        store.mark_done_many(ENTITIES, articles, ENTITIES_VERSION)
     return len(found)

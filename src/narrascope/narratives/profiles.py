@@ -7,8 +7,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..model import Annotations, Article, ClaimGroup, TechniqueSpan
+from ..model import Annotations, Article, ClaimGroup, Stance, TechniqueSpan
 from .theses import OutletStance, outlet_stances
+
+# Where articles with no outlet are counted in the profiles.
+UNKNOWN_OUTLET = "(unknown outlet)"
 
 
 @dataclass(slots=True)
@@ -54,7 +57,7 @@ def outlet_profiles(pairs: list[tuple[Article, Annotations]], groups: list[Claim
     article_outlet = {}
     claim_article = {}
     for article, ann in pairs:
-        outlet = article.outlet or "(unknown outlet)"
+        outlet = article.outlet or UNKNOWN_OUTLET
         article_outlet[article.id] = outlet
         p = profiles.setdefault(outlet, OutletProfile(outlet))
         p.articles += 1
@@ -90,11 +93,56 @@ def _key(value: datetime) -> datetime:
 
 
 def compute_outlet_views(store) -> tuple[list[OutletStance], list[OutletProfile]]:
-    """Every outlet's stance tallies and profile, from what the store holds now."""
-    pairs = list(zip(store.iter_articles(), store.iter_annotations(), strict=True))
-    articles = {a.id: a for a, _ in pairs}
-    stances = outlet_stances(store.list_stances(), articles)
-    return stances, outlet_profiles(pairs, store.claim_groups(), stances, store.list_techniques())
+    """Every outlet's stance tallies and profile, from what the store holds now: counted by the
+    store (SQL aggregates over articles, citations, techniques, claim groups), and the stances read
+    one outlet at a time, so memory holds the views and one outlet's stances, never the corpus."""
+    stances: list[OutletStance] = []
+    outlet, rows = None, []
+    for row in store.outlet_stance_rows():
+        if row[0] != outlet and rows:
+            stances.extend(_stances_of(rows))
+            rows = []
+        outlet = row[0]
+        rows.append(row)
+    stances.extend(_stances_of(rows))
+    stances.sort(key=lambda s: (s.outlet, s.thesis_id))
+    return stances, profiles_from_tallies(store, stances)
+
+
+def _stances_of(rows: list[tuple]) -> list[OutletStance]:
+    """One outlet's stance tallies from its (outlet, thesis, article, label, published) rows."""
+    found = {aid: Article(aid, "", outlet=outlet, published=published) for outlet, _, aid, _, published in rows}
+    return outlet_stances([Stance(t, aid, label, 0.0) for _, t, aid, label, _ in rows], found)
+
+
+def profiles_from_tallies(store, stances: list[OutletStance]) -> list[OutletProfile]:
+    """What :func:`outlet_profiles` makes of the whole corpus, from the store's tallies per outlet."""
+    profiles: dict[str, OutletProfile] = {}
+
+    def profile(outlet: str | None) -> OutletProfile:
+        name = outlet or UNKNOWN_OUTLET
+        return profiles.setdefault(name, OutletProfile(name))
+
+    for outlet, language, n, copies in store.outlet_article_counts():
+        p = profile(outlet)
+        p.articles += n
+        p.languages[language or "unknown"] += n
+        p.copies_of_others += copies
+    for outlet, first, last in store.outlet_published_range():
+        p = profile(outlet)
+        p.first_published = min(filter(None, [p.first_published, first]), key=_key, default=None)
+        p.last_published = max(filter(None, [p.last_published, last]), key=_key, default=None)
+    for what, field_name in (("citations", "cited_sources"), ("techniques", "techniques"),
+                             ("claim_statuses", "claim_statuses")):
+        for outlet, item, n in store.outlet_counts(what):
+            getattr(profile(outlet), field_name)[item] += n
+    by_outlet = defaultdict(list)
+    for s in stances:
+        by_outlet[s.outlet].append(s)
+    for outlet, items in by_outlet.items():
+        if outlet in profiles:
+            profiles[outlet].stances = items
+    return sorted(profiles.values(), key=lambda p: (-p.articles, p.outlet))
 
 
 def store_outlet_views(store) -> int:

@@ -63,7 +63,7 @@ class ArticleStore:
         its text changed, what was found in the old text (layers, techniques, stances: offsets into
         that text) goes too, so nothing shows spans of one text cut from another before then.
         """
-        from .schema import ANNOTATION_TABLES
+        from .schema import ANNOTATION_TABLES, name_keys
         from .schema_narratives import stances, techniques
 
         row = {k: v for k, v in _article_row(article).items() if k not in _KEPT_ON_UPDATE}
@@ -72,7 +72,7 @@ class ArticleStore:
             conn.execute(update(articles).where(articles.c.id == article.id).values(row))
             stale = (stage_runs, signatures, minhash_bands)
             if before != article.text:
-                stale += (*ANNOTATION_TABLES, techniques, stances)
+                stale += (*ANNOTATION_TABLES, name_keys, techniques, stances)
             for table in stale:
                 conn.execute(delete(table).where(table.c.article_id == article.id))
             self._save_signature(conn, article.id, minhash, band_keys)

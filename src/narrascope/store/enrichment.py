@@ -128,11 +128,13 @@ class EnrichmentStore:
 
     # -- entities ----------------------------------------------------------------------------
 
-    def mention_rows(self) -> Iterator[tuple[dict, str]]:
-        """Every mention with the text it spans (read from its article, not stored twice)."""
-        with self._connect() as conn:
-            ids = list(conn.execute(select(articles.c.id).order_by(articles.c.seq)).scalars())
-        for chunk in _chunks(ids, 500):
+    def mention_rows(self, article_ids: list[str] | None = None) -> Iterator[tuple[dict, str]]:
+        """Every mention (of ``article_ids``, or of the store) with the text it spans (read from
+        its article, not stored twice)."""
+        if article_ids is None:
+            with self._connect() as conn:
+                article_ids = list(conn.execute(select(articles.c.id).order_by(articles.c.seq)).scalars())
+        for chunk in _chunks(article_ids, 500):
             with self._connect() as conn:
                 texts = dict(
                     conn.execute(select(articles.c.id, articles.c.text).where(articles.c.id.in_(chunk))).all()
@@ -153,6 +155,11 @@ class EnrichmentStore:
         """Store canonical entities and point each mention (article, start, end) at its entity."""
         with self._connect() as conn:
             conn.execute(delete(entities))
+        self.save_entities(found, assignments)
+
+    def save_entities(self, found: list[Entity], assignments: list[tuple[str, int, int, str]]) -> None:
+        """Add canonical entities and point each mention (article, start, end) at its entity."""
+        with self._connect() as conn:
             if found:
                 conn.execute(
                     insert(entities),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -39,6 +39,7 @@ class MemoryStore:
         self._done: dict[tuple[str, str], str] = {}  # (stage, article) -> version
         self._layers: dict[str, dict[str, list[dict]]] = defaultdict(dict)  # layer -> article -> rows
         self._entities: list[Entity] = []
+        self._name_keys: set[tuple[str, str, str, int]] = set()  # (kind, value, article, start)
         self._vectors: dict[tuple[str, str, str], np.ndarray] = {}
         self._stories: dict[str, object] = {}
         self._story_of: dict[str, tuple[str, float]] = {}
@@ -110,18 +111,88 @@ class MemoryStore:
 
     # -- entities ----------------------------------------------------------------------------
 
-    def mention_rows(self) -> Iterator[tuple[dict, str]]:
-        for aid, article in list(self._articles.items()):
+    def mention_rows(self, article_ids: list[str] | None = None) -> Iterator[tuple[dict, str]]:
+        for aid in list(self._articles) if article_ids is None else article_ids:
             for row in sorted(self._layers["mentions"].get(aid, []), key=lambda r: r["start"]):
-                yield dict(row), article.text
+                yield dict(row), self._articles[aid].text
 
     def replace_entities(self, found: list[Entity], assignments: list[tuple[str, int, int, str]]) -> None:
-        self._entities = copy.deepcopy(found)
+        self._entities = []
+        self.save_entities(found, assignments)
+
+    def save_entities(self, found: list[Entity], assignments: list[tuple[str, int, int, str]]) -> None:
+        self._entities += copy.deepcopy(found)
         where = {(aid, start, end): eid for aid, start, end, eid in assignments}
         for aid, rows in self._layers["mentions"].items():
             for row in rows:
                 if (aid, row["start"], row["end"]) in where:
                     row["entity_id"] = where[(aid, row["start"], row["end"])]
+
+    # -- what incremental canonicalisation looks up (store/entity_keys.py) ------------------------
+
+    def replace_name_keys(self, article_ids: list[str], rows: list[tuple[str, str, str, int]]) -> None:
+        gone = set(article_ids)
+        self._name_keys = {r for r in self._name_keys if r[2] not in gone} | set(rows)
+
+    def spots_with_keys(self, kind: str, values) -> set[tuple[str, int]]:
+        values = set(values)
+        return {(a, st) for k, v, a, st in self._name_keys if k == kind and v in values}
+
+    def key_values_from(self, kind: str, prefix: str) -> list[str]:
+        return sorted({v for k, v, _, _ in self._name_keys if k == kind and v.startswith(prefix)})
+
+    def _mention_spots(self) -> Iterator[tuple[str, dict]]:
+        for aid, rows in self._layers["mentions"].items():
+            for row in rows:
+                yield aid, row
+
+    def spots_of_entities(self, entity_ids) -> set[tuple[str, int]]:
+        wanted = set(entity_ids)
+        return {(aid, r["start"]) for aid, r in self._mention_spots() if r["entity_id"] in wanted}
+
+    def mention_rows_at(self, spots: set[tuple[str, int]]) -> Iterator[tuple[dict, str]]:
+        for aid, row in sorted(self._mention_spots(), key=lambda x: (x[0], x[1]["start"])):
+            if (aid, row["start"]) in spots:
+                yield dict(row), self._articles[aid].text
+
+    def entity_ids_at(self, spots: set[tuple[str, int]]) -> set[str]:
+        return {r["entity_id"] for r, _ in self.mention_rows_at(spots) if r["entity_id"]}
+
+    def story_bags(self, article_ids) -> dict[str, Counter[str]]:
+        wanted, bags = set(article_ids), defaultdict(Counter)
+        for k, v, a, _ in self._name_keys:
+            if k == "s" and a in wanted:
+                bags[a][v] += 1
+        return bags
+
+    def story_key_counts(self, values) -> dict[str, int]:
+        wanted, found = set(values), defaultdict(set)
+        for k, v, a, _ in self._name_keys:
+            if k == "s" and v in wanted:
+                found[v].add(a)
+        return {v: len(a) for v, a in found.items()}
+
+    def story_postings(self, values) -> dict[str, list[str]]:
+        return {v: self.story_articles(v) for v in set(values) if self.story_articles(v)}
+
+    def story_articles(self, value: str) -> list[str]:
+        return sorted({a for k, v, a, _ in self._name_keys if k == "s" and v == value})
+
+    def count_story_articles(self) -> int:
+        return len({a for k, _, a, _ in self._name_keys if k == "s"})
+
+    def existing_entities(self, entity_ids) -> set[str]:
+        return set(entity_ids) & {e.id for e in self._entities}
+
+    def drop_entities(self, entity_ids) -> None:
+        gone = set(entity_ids)
+        self._entities = [e for e in self._entities if e.id not in gone]
+
+    def drop_unused_entities(self) -> int:
+        used = {r["entity_id"] for _, r in self._mention_spots()}
+        before = len(self._entities)
+        self._entities = [e for e in self._entities if e.id in used]
+        return before - len(self._entities)
 
     def iter_entities(self) -> Iterator[tuple[Entity, list[Mention]]]:
         by_entity: dict[str, list[Mention]] = defaultdict(list)
@@ -272,3 +343,45 @@ class MemoryStore:
 
     def outlet_view_records(self, kind: str) -> list[dict]:
         return copy.deepcopy(self._outlet_views.get(kind, []))
+
+    # -- the outlet views' tallies (what store/outlet_tallies.py counts in SQL) -----------------------
+
+    def outlet_article_counts(self) -> list[tuple[str | None, str | None, int, int]]:
+        counts: Counter[tuple] = Counter()
+        copies: Counter[tuple] = Counter()
+        for a in self._articles.values():
+            counts[(a.outlet, a.language)] += 1
+            copies[(a.outlet, a.language)] += bool(a.duplicate_of)
+        return [(*key, n, copies[key]) for key, n in counts.items()]
+
+    def outlet_published_range(self) -> list[tuple[str | None, object, object]]:
+        from ..link.stories import as_utc
+
+        dated: dict[str | None, list] = defaultdict(list)
+        for a in self._articles.values():
+            if a.published:
+                dated[a.outlet].append(a.published)
+        return [(o, min(ds, key=as_utc), max(ds, key=as_utc)) for o, ds in dated.items()]
+
+    def outlet_counts(self, what: str) -> list[tuple[str | None, str, int]]:
+        outlet = {aid: a.outlet for aid, a in self._articles.items()}
+        counts: Counter[tuple] = Counter()
+        if what == "citations":
+            for aid, rows in self._layers["citations"].items():
+                counts.update((outlet[aid], r["source"]) for r in rows if aid in outlet)
+        elif what == "techniques":
+            counts.update((outlet[t.article_id], t.technique) for ts in self._techniques.values() for t in ts
+                          if t.article_id in outlet)
+        elif what == "claim_statuses":
+            of_claim = {r["id"]: outlet[aid] for aid, rows in self._layers["claims"].items() for r in rows
+                        if aid in outlet}
+            for g in self._groups:
+                counts.update((o, g.status) for o in {of_claim[c] for c in g.claims if c in of_claim})
+        else:
+            raise ValueError(f"no outlet tally of {what!r}")
+        return [(*key, n) for key, n in counts.items()]
+
+    def outlet_stance_rows(self) -> Iterator[tuple[str, str, str, str, object]]:
+        rows = [(a.outlet, t, aid, s.label, a.published) for (t, aid), (s, _) in self._stances.items()
+                if (a := self._articles.get(aid)) is not None and a.outlet]
+        yield from sorted(rows, key=lambda r: r[:3])

@@ -186,4 +186,19 @@ entities = Table(
     Column("aliases", Text, nullable=False),  # JSON list
 )
 
+# What incremental canonicalisation looks mentions up by (enrich/canonical_batches.py), one row per
+# mention and key: kind "n" (the name's key, the keys of its last words and of its first word: a
+# surname, a given name, "the Ledger" find the full names they may stand for), "a" (an acronym, the
+# one it defines, the initials of a name of several words), "s" (the mention's story key: the bags
+# of names that tell which articles tell one story).
+name_keys = Table(
+    "name_keys",
+    metadata,
+    Column("kind", String(1), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("article_id", String(32), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Index("ix_name_keys_value", "kind", "value", "article_id"),
+)
+
 ANNOTATION_TABLES = (sentences, mentions, quantities, times, attributions, citations, hedges, claims)

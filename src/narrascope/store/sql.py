@@ -29,9 +29,11 @@ from . import (
 )
 from .articles import ArticleStore, StoreStats  # noqa: F401  (StoreStats: part of this module's API)
 from .enrichment import EnrichmentStore
+from .entity_keys import EntityKeys
 from .linking import LinkStore
 from .lookups import LookupStore
 from .narratives import NarrativesStore
+from .outlet_tallies import OutletTallies
 from .summary import SummaryStore
 from .text_views import RowStreams, create_views
 
@@ -67,7 +69,8 @@ def display_name(db: str) -> str:
         return re.sub(r"(://[^/:@]*:)[^@/]*@", r"\1***@", db)
 
 
-class SQLStore(ArticleStore, EnrichmentStore, LinkStore, LookupStore, NarrativesStore, RowStreams, SummaryStore):
+class SQLStore(ArticleStore, EnrichmentStore, EntityKeys, LinkStore, LookupStore, NarrativesStore, OutletTallies,
+               RowStreams, SummaryStore):
     """Store over SQLAlchemy Core. Use ``with store.transaction():`` to group writes atomically.
 
     ``create=False`` opens an existing narrascope store only (for commands that only read): a
