@@ -75,3 +75,11 @@ def test_a_title_speaker_is_the_organisation_whose_name_ends_in_it(make_doc):
                    "despite repeated warnings.")
     speakers = [a.speaker for a in (attribute(doc) or doc.attributions)]
     assert len(speakers) == 1 and speakers[0].endswith("Justice Department")
+
+
+def test_a_title_after_a_capitalised_word_or_written_with_capitals_is_still_resolved(make_doc):
+    doc = make_doc("On Monday Attorney General Eric Holder visited Ferguson. "
+                   "The Attorney General said that he had been stopped twice on the turnpike.")
+    assert [a.speaker for a in (attribute(doc) or doc.attributions)] == ["Eric Holder"]
+    doc = make_doc("Trump's Attorney General Jeff Sessions spoke first. The attorney general said that the memo stands.")
+    assert [a.speaker for a in (attribute(doc) or doc.attributions)] == ["Jeff Sessions"]

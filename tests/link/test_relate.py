@@ -145,3 +145,9 @@ def test_an_agreement_between_distant_claims_needs_something_both_share():
     worded_b = view("After resigning he deleted his Twitter and Facebook accounts.")
     assert relate(worded_a, worded_b, 0.48, ENTAIL_ONE, given=True).relation == "supports"
     assert relate(worded_a, paid_b, 0.48, ENTAIL_ONE, given=True).relation == "related"
+
+
+def test_names_alone_are_not_shared_words():
+    a = view("Russia is strengthening its economic ties with China.", names={"Russia", "China"})
+    b = view("Russia will increase gas exports to China by 20 percent.", names={"Russia", "China"})
+    assert relate(a, b, 0.5, ENTAIL_ONE, given=True).relation == "related"

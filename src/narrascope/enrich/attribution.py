@@ -21,6 +21,8 @@ SPEECH_VERBS = frozenset(
     declare acknowledge admit deny confirm suggest comment reply respond remark assert maintain estimate predict
     recall observe conclude complain concede reveal mention believe think describe""".split()
 )
+# Words that make a longer title of the one after them: "the president" is not "Vice President X".
+_LONGER_TITLE = frozenset("vice deputy assistant associate lieutenant under acting former ex chief".split())
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG"}
 _QUOTES = re.compile(r"[\"“«„]([^\"“”«»„]{3,})[\"”»“]")
 _RU_VERBS = (
@@ -165,7 +167,7 @@ def _titled(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     "Vice President Biden" for "the president"), or the nearest organisation whose name of more
     than one word ends in that one noun ("the Justice Department"). None when there is none."""
     words = doc.text[start:end].split()
-    if not 2 <= len(words) <= 5 or words[0].lower() != "the" or not words[-1].isalpha() or not words[-1].islower():
+    if not 2 <= len(words) <= 5 or words[0].lower() != "the" or not all(w.isalpha() for w in words[1:]):
         return None
     if any(m.start < end and start < m.end for m in doc.mentions):
         return None
@@ -179,8 +181,8 @@ def _titled(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         before = doc.text[max(0, m.start - 80) : m.start].split()
         if [w.lower() for w in before[-len(title):]] != title:
             continue
-        previous = before[-len(title) - 1] if len(before) > len(title) else ""
-        if not previous[:1].isupper() or previous[-1:] in ".!?:;,":  # not part of a longer title
+        previous = before[-len(title) - 1].lower().strip(".,;:\"“”") if len(before) > len(title) else ""
+        if previous not in _LONGER_TITLE:  # "Vice President Hale" is not "the president"
             return m.start, m.end
     return None
 

@@ -190,10 +190,32 @@ def same_person(a: PersonName, b: PersonName) -> bool:
     return given_names_agree(a, b)
 
 
-# Familiar forms that do not start like their full name ("Jim" is James, "Bob" Robert, "Misha"
-# Mikhail); forms that do ("Dave"/"David", "Ron"/"Ronald") are read by their shape below. A form
-# with two full names ("Ted": Edward or Theodore) lists both.
+# Familiar forms of given names ("Jim" is James, "Dave" David, "Misha" Mikhail). A form with two
+# full names ("Ted": Edward or Theodore) lists both. Only these count: a name that merely starts
+# like another is not it ("Dan" is not "Danielle", "Max" not "Maxine", "Jo" not "John").
 _FAMILIAR = {
+    "jim": "james", "jimmy": "james", "jamie": "james", "bob": "robert", "bobby": "robert", "rob": "robert",
+    "robbie": "robert", "bert": "robert albert herbert", "bill": "william", "billy": "william", "will": "william",
+    "willie": "william", "dick": "richard", "rick": "richard", "ricky": "richard", "rich": "richard",
+    "ted": "edward theodore", "ed": "edward", "eddie": "edward", "ned": "edward", "jack": "john", "johnny": "john",
+    "chuck": "charles", "charlie": "charles", "hank": "henry", "harry": "henry harold", "peggy": "margaret",
+    "maggie": "margaret", "meg": "margaret", "betty": "elizabeth", "liz": "elizabeth", "beth": "elizabeth",
+    "betsy": "elizabeth", "tony": "anthony", "larry": "lawrence", "jerry": "gerald jerome", "mike": "michael",
+    "mickey": "michael", "dave": "david", "davy": "david", "dan": "daniel", "danny": "daniel", "joe": "joseph",
+    "joey": "joseph", "ron": "ronald", "ronnie": "ronald", "don": "donald", "donny": "donald", "sam": "samuel",
+    "chris": "christopher", "tom": "thomas", "tommy": "thomas", "matt": "matthew", "nick": "nicholas",
+    "pat": "patrick patricia", "steve": "stephen steven", "ben": "benjamin", "jon": "jonathan", "tim": "timothy",
+    "al": "albert alan allan", "alex": "alexander", "greg": "gregory", "jeff": "jeffrey", "ken": "kenneth",
+    "fred": "frederick", "andy": "andrew", "drew": "andrew", "phil": "philip phillip", "mitch": "mitchell",
+    "nate": "nathan nathaniel", "zach": "zachary", "josh": "joshua", "jen": "jennifer", "jenny": "jennifer",
+    "kate": "katherine catherine kathleen", "kathy": "katherine kathleen", "cathy": "catherine", "sue": "susan",
+    "deb": "deborah", "debbie": "deborah", "abby": "abigail", "becky": "rebecca", "pam": "pamela",
+    "vicky": "victoria", "gene": "eugene", "stan": "stanley", "vince": "vincent",
+    "walt": "walter", "wally": "walter", "lou": "louis", "rudy": "rudolph",
+    "sasha": "alexander aleksandr alexandra", "misha": "mikhail", "dima": "dmitry", "kolya": "nikolai",
+    "volodya": "vladimir", "seryozha": "sergei", "zhenya": "yevgeny", "lyosha": "alexei",
+}
+FAMILIAR = {
     "jim": "james", "jimmy": "james", "bob": "robert", "bobby": "robert", "bill": "william",
     "billy": "william", "dick": "richard", "rick": "richard", "ricky": "richard", "ted": "edward theodore",
     "ned": "edward", "jack": "john", "chuck": "charles", "hank": "henry", "harry": "henry harold",
@@ -215,9 +237,6 @@ def given_names_agree(a: PersonName, b: PersonName) -> bool:
     cut_x, cut_y = _cut(x), _cut(y)
     if cut_x == cut_y:
         return False  # a final vowel apart: "Eric"/"Erica", "Daniel"/"Daniela"
-    # a short form of the longer name: "Dave"/"David", "Joe"/"Joseph", "Dan"/"Daniel"
-    if 2 <= len(cut_x) <= 4 and cut_y.startswith(cut_x) and len(cut_y) >= len(cut_x) + 2:
-        return True
     # transliterations of one long name: "Aleksandr"/"Alexander"
     return len(x) >= 7 and fuzz.ratio(x, y) >= 90
 

@@ -12,7 +12,7 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
 * ``same`` needs entailment both ways; ``supports`` entailment one way (or aligned figures that
   agree and a model leaning to entailment). Between claims that read far apart, an agreement also
   needs something a reader can check that both share: a person, body or event both name, a figure
-  or a date both give, or most of the words of one (:func:`checkable_agreement`). The model alone
+  or a date both give, or two in five of one's content words, names aside (:func:`checkable_agreement`). The model alone
   reads "Russia will build thermal power plants in Kazakhstan" as entailing "Moscow could build
   Kazakhstan's first nuclear power plant".
 * Everything else is ``related`` (same story or close in meaning) or ``unrelated``.
@@ -63,7 +63,7 @@ class RelateParams:
     weak: float = 0.90
     weak_similarity: float = 0.70
     # Below this cosine, an agreement needs a shared anchor (a specific name, a figure or a date both
-    # give) or `anchor_cover` of one claim's content words in the other. Set on the audit's tuning
+    # give) or `anchor_cover` of one claim's content words (names aside) in the other. Set on the audit's tuning
     # events, where no agreement a reader confirms falls below both.
     anchor_similarity: float = 0.60
     anchor_cover: float = 0.40
@@ -163,14 +163,15 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
 def checkable_agreement(a: ClaimView, b: ClaimView, similarity: float, params: RelateParams = DEFAULT_PARAMS) -> bool:
     """Whether an agreement of a and b would rest on something a reader can check: close meaning,
     or, between claims that read far apart, a specific name both give (a person, body or event:
-    countries run through a whole story), a figure or a date both state, or most of the words of one."""
+    countries run through a whole story), a figure or a date both state, or two in five of one's
+    content words, names aside."""
     if similarity >= params.anchor_similarity or name_words(a.anchors) & name_words(b.anchors):
         return True
     if {round(q.value, 6) for q in a.quantities} & {round(q.value, 6) for q in b.quantities}:
         return True
     if _dates(a) & _dates(b):
         return True
-    return word_cover(a.text, b.text) >= params.anchor_cover
+    return word_cover(a.text, b.text, a.names | b.names) >= params.anchor_cover
 
 
 def _dates(view: ClaimView) -> set[str]:

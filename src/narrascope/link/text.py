@@ -47,10 +47,12 @@ def content_words(text: str) -> set[str]:
     return {w for w in WORD.findall(text.lower()) if w not in STOP and not w.isdigit() and len(w) > 2}
 
 
-def word_cover(a: str, b: str) -> float:
-    """The larger share of one text's content words (by stem) that the other text also uses."""
-    stems_a = {stem(w) for w in content_words(a)}
-    stems_b = {stem(w) for w in content_words(b)}
+def word_cover(a: str, b: str, names: frozenset[str] | set[str] = frozenset()) -> float:
+    """The larger share of one text's content words (by stem) that the other text also uses, the
+    words of ``names`` left out: two claims naming Russia and China share no words by that alone."""
+    skip = name_words(names)
+    stems_a = {stem(w) for w in content_words(a)} - skip
+    stems_b = {stem(w) for w in content_words(b)} - skip
     if not stems_a or not stems_b:
         return 0.0
     both = len(stems_a & stems_b)

@@ -77,6 +77,11 @@ def outlet_profiles(pairs: list[tuple[Article, Annotations]], groups: list[Claim
     for t in techniques:
         if t.article_id in article_outlet:
             profiles[article_outlet[t.article_id]].techniques[t.technique] += 1
+    return _with_stances(profiles, stances)
+
+
+def _with_stances(profiles: dict, stances) -> list:
+    """The profiles, each with its outlet's stances, largest outlet first."""
     by_outlet = defaultdict(list)
     for s in stances:
         by_outlet[s.outlet].append(s)
@@ -136,13 +141,7 @@ def profiles_from_tallies(store, stances: list[OutletStance]) -> list[OutletProf
                              ("claim_statuses", "claim_statuses")):
         for outlet, item, n in store.outlet_counts(what):
             getattr(profile(outlet), field_name)[item] += n
-    by_outlet = defaultdict(list)
-    for s in stances:
-        by_outlet[s.outlet].append(s)
-    for outlet, items in by_outlet.items():
-        if outlet in profiles:
-            profiles[outlet].stances = items
-    return sorted(profiles.values(), key=lambda p: (-p.articles, p.outlet))
+    return _with_stances(profiles, stances)
 
 
 def store_outlet_views(store) -> int:
