@@ -7,6 +7,9 @@ def test_theses_are_stored_once_and_ids_ignore_spacing_and_case(store):
     assert store.add_theses([t]) == [t]
     assert store.add_theses([t]) == []
     assert store.list_theses() == [t]
+    twice = Thesis(thesis_id("Karavia joins the union"), "Karavia joins the union")
+    assert store.add_theses([twice, twice]) == [twice]  # one call naming a thesis twice stores it once
+    assert store.list_theses() == [t, twice]
 
 
 def test_stances_round_trip_and_replace(store):

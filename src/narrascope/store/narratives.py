@@ -19,7 +19,7 @@ class NarrativesStore:
         """Store theses not stored yet; returns the new ones."""
         with self._connect() as conn:
             known = set(conn.execute(select(theses.c.id)).scalars())
-            new = [t for t in found if t.id not in known]
+            new = [t for t in dict((t.id, t) for t in found).values() if t.id not in known]  # once each
             if new:
                 now = datetime.now(UTC).isoformat(timespec="seconds")
                 with summary.counting(conn, summary.thesis_part, [t.id for t in new]):
