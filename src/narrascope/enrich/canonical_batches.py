@@ -3,7 +3,7 @@
 A run from scratch (``analyze --redo``, a new store, a new version of the rules) reads every mention
 (``canonical.canonicalize``). Otherwise only the mentions of new or changed articles are read,
 together with the stored mentions they could join, found through indexed lookup keys (the store's
-``name_keys``): the same name key, a surname or the last words of a name ("Tokayev", "the Ledger"),
+``name_keys``): the same name key, a surname or the last words of a name ("Obama", "the Ledger"),
 a given name for a lone one ("Hillary"), an acronym and the names whose initials spell it, keys a
 letter or two apart. Every mention of each stored entity those belong to is read too, and the
 rules run over that neighbourhood, the story around each article being found over the whole store

@@ -215,15 +215,6 @@ _FAMILIAR = {
     "sasha": "alexander aleksandr alexandra", "misha": "mikhail", "dima": "dmitry", "kolya": "nikolai",
     "volodya": "vladimir", "seryozha": "sergei", "zhenya": "yevgeny", "lyosha": "alexei",
 }
-FAMILIAR = {
-    "jim": "james", "jimmy": "james", "bob": "robert", "bobby": "robert", "bill": "william",
-    "billy": "william", "dick": "richard", "rick": "richard", "ricky": "richard", "ted": "edward theodore",
-    "ned": "edward", "jack": "john", "chuck": "charles", "hank": "henry", "harry": "henry harold",
-    "peggy": "margaret", "maggie": "margaret", "betty": "elizabeth", "liz": "elizabeth", "beth": "elizabeth",
-    "tony": "anthony", "larry": "lawrence", "jerry": "gerald jerome", "mike": "michael", "mickey": "michael",
-    "sasha": "alexander aleksandr alexandra", "misha": "mikhail", "dima": "dmitry", "kolya": "nikolai",
-    "volodya": "vladimir", "seryozha": "sergei", "zhenya": "yevgeny", "lyosha": "alexei",
-}
 FAMILIAR = {given_key(short): frozenset(given_key(full) for full in fulls.split())
             for short, fulls in _FAMILIAR.items()}
 

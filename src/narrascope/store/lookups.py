@@ -138,11 +138,14 @@ class LookupStore:
     # -- claim groups and links ------------------------------------------------------------------
 
     def group_of_claims(self, claim_ids: Iterable[str]) -> dict[str, str]:
+        return self._lookup(claim_group_members.c.claim_id, claim_group_members.c.group_id, claim_ids)
+
+    def _lookup(self, key, value, ids: Iterable[str]) -> dict[str, str]:
+        """``key -> value`` for the rows whose key is one of ``ids``, read a chunk of ids at a time."""
         out = {}
         with self._connect() as conn:
-            for chunk in _chunks(claim_ids):
-                out.update(dict(conn.execute(select(claim_group_members.c.claim_id, claim_group_members.c.group_id)
-                                             .where(claim_group_members.c.claim_id.in_(chunk))).all()))
+            for chunk in _chunks(ids):
+                out.update(dict(conn.execute(select(key, value).where(key.in_(chunk))).all()))
         return out
 
     def groups_by_id(self, ids: Iterable[str]) -> dict[str, ClaimGroup]:
@@ -251,12 +254,7 @@ class LookupStore:
     # -- stories ------------------------------------------------------------------------------
 
     def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
-        out = {}
-        with self._connect() as conn:
-            for chunk in _chunks(article_ids):
-                out.update(dict(conn.execute(select(story_articles.c.article_id, story_articles.c.story_id)
-                                             .where(story_articles.c.article_id.in_(chunk))).all()))
-        return out
+        return self._lookup(story_articles.c.article_id, story_articles.c.story_id, article_ids)
 
     def stories_by_id(self, ids: Iterable[str]) -> dict[str, StoryRecord]:
         """The stories with these ids, each with its articles (in ingest order)."""
