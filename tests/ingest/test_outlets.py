@@ -86,6 +86,18 @@ def test_a_copyright_sign_without_year_inside_the_article_is_a_picture_credit():
     assert {r.text: r.reason for r in result.removed}["© Jane Doe"] == "photo-credit"
 
 
+def test_a_collage_in_a_picture_credit_names_the_site_that_made_it():
+    credit = "The harbour at dawn / Collage Coastal Herald / Getty Images"
+    result = TextCleaner().clean(page("Harbour story", credit))
+    assert result.outlet == "Coastal Herald"
+    assert {r.text: r.reason for r in result.removed}[credit] == "photo-credit"
+    assert TextCleaner().clean(page("Harbour story", "Коллаж: Портовые новости")).outlet == "Портовые новости"
+    # An agency, a description or a photo credit names no outlet.
+    for credit in ("The harbour / Collage: Getty Images", "Collage by the author", "Photo: Coastal Herald",
+                   "The harbour / Photo Jane Doe / Reuters"):
+        assert TextCleaner().clean(page("Harbour story", credit)).outlet is None, credit
+
+
 def test_the_site_after_the_headline_is_cut_off_and_named():
     result = TextCleaner().clean(
         page("Harbour traffic grows as terminal nears completion | The Harbour Times")

@@ -262,6 +262,25 @@ def outlet_from_crumbs(text: str) -> str | None:
     return site_name(first) if is_masthead(first) else None
 
 
+# "Collage <Name>" in a picture credit: a collage is made by the site that prints it ("... / Collage
+# 24 Channel / Getty Images", "Коллаж: Example.ru"). Only the part between slashes is read.
+_COLLAGE = re.compile(r"^\W*(?:collage|коллаж|колаж)\b\s*(?:by\b|:)?\s*(?P<name>.+?)\s*$", re.I)
+
+
+def outlet_from_collage(text: str) -> str | None:
+    """The site a picture credit says made its collage, or None (an agency is no outlet)."""
+    for part in re.split(r"\s/\s|\s\|\s|;\s", text):
+        collage = _COLLAGE.match(part)
+        if collage is None:
+            continue
+        name = collage.group("name").strip(" .,:;-–—©")
+        # Russian names keep later words in lower case ("Портовые новости"); English ones do not.
+        shaped = re.fullmatch(NAME if re.match(r"[А-ЯЁЄІЇҐ]", name) else CAP_NAME, name) or DOMAIN.match(name)
+        if shaped and not CREDIT_ANYWHERE.search(name) and len(name.split()) <= 4:
+            return site_name(name)
+    return None
+
+
 def outlet_from_copyright(text: str) -> str | None:
     name = COPYRIGHT.sub(" ", text)
     name = re.sub(r"\b\d{4}\b(?:\s*[-–]\s*\d{4})?", " ", name)

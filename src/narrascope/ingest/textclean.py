@@ -140,6 +140,7 @@ class TextCleaner:
         if not prose and cues.only_nav_words(text):
             return "prompt"
         if credit_cue(line, opts):  # before footers: a credit may carry a "©"
+            line.outlet = cues.outlet_from_collage(text)
             return "photo-credit"
         if line.words <= 30 and (
             cues.COPYRIGHT_START.match(text) or (not prose and cues.COPYRIGHT.search(text))
@@ -153,6 +154,7 @@ class TextCleaner:
             offer_site(line)
             return "prompt"
         if credit_end(line, opts):
+            line.outlet = cues.outlet_from_collage(text)
             return "photo-credit"
         if not prose and line.words <= 8 and (byline := cues.BYLINE.match(text)):
             name = cues.author_name(byline.group("name"))
