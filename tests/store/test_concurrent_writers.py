@@ -67,3 +67,34 @@ def test_analyze_and_ingests_at_once_on_one_store(tmp_path):
     # what analyze saw is analysed; whatever came in meanwhile is left for the next run, not lost
     assert len(store.articles_needing(ENRICH, ENRICH_VERSION)) < 28
     store.close()
+
+
+def _table_counts(db) -> dict[str, int]:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+                for t in ("articles", "sentences", "mentions", "entities", "claims", "claim_links",
+                          "claim_groups", "stories", "stances")}
+
+
+def test_two_analyze_runs_at_once_store_what_one_run_stores(tmp_path):
+    records = tmp_path / "in.jsonl"
+    rows = _records(1)[:6] + _records(2)[:6]
+    records.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    run = [sys.executable, "-m", "narrascope"]
+    thesis = ["--thesis", "The harbour authority approved new berths"]
+    for name in ("alone.db", "busy.db"):
+        assert subprocess.run([*run, "ingest", str(records), "--db", str(tmp_path / name)],
+                              capture_output=True, timeout=600).returncode == 0
+    alone = subprocess.run([*run, "analyze", "--db", str(tmp_path / "alone.db"), *thesis],
+                           capture_output=True, text=True, timeout=900)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    procs = [subprocess.Popen([*run, "analyze", "--db", str(tmp_path / "busy.db"), *thesis],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        out, err = p.communicate(timeout=900)
+        assert p.returncode == 0, out + err
+    counts = _table_counts(tmp_path / "busy.db")
+    assert counts == _table_counts(tmp_path / "alone.db")
+    assert counts["articles"] == 12 and counts["claims"] > 0 and counts["stances"] == 12
