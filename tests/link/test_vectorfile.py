@@ -214,3 +214,31 @@ def test_an_incremental_link_run_reads_only_the_new_vectors_and_links_as_without
             assert scans  # no folder: every vector read, in one scan
         store.close()
     assert results[0] == results[1] and results[0][0]
+
+
+def test_a_claim_whose_article_text_changed_gets_its_new_vector(store, tmp_path):
+    add(store, 0, 100)
+    fill(store)
+    old = store.get_article("a5")
+    text = old.text.replace("Report", "Rumour")  # the same length: the claim keeps its span and key
+    assert len(text) == len(old.text) and text != old.text
+    store.update_article(Article("a5", text, title="t5", outlet="Outlet", language="en"),
+                         minhash=np.zeros(128, dtype=np.uint32), band_keys=[])
+    ann = Annotations("a5")
+    ann.claims.append(Claim(claim_id("a5", 0, len(text)), "a5", 0, len(text), 0.9))
+    store.save_annotations_batch([ann], stage=ENRICH, version=ENRICH_VERSION)
+    fresh = EMBEDDER.embed([text])[0]
+    store.replace_vectors(EMBEDDER.name, "span", {span_key("a5", 0, len(text)): fresh})
+    assert np.array_equal(store.load_vectors(EMBEDDER.name, "span", [span_key("a5", 0, len(text))])
+                          [span_key("a5", 0, len(text))], fresh)
+    file = VectorFile.open(store, EMBEDDER.name, 32, wanted=100)
+    assert file.rebuilt_because == "" and file.rows == 100  # kept: only the changed article's row is read again
+    assert span_key("a5", 0, len(text)) not in file.row_of
+    file.close()
+    index = fill(store)
+    np.testing.assert_array_equal(index.vectors(np.arange(100)), stored(store, index))
+    assert json.loads((tmp_path / "news.db.claimvectors" / "meta.json").read_text())["rows"] == 101
+    # read again, the folder is as of the store's present change number: nothing is forgotten
+    file = VectorFile.open(store, EMBEDDER.name, 32, wanted=100)
+    assert len(file.row_of) == 100 and file.rebuilt_because == ""
+    file.close()

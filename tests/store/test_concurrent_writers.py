@@ -73,7 +73,7 @@ def _table_counts(db) -> dict[str, int]:
     import sqlite3
 
     with sqlite3.connect(db) as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # noqa: S608 - fixed names
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in ("articles", "sentences", "mentions", "entities", "claims", "claim_links",
                           "claim_groups", "stories", "stances")}
 

@@ -76,3 +76,14 @@ def test_cached_vectors_are_read_in_bulk_batches_of_one_model_and_kind(any_store
     assert set(found) == set(vectors) and all(np.array_equal(found[k], vectors[k]) for k in vectors)
     assert all(block.dtype == np.float32 and block.shape[1] == 4 for _, block in batches)
     assert list(any_store.iter_vectors("none", "span")) == []
+
+
+def test_replaced_vectors_take_the_place_of_those_kept_under_their_keys(any_store):
+    import numpy as np
+
+    any_store.save_vectors("m", "span", {"a1:0:5": np.zeros(4, dtype=np.float32)})
+    any_store.replace_vectors("m", "span", {"a1:0:5": np.ones(4, dtype=np.float32),
+                                            "a2:0:5": np.full(4, 2, dtype=np.float32)})
+    found = any_store.load_vectors("m", "span", ["a1:0:5", "a2:0:5"])
+    assert found["a1:0:5"].tolist() == [1.0] * 4 and found["a2:0:5"].tolist() == [2.0] * 4
+    assert any_store.load_vectors("other", "span", ["a1:0:5"]) == {}

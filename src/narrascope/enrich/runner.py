@@ -133,15 +133,15 @@ def _save_techniques(store: EnrichStore, found: list[tuple[str, list]]) -> None:
 
 def _save_vectors(store: EnrichStore, found: list[tuple[str, dict]]) -> None:
     """Vectors the components made (sentences, claims), kept under the keys the link stage and the
-    stance reader look them up by, so that no span is embedded twice; spans already kept stay."""
+    stance reader look them up by, so that no span is embedded twice. They replace what a key held:
+    an article is enriched again when its text changed, and a key is a place in that text."""
     from ..embeddings import USEEmbedder
     from ..link.vectors import span_key
 
     vectors = {span_key(aid, s, e): v for aid, spans in found for (s, e), v in spans.items()}
     if not vectors:
         return
-    known = store.load_vectors(USEEmbedder.name, "span", list(vectors))
-    store.save_vectors(USEEmbedder.name, "span", {k: v for k, v in vectors.items() if k not in known})
+    store.replace_vectors(USEEmbedder.name, "span", vectors)
 
 
 def canonicalize_store(store: EnrichStore, article_ids: list[str] = (), *, redo: bool = False,

@@ -12,10 +12,11 @@ Deleting it is always safe: the next run reads the vectors from the store again 
 
 It is never trusted blindly. ``meta.json`` names the embedder and the dimension, and is written
 last, after the rows it counts (an interrupted append leaves rows that the next one overwrites);
-the bucket centres carry a checksum. Each run compares a sample of the folder's vectors with the
-store's (the store's cached vectors are only ever added, never changed): one that differs, or a
-sample the store has none of (another store now at this path), and the folder is emptied and built
-again. A folder locked by another run on the same store is not touched: that run reads from the
+the bucket centres carry a checksum. A span's vector changes when its article's text does (a key
+is a place in the text), so ``meta.json`` also keeps the store's change number it was written at,
+and the rows of articles stamped since are read from the store again. Each run also compares a
+sample of the folder's vectors with the store's: one that differs, or a sample the store has none
+of (another store now at this path), and the folder is emptied and built again. A folder locked by another run on the same store is not touched: that run reads from the
 store into a temporary folder instead.
 """
 
@@ -37,6 +38,8 @@ SAMPLE = 64
 # Rows beyond this many times the claims in use (claims whose text changed, dropped claims) and
 # the folder is rebuilt rather than kept growing.
 MAX_DEAD_SHARE = 2.0
+# Asking the store for changes above this number lists none: it gives only its present number.
+NO_MARK = 2**62
 
 
 class VectorFile:
@@ -52,6 +55,7 @@ class VectorFile:
         self.row_of: dict[str, int] = {}
         self.centroids: np.ndarray | None = None
         self.rebuilt_because = ""
+        self.mark = 0  # the store's change number the rows are as of
 
     # -- opening -----------------------------------------------------------------------------
 
@@ -66,6 +70,8 @@ class VectorFile:
                 out = cls(folder, model, dim)
                 if out._take_lock():
                     out._load(store, wanted)
+                    if not out.rows:  # new or emptied: what is read from the store now is as of now
+                        out._forget_changed(store, None)
                     return out
             except OSError:
                 pass
@@ -115,6 +121,7 @@ class VectorFile:
             self._reset("its files do not match meta.json")
             return
         self.row_of = {k: n for n, k in enumerate(self.keys)}
+        self._forget_changed(store, int(meta["changed"]) if "changed" in meta else None)
         if self.rows > MAX_DEAD_SHARE * wanted + 1000:
             self._reset(f"{self.rows} rows for {wanted} claims")
             return
@@ -122,6 +129,21 @@ class VectorFile:
             self._reset(reason)
             return
         self.centroids = self._read_centroids(meta.get("buckets"))
+
+    def _forget_changed(self, store, mark: int | None) -> None:
+        """Rows of articles changed since ``mark`` are no longer the folder's (a later row with the
+        key, read from the store again, takes its place); None: no rows to check (a new folder, or
+        one written before marks were kept, whose rows only the sample checks). Either way the
+        folder is now as of the store's present number."""
+        since = getattr(store, "changes_since", None)
+        if since is None:
+            return
+        last, changed = since(NO_MARK if mark is None else mark)
+        if changed:
+            gone = set(changed)
+            for key in [k for k in self.row_of if k.rsplit(":", 2)[0] in gone]:
+                del self.row_of[key]
+        self.mark = last
 
     def _differs_from(self, store) -> str:
         """Why the folder is not this store's (empty when its sample agrees with the store)."""
@@ -134,6 +156,8 @@ class VectorFile:
             return "the store has none of its vectors"
         mine = self.vectors()
         for p, key in zip(picks, keys, strict=True):
+            if self.row_of.get(key) != int(p):
+                continue  # a row since replaced, or of an article changed since (read again)
             if key in stored and not np.array_equal(np.asarray(stored[key], dtype=np.float32), mine[int(p)]):
                 return f"its vector of {key} is not the store's"
         return ""
@@ -223,7 +247,7 @@ class VectorFile:
         if self.centroids is not None:
             buckets = {"nlist": len(self.centroids), "crc32": zlib.crc32(self.centroids.tobytes())}
         meta = {"format": FORMAT, "model": self.model, "dim": self.dim, "rows": self.rows,
-                "keys_bytes": self.keys_bytes, "buckets": buckets}
+                "keys_bytes": self.keys_bytes, "buckets": buckets, "changed": self.mark}
         _replace(self.folder / "meta.json", json.dumps(meta).encode())
 
 

@@ -47,3 +47,8 @@ def stamp(conn: Connection, article_ids: Iterable[str]) -> None:
 def last_number(conn: Connection) -> int:
     """The highest number stamped so far (0: none)."""
     return conn.execute(select(func.max(articles.c.changed))).scalar() or 0
+
+
+def changed_since(conn: Connection, mark: int) -> list[str]:
+    """Ids of the articles stamped above ``mark`` (the index on ``changed`` finds them)."""
+    return list(conn.execute(select(articles.c.id).where(articles.c.changed > mark)).scalars())

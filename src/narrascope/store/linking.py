@@ -62,6 +62,39 @@ class LinkStore:
                 for k, v in found.items()
             ])
 
+    def changes_since(self, mark: int) -> tuple[int, list[str]]:
+        """The highest change number now, and the articles stamped above ``mark`` (see
+        :mod:`narrascope.store.changes`): what a copy made at ``mark`` must read again."""
+        from . import changes
+
+        with self._connect() as conn:
+            last = changes.last_number(conn)  # first: what is stamped later is read next time
+            return last, changes.changed_since(conn, mark) if mark < last else []
+
+    def replace_vectors(self, model: str, kind: str, found: dict[str, np.ndarray]) -> None:
+        """Keep ``found`` under its keys, over whatever was kept there: a span key names a place
+        in an article, and when the article's text changes the place holds other words."""
+        if not found:
+            return
+        rows = [{"model": model, "kind": kind, "key": k, "vector": np.asarray(v, dtype=np.float32).tobytes()}
+                for k, v in found.items()]
+        with self._connect() as conn:
+            if conn.dialect.name in ("sqlite", "postgresql"):
+                if conn.dialect.name == "sqlite":
+                    from sqlalchemy.dialects.sqlite import insert as upsert
+                else:
+                    from sqlalchemy.dialects.postgresql import insert as upsert
+                stmt = upsert(vectors)
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[vectors.c.model, vectors.c.kind, vectors.c.key],
+                    set_={"vector": stmt.excluded.vector}), rows)
+                return
+            keys = list(found)
+            for i in range(0, len(keys), _CHUNK):
+                conn.execute(delete(vectors).where(vectors.c.model == model, vectors.c.kind == kind,
+                                                   vectors.c.key.in_(keys[i : i + _CHUNK])))
+            conn.execute(insert(vectors), rows)
+
     # -- stories -----------------------------------------------------------------------------
 
     def load_stories(self) -> list[Story]:

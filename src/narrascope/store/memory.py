@@ -218,6 +218,9 @@ class MemoryStore:
         for key, vector in found.items():
             self._vectors[(model, kind, key)] = np.asarray(vector, dtype=np.float32).copy()
 
+    def replace_vectors(self, model: str, kind: str, found: dict[str, np.ndarray]) -> None:
+        self.save_vectors(model, kind, found)
+
     def load_stories(self) -> list:
         return [copy.deepcopy(self._stories[k]) for k in sorted(self._stories)]
 
