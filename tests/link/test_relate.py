@@ -151,3 +151,16 @@ def test_names_alone_are_not_shared_words():
     a = view("Russia is strengthening its economic ties with China.", names={"Russia", "China"})
     b = view("Russia will increase gas exports to China by 20 percent.", names={"Russia", "China"})
     assert relate(a, b, 0.5, ENTAIL_ONE, given=True).relation == "related"
+
+
+def test_a_figure_agreement_names_the_measure_nearest_the_figure_never_a_light_verb():
+    a = view("Smith would likely take 18 months to finish the California audit.",
+             [("18 months", "measure", 18, "month")], names={"Smith", "California"})
+    b = view("Smith said the California audit would likely take 18 months.",
+             [("18 months", "measure", 18, "month")], names={"Smith", "California"})
+    found = aligned_figures(a, b)
+    assert found is not None and found.agree
+    assert found.reason() == "both give 18 months for audit of California"
+    c = view("Smith would likely take 18 months.", [("18 months", "measure", 18, "month")], names={"Smith"})
+    d = view("Smith may likely take 18 months.", [("18 months", "measure", 18, "month")], names={"Smith"})
+    assert aligned_figures(c, d) is None  # nothing but a light verb and a hedge in common

@@ -38,6 +38,16 @@ _UNITS = frozenset(
     тысяч тысячи год года лет месяц месяца месяцев день дня дней рубль рубля рублей доллар доллара долларов""".split()
 )
 
+# Light verbs, hedges and quantifiers stand near figures of every kind ("would likely take 18
+# months", "nearly 18 people"): they never name what a figure measures.
+_NOT_MEASURES = frozenset(
+    """take takes took taken taking make makes made making get gets got getting give gives gave given
+    go goes went gone come comes came put puts set see sees saw seen know knows knew known think thinks
+    thought want wants wanted need needs needed use uses used like likely unlikely probably possibly
+    nearly almost around roughly approximately estimated expected some many much several each every
+    other another same own still even already now well""".split()
+)
+
 
 @dataclass(frozen=True, slots=True)
 class FigureMatch:
@@ -92,19 +102,28 @@ def _states(view: ClaimView, value: float, kind: str, tolerance: float) -> bool:
 
 def _shared_measure(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> str | None:
     names = {w for name in a.names | b.names for w in content_words(name)}
-    near_a, near_b = _near(a, qa, names), _near(b, qb, names)
-    shared = [w for w in near_a if w in near_b]
-    return " ".join(list(dict.fromkeys(shared))[:3]) if shared else None
+    near_a, near_b = _near(a, qa, names), {w for w, _ in _near(b, qb, names)}
+    shared = {w: d for w, d in reversed(near_a) if w in near_b}  # each word at its nearest place
+    if not shared:
+        return None
+    # The two shared words nearest the figure in ``a``, in the order ``a`` gives them: the measure,
+    # not a list of the clause.
+    chosen = set(sorted(shared, key=shared.get)[:2])
+    return " ".join(dict.fromkeys(w for w, _ in near_a if w in chosen))
 
 
-def _near(view: ClaimView, q: Quantity, names: set[str]) -> list[str]:
-    """Content words near the figure, not crossing a clause boundary; names and units left out."""
+def _near(view: ClaimView, q: Quantity, names: set[str]) -> list[tuple[str, int]]:
+    """Content words near the figure, not crossing a clause boundary, with their distance from it;
+    names, units, light verbs and hedges left out."""
     text = view.text
     start, end = q.start - view.offset, q.end - view.offset
 
     def words(part: str) -> list[str]:
         keep = content_words(part)
         return [w for w in (m.lower() for m in _WORD.findall(part))
-                if w in keep and w not in names and w not in _UNITS]
+                if w in keep and w not in names and w not in _UNITS and w not in _NOT_MEASURES]
 
-    return words(_CLAUSE.split(text[:start])[-1])[-BEFORE:] + words(_CLAUSE.split(text[end:])[0])[:AFTER]
+    before = words(_CLAUSE.split(text[:start])[-1])[-BEFORE:]
+    after = words(_CLAUSE.split(text[end:])[0])[:AFTER]
+    # (word, how many words away), in the text's order
+    return [(w, len(before) - n) for n, w in enumerate(before)] + [(w, n + 1) for n, w in enumerate(after)]
