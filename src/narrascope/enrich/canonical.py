@@ -207,13 +207,25 @@ def _acronyms(corpus: Corpus) -> None:
             acronym_nodes[acronym].add(node)
             acronym_info[acronym] = min(acronym_info.get(acronym, (ref.defines, label[corpus.keys[i]])),
                                         (ref.defines, label[corpus.keys[i]]))
+    # Each full name read once (not once per acronym: that was quadratic on a large corpus): by
+    # type and script, with its initials, and the articles each appears in.
+    fitting: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+    by_initials: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    in_article: dict[str, set[int]] = defaultdict(set)
+    for n, (name, kind) in full_names.items():
+        ascii_name = anyascii(name)
+        fitting[kind, _script(name)][n] = ascii_name
+        by_initials[kind, _script(name), initials(ascii_name)].add(n)
+        for aid in articles[n]:
+            in_article[aid].add(n)
     for acronym, nodes in sorted(acronym_nodes.items()):
         form, kind = acronym_info[acronym]
-        fitting = {n: anyascii(name) for n, (name, k) in full_names.items() if k == kind and _script(name) == _script(form)}
+        names = fitting.get((kind, _script(form)), {})
         beside = set().union(*(articles[n] for n in nodes))
         targets = ({n for n in nodes if n in full_names}
-                   or {n for n, name in fitting.items() if initials(name) == acronym}
-                   or {n for n, name in fitting.items() if articles[n] & beside and abbreviates(acronym, name)})
+                   or set(by_initials.get((kind, _script(form), acronym), ()))
+                   or {n for aid in beside for n in in_article.get(aid, ()) if n in names
+                       and abbreviates(acronym, names[n])})
         if len({corpus.uf.find(n) for n in targets}) == 1:
             target = next(iter(targets))
             for n in nodes:
