@@ -19,6 +19,7 @@ from datetime import datetime
 import numpy as np
 
 from ..model import Annotations, Article, Claim, ClaimLink
+from .disputed import disputed_statement, read_disputed
 from .neighbors import knn
 from .pairmodel import PairInput, RelationModel, weak_reader
 from .relate import DEFAULT_PARAMS, Judgement, RelateParams, about_same_thing, relate
@@ -64,6 +65,7 @@ def claim_items(
                 offset=start,
                 language=article.language or "en",
             )
+            view.disputed = disputed_statement(view.text)
             out.append(ClaimItem(claim, article, view, stories.get(article.id)))
     return out
 
@@ -193,9 +195,10 @@ def _read(items, vectors, pairs, model: RelationModel, timings, screen: float) -
         backward[again] = model.probabilities(inputs([(pairs[n][1], pairs[n][0]) for n in again]))
     if timings is not None:
         timings["model_pairs"] = timings.get("model_pairs", 0) + len(pairs) + len(again)
+    disputed = read_disputed(model, [(items[x].view, items[y].view) for x, y in pairs])
     return {
-        pair: Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g))
-        for pair, f, r, g in zip(pairs, forward, backward, given, strict=True)
+        pair: Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g), d)
+        for pair, f, r, g, d in zip(pairs, forward, backward, given, disputed, strict=True)
     }
 
 

@@ -87,6 +87,8 @@ class Judgement:
     forward: tuple[float, float, float] = NEUTRAL
     backward: tuple[float, float, float] = NEUTRAL
     weak: bool = False  # read by the weak model (see RelateParams.weak)
+    # When one claim calls a statement fake: how surely the other states it (link/disputed.py).
+    disputed: float = 0.0
 
     @property
     def contradiction(self) -> float:
@@ -128,6 +130,13 @@ def relate(a: ClaimView, b: ClaimView, similarity: float, judgement: Judgement |
 
 
 def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, similarity: float) -> Relation | None:
+    # One claim calls a statement fake and the model reads the other as agreeing with that
+    # statement (at the level any agreement needs): the two conflict, and the reason quotes both.
+    if j.disputed >= params.supports and bool(a.disputed) != bool(b.disputed):
+        labeller, other = (a, b) if a.disputed else (b, a)
+        return Relation("contradicts", round(j.disputed, 4),
+                        f'one calls "{short(labeller.disputed, 80)}" fake, the other states it: '
+                        f'"{short(other.text, 80)}" (entailment {j.disputed:.2f})')
     figures = aligned_figures(a, b, params.value_tolerance, counts=similarity >= params.count_similarity)
     if figures is not None and not figures.agree and j.entails_both < params.paraphrase:
         return Relation("contradicts", round(max(j.contradiction, params.figures), 4), figures.reason())

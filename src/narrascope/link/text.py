@@ -41,6 +41,7 @@ class ClaimView:
     anchors: frozenset[str] = frozenset()  # names of a SPECIFIC label (people, bodies, events...)
     offset: int = 0  # where ``text`` starts in its article: quantities and times are article offsets
     language: str = "en"
+    disputed: str = ""  # the statement the claim calls fake (link/disputed.py), if any
 
 
 def content_words(text: str) -> set[str]:

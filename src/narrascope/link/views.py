@@ -19,6 +19,7 @@ from ..enrich.doc import Doc
 from ..ingest.language import detect_language
 from ..model import Article, content_id
 from ..pipeline import Pipeline
+from .disputed import disputed_statement, read_disputed
 from .pairmodel import PairInput, RelationModel, weak_reader
 from .relate import DEFAULT_PARAMS, Judgement, RelateParams, Relation, about_same_thing, relate
 from .text import SPECIFIC, ClaimView
@@ -51,6 +52,7 @@ def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> li
                 anchors=anchors,
                 hedged=any(h.kind == "hedge" for h in doc.hedges),
                 language=lang,
+                disputed=disputed_statement(doc.text),
             )
         )
     return views
@@ -95,8 +97,9 @@ def judge_texts(
         given = inputs([(i, n + i) for i in gated])
         forward = model.probabilities(given)
         backward = model.probabilities(inputs([(n + i, i) for i in gated]))
-        judged = {i: Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g))
-                  for i, f, r, g in zip(gated, forward, backward, given, strict=True)}
+        disputed = read_disputed(model, [(views[i], views[n + i]) for i in gated])
+        judged = {i: Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g), d)
+                  for i, f, r, g, d in zip(gated, forward, backward, given, disputed, strict=True)}
     return JudgedPairs(views, sims, judged)
 
 

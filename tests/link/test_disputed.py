@@ -1,0 +1,49 @@
+"""A claim that calls a statement fake, read against a claim that states it."""
+
+from __future__ import annotations
+
+import pytest
+
+from narrascope.embeddings import HashingEmbedder
+from narrascope.link.disputed import disputed_statement
+from narrascope.link.pairmodel import FixedRelationModel
+from narrascope.link.views import relate_texts
+
+DEBUNK = "“The harbour of Karavia is closing for good” – fake"
+STATES = "Officials confirmed that the harbour of Karavia will close for good next year."
+EMBED = HashingEmbedder(dim=64).embed
+
+
+@pytest.mark.parametrize(("text", "statement"), [
+    (DEBUNK, "The harbour of Karavia is closing for good"),
+    ("The claim that grain exports collapsed is a myth.", "grain exports collapsed"),
+    ("Experts debunked the myth that the bridge was sold abroad.", "the bridge was sold abroad"),
+    ("Тезис «Каравия закрывает порт навсегда» — очередной фейк.", "Каравия закрывает порт навсегда"),
+    ("These reports are lies.", ""),  # a label with no statement to compare
+    ("Fake passports were seized at the border.", ""),  # an object, not a claim
+    ("The harbour of Karavia is closing for good.", ""),
+])
+def test_the_statement_a_claim_calls_fake(text, statement):
+    assert disputed_statement(text) == statement
+
+
+def model(entailment: float) -> FixedRelationModel:
+    statement = disputed_statement(DEBUNK)
+    probs = (entailment, 1.0 - entailment, 0.0)
+    return FixedRelationModel({(statement, STATES): probs, (STATES, statement): probs})
+
+
+def test_stating_what_another_claim_calls_fake_contradicts_it_with_both_quoted():
+    found = relate_texts([(DEBUNK, STATES)], model(0.85), EMBED)[0]
+    assert found.relation == "contradicts"
+    assert found.reason.startswith('one calls "The harbour of Karavia is closing for good" fake, the other states it: '
+                                   '"Officials confirmed')
+    assert "(entailment 0.85)" in found.reason
+    assert relate_texts([(STATES, DEBUNK)], model(0.85), EMBED)[0].relation == "contradicts"  # either order
+
+
+def test_no_conflict_when_the_other_claim_does_not_clearly_state_it_or_calls_it_fake_too():
+    assert relate_texts([(DEBUNK, STATES)], model(0.4), EMBED)[0].relation != "contradicts"
+    both = "The story that the harbour of Karavia is closing for good is a hoax."
+    table = FixedRelationModel(default=(0.95, 0.05, 0.0))  # whatever the model says of the texts
+    assert relate_texts([(DEBUNK, both)], table, EMBED)[0].relation != "contradicts"
