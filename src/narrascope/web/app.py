@@ -193,10 +193,9 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
     def claim(request: Request, claim_id: str):
         def make(dash: Reading) -> tuple[str, dict]:
-            if claim_id not in dash.claims:
+            found = dash.claim_page_claim(claim_id)
+            if found is None:
                 raise missing("claim", claim_id)
-            found = dash.claims[claim_id]  # and as its article's annotations hold it, with its attribution
-            found = next((c for c in dash.annotations[found.article_id].claims if c.id == claim_id), found)
             group = dash.group_by_id.get(dash.group_of.get(claim_id, ""))
             members = group.claims if group else [claim_id]
             return "claim.html.j2", {"c": found, "group": group,

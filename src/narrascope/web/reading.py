@@ -13,6 +13,7 @@ that shows text asks :meth:`Reading.full_article`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +62,7 @@ class Reading:
         self.claims_of_article = LazyMap(self._claims_of_articles)
         self._full: dict[str, Article | None] = {}
         self._story_claim_ids: dict[str, list[str]] = {}
+        self._group_links: dict[tuple[str, ...], list[ClaimLink]] = {}
         self.contradictions = self._contradiction_list(True)
         self.contradiction_candidates = self._contradiction_list(False)
         self.stories_by_size = LazyList(store.count_stories, self._largest_stories)
@@ -193,6 +195,14 @@ class Reading:
         self.group_of.prime(claims)
         self.group_by_id.prime(self.group_of[c] for c in claims if c in self.group_of)
 
+    def claim_page_claim(self, claim_id: str) -> Claim | None:
+        """The check-worthy claim with its attribution, as its article's annotations hold it (what the
+        claim page says of it), without reading the article's other annotations."""
+        found = self.claims.get(claim_id)
+        if found is None:
+            return None
+        return dataclasses.replace(found, attribution=self.store.attribution_of(claim_id))
+
     def outlet(self, article_id: str) -> str:
         return self.articles[article_id].outlet or UNKNOWN_OUTLET
 
@@ -237,7 +247,14 @@ class Reading:
         return sorted(out, key=lambda a: (_date_key(a.article.published), a.article.outlet or ""))
 
     def group_links(self, claim_ids: list[str]) -> list[ClaimLink]:
-        """Every link touching one of ``claim_ids`` between two check-worthy claims, contradictions first."""
+        """Every link touching one of ``claim_ids`` between two check-worthy claims, contradictions first
+        (read once per request: the claim page shows them as a table and as its graph)."""
+        key = tuple(claim_ids)
+        if key not in self._group_links:
+            self._group_links[key] = self._links_among(claim_ids)
+        return list(self._group_links[key])
+
+    def _links_among(self, claim_ids: list[str]) -> list[ClaimLink]:
         links = self.store.links_touching(claim_ids)
         self._prime_claims({c for k in links for c in (k.a, k.b)})
         of_claim = defaultdict(list)
