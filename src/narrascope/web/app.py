@@ -142,7 +142,7 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
         version = dashboard.version()
         body = dashboard.pages.get(key, version) if version is not None else None
         if body is None:
-            with dashboard.reading() as dash:
+            with dashboard.reading(version) as dash:
                 name, context = make(dash)  # may raise a 404 or 400: never kept
                 keep = context.pop("keep", True)
                 body = env.get_template(name).render(dash=dash, view=dash.view, **context).encode()
