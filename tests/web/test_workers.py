@@ -76,7 +76,7 @@ def test_a_killed_worker_is_replaced(tmp_path, demo_db):
         for _ in range(6):  # whichever worker takes them, the pages are answered
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}/stories", timeout=30).status == 200
         os.killpg(proc.pid, signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
