@@ -109,6 +109,7 @@ RANGES: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
     ("engine.kind", _engine_kind, "local, serial, dask or dask://HOST:PORT"),
     ("engine.dask_workers", _positive, "at least 1"),
     ("web.page_cache_mb", _at_least(0), "0 or more"),
+    ("web.render_threads", _positive, "at least 1"),
 )
 
 

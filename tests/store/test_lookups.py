@@ -86,3 +86,41 @@ def test_a_store_made_before_the_indexes_gets_them_on_opening(tmp_path):
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
     assert {"ix_stories_size", "ix_claim_links_relation", "ix_stances_article_id"} <= indexes
     assert version == str(schema.SCHEMA_VERSION)
+
+
+def test_a_schema_5_store_gets_the_outlet_and_claim_indexes_and_the_planner_uses_them(tmp_path):
+    db = tmp_path / "five.db"
+    store = SQLStore(str(db))
+    _fill(store)
+    store.close()
+    with sqlite3.connect(db) as conn:  # as schema 5 left it
+        conn.execute("DROP INDEX ix_articles_outlet_newest")
+        conn.execute("DROP INDEX ix_claims_article_cw")
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    store = SQLStore(str(db), create=False)
+    found, total = store.outlet_articles("Alpha", 10)
+    assert [a.id for a in found] == ["a1", "a2"] and total == 2  # the same order from the index: undated last
+    assert store.claim_counts(["a1", "a2"], 0.5) == {"a1": 1, "a2": 1}
+    store.close()
+    with sqlite3.connect(db) as conn:
+        def plan(sql: str) -> str:
+            return " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql))
+
+        newest = plan("SELECT id FROM articles WHERE outlet = 'Alpha' ORDER BY published_utc DESC NULLS LAST, seq LIMIT 200")
+        counts = plan("SELECT article_id, count(*) FROM claims WHERE article_id IN ('a1', 'a2') "
+                      "AND checkworthiness >= 0.5 GROUP BY article_id")
+    assert "ix_articles_outlet_newest" in newest and "TEMP B-TREE" not in newest  # no sort of the outlet's articles
+    assert "COVERING INDEX ix_claims_article_cw" in counts  # no claim row read
+
+
+def test_a_claims_attribution_alone_is_the_one_its_annotations_give_it(store):
+    from narrascope.model import Attribution
+
+    said = Attribution("a1", 0, 18, "The minister", 19, 31, "said", "reported")
+    store.add_article(Article("a1", "One sentence here. The minister said.", outlet="Alpha"))
+    store.save_annotations(Annotations("a1", claims=[Claim("c-said", "a1", 0, 18, 0.9, attribution=said),
+                                                     Claim("c-none", "a1", 19, 37, 0.9)], attributions=[said]))
+    in_annotations = {c.id: c.attribution for c in store.annotations("a1").claims}
+    assert store.attribution_of("c-said") == in_annotations["c-said"] == said
+    assert store.attribution_of("c-none") is None is in_annotations["c-none"]
+    assert store.attribution_of("no-such-claim") is None

@@ -104,6 +104,28 @@ def test_a_store_change_is_on_the_next_request(demo_db, tmp_path, settings):
         assert f'href="/articles/{aid}"' in found and "being brought up to date" not in found
 
 
+def test_whole_store_figures_are_read_once_per_state_of_the_store(demo_db, tmp_path, settings, monkeypatch):
+    from narrascope.ingest import ingest_paths
+
+    db = tmp_path / "live.db"
+    shutil.copy(demo_db, db)
+    store = SQLStore(str(db))
+    first, second = sorted(_ids(store))[:2]
+    calls = []
+    theses = SQLStore.list_theses
+    monkeypatch.setattr(SQLStore, "list_theses", lambda self: calls.append(1) or theses(self))
+    app = create_app(str(db))
+    with TestClient(app, base_url=LOCAL) as c:
+        footer = re.compile(r"· (\d+) articles</footer>")
+        before = int(footer.search(c.get(f"/articles/{first}").text).group(1))
+        assert len(calls) == 1
+        assert int(footer.search(c.get(f"/articles/{second}").text).group(1)) == before and len(calls) == 1
+        (tmp_path / "new.jsonl").write_text(json.dumps({"text": "A new article about ferries. " * 5, "id": "n1"}) + "\n")
+        ingest_paths([str(tmp_path / "new.jsonl")], store, settings)
+        store.close()
+        assert int(footer.search(c.get(f"/articles/{second}").text).group(1)) == before + 1 and len(calls) == 2
+
+
 def _ids(store) -> list[str]:
     with store._connect() as conn:
         return [r[0] for r in conn.exec_driver_sql("SELECT id FROM articles")]

@@ -73,6 +73,29 @@ def test_page_cache_mb_is_a_checked_setting():
         default_settings().replace({"web": {"page_cache_mb": -1}})
 
 
+def test_render_threads_bounds_the_pages_made_at_once(demo_db, tmp_path):
+    import asyncio
+
+    import anyio.to_thread
+
+    from narrascope.bench.serve_cost import _get
+    from narrascope.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="render_threads"):
+        default_settings().replace({"web": {"render_threads": 0}})
+    settings = default_settings().replace({"web": {"render_threads": 3, "search_dir": str(tmp_path)}})
+    app = create_app(demo_db, settings)
+
+    async def first_request() -> tuple[int, int]:
+        status = await _get(app, "/stories")
+        return status, anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    try:
+        assert asyncio.run(first_request()) == (200, 3)
+    finally:
+        app.state.dashboard.close()
+
+
 # -- HEAD ----------------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,9 @@ made by :mod:`.serve_store`, and kept for the next run with ``--store FILE``).
 The dashboard runs under uvicorn in its own process on loopback; the clients (httpx, asyncio)
 run in this one, each sending its requests one after another over one page of every kind in
 turn, the ids drawn at random. The server's search index is brought up to date before the clients
-start (its time is printed), so they measure the dashboard as it serves, not as it indexes.
+start (its time is printed), so they measure the dashboard as it serves, not as it indexes. After
+them, each kind of page is made alone, uncached, in this process (:mod:`.serve_cost`): its CPU
+cost, the steady figure on a machine shared with other work (the load average is printed too).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import multiprocessing
+import os
 import random
 import socket
 import statistics
@@ -24,6 +27,7 @@ import click
 
 from ..config import default_settings
 from ..store import SQLStore
+from .serve_cost import page_costs, summary_line
 from .serve_store import build_store
 
 PAGES = ("overview", "search", "article", "claim", "outlet", "story", "thesis")
@@ -121,9 +125,11 @@ def _percentile(values: list[float], q: float) -> float:
                    "instead of a temporary file")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="server processes, as `narrascope serve --workers N`")
-def command(articles: int, clients: int, per_client: int, store_path: str | None, workers: int) -> None:
-    """Dashboard: time to the first page, page latency (p50/p95) under concurrent clients and the
-    server's peak memory, over a generated store."""
+@click.option("--costs", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="pages of each kind whose CPU cost is measured alone, uncached, after the clients (0: none)")
+def command(articles: int, clients: int, per_client: int, store_path: str | None, workers: int, costs: int) -> None:
+    """Dashboard: time to the first page, page latency (p50/p95) under concurrent clients, the
+    server's peak memory, and each page's CPU cost alone, over a generated store."""
     with tempfile.TemporaryDirectory() as tmp:
         db = store_path or str(Path(tmp) / "serve-bench.db")
         if not Path(db).exists():
@@ -154,18 +160,35 @@ def command(articles: int, clients: int, per_client: int, store_path: str | None
             warm, rest = targets[: len(PAGES) * 2], targets[len(PAGES) * 2 :]
             asyncio.run(_load(base, 1, [warm]))  # first use of each template and code path
             per = [rest[i::clients] for i in range(clients)]
+            load_before = _load_average()
             wall = time.perf_counter()
             results = asyncio.run(_load(base, clients, per))
             wall = time.perf_counter() - wall
+            load_after = _load_average()
             peak = _peak_rss_mb(server.pid)
         finally:
             server.terminate()  # SIGTERM: with workers, the parent stops them first
             server.join(60)
             if server.is_alive():
                 server.kill()
+        if costs:
+            settings = default_settings().replace({"web": {"search_dir": search_dir}})
+            measured = page_costs(db, settings, _targets(db, costs * len(PAGES), seed=1))
     click.echo(f"first page after start: {first * 1000:.0f} ms; server peak memory (RSS): "
                + (f"{peak:.0f} MB" if peak is not None else "unknown (no /proc)"))
+    click.echo(f"load average (1 min) on this machine: {load_before} as the clients started, {load_after} as they "
+               f"ended ({os.cpu_count()} cores)")
+    if costs:
+        click.echo(f"CPU ms per page alone (one at a time, page cache off, mean of {costs}): "
+                   + summary_line(measured, PAGES))
     _report(results, clients, wall)
+
+
+def _load_average() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:
+        return "unknown"
 
 
 def _wait_listening(port: int, server) -> float:

@@ -16,31 +16,60 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import and_, case, distinct, func, or_, select, true
 from sqlalchemy.orm import aliased
 
-from ..model import Article, Claim, ClaimGroup, ClaimLink, Evidence, Stance, StoryRecord, TechniqueSpan
+from ..model import (
+    Article,
+    Attribution,
+    Claim,
+    ClaimGroup,
+    ClaimLink,
+    Evidence,
+    Stance,
+    StoryRecord,
+    TechniqueSpan,
+)
 from . import summary
-from .articles import _PLAIN, _article_from_row, _parse_dt
+from .articles import _article_from_row, _parse_dt
+from .lookup_queries import (
+    ARTICLE_INFO,
+    ATTRIBUTION,
+    CLAIM_COUNTS,
+    CLAIM_TEXTS,
+    CLAIMS,
+    GROUP_MEMBERS,
+    GROUP_OF,
+    GROUPS,
+    INFO,
+    LINKS,
+    LINKS_OF,
+    STANCES,
+    STANCES_ON,
+    STORIES,
+    STORY_MEMBERS,
+    STORY_OF,
+    STORY_OUTLETS,
+    TECHNIQUES,
+    UNKNOWN_OUTLET,
+    outlet_name,
+)
 from .schema import articles, citations, claims
 from .schema_link import claim_group_members, claim_groups, claim_links, stories, story_articles
 from .schema_narratives import outlet_views, stances, techniques, theses
-from .text_views import span_text
 
-UNKNOWN_OUTLET = "(unknown outlet)"
 STATUS_ORDER = {"contradicted": 0, "corroborated": 1, "single-origin": 2, "unverified": 3}
 # Ids per IN (...) list: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
 _CHUNK = 500
-# An article's columns without its text and removed lines: what lists and links show.
-_INFO = [articles.c[name] for name in _PLAIN if name != "text"] + [articles.c.published]
-
-
-def outlet_name():
-    """The outlet as the pages name it: an empty or missing outlet is "(unknown outlet)"."""
-    return func.coalesce(func.nullif(articles.c.outlet, ""), UNKNOWN_OUTLET)
 
 
 def _chunks(ids: Iterable) -> Iterator[list]:
     ids = list(dict.fromkeys(ids))
     for i in range(0, len(ids), _CHUNK):
         yield ids[i : i + _CHUNK]
+
+
+def _rows(conn, statement, ids: Iterable, **params) -> Iterator:
+    """The rows of ``statement`` for ``ids``, a chunk of ids at a time."""
+    for chunk in _chunks(ids):
+        yield from conn.execute(statement, {"ids": chunk, **params})
 
 
 def _info(row) -> Article:
@@ -70,16 +99,15 @@ class LookupStore:
         """The articles with these ids without their text (``text`` is "" and ``removed`` empty)."""
         out = {}
         with self._connect() as conn:
-            for chunk in _chunks(ids):
-                for row in conn.execute(select(*_INFO).where(articles.c.id.in_(chunk))).mappings():
-                    out[row["id"]] = _info(row)
+            for row in _rows(conn, ARTICLE_INFO, ids):
+                out[row.id] = _info(row._mapping)
         return out
 
     def outlet_articles(self, outlet: str, limit: int) -> tuple[list[Article], int]:
         """One outlet's newest ``limit`` articles (undated last, then in ingest order) and how many it has."""
         where = _outlet_is(outlet)
         with self._connect() as conn:
-            rows = conn.execute(select(*_INFO).where(where).order_by(
+            rows = conn.execute(select(*INFO).where(where).order_by(
                 articles.c.published_utc.desc().nulls_last(), articles.c.seq).limit(limit)).mappings().all()
             total = conn.execute(select(func.count()).select_from(articles).where(where)).scalar() or 0
         return [_info(r) for r in rows], total
@@ -108,45 +136,31 @@ class LookupStore:
         """The check-worthy claims among ``ids`` (without attribution, quantities or entities)."""
         out = {}
         with self._connect() as conn:
-            for chunk in _chunks(ids):
-                for r in conn.execute(select(claims).where(claims.c.id.in_(chunk),
-                                                           claims.c.checkworthiness >= min_checkworthiness)):
-                    out[r.id] = _claim(r)
+            for r in _rows(conn, CLAIMS, ids, min_cw=min_checkworthiness):
+                out[r.id] = _claim(r)
         return out
+
+    def attribution_of(self, claim_id: str) -> Attribution | None:
+        """Who says the claim, as its article's annotations give it (one query instead of all of them)."""
+        with self._connect() as conn:
+            r = conn.execute(ATTRIBUTION, {"claim": claim_id}).first()
+        return None if r is None else Attribution(r.article_id, r.start, r.end, r.speaker, r.speaker_start,
+                                                  r.speaker_end, r.cue, r.kind, r.listener)
 
     def claim_texts(self, ids: Iterable[str]) -> dict[str, str]:
         """Each claim's sentence, cut from its article in the database."""
-        out = {}
         with self._connect() as conn:
-            for chunk in _chunks(ids):
-                query = (select(claims.c.id, span_text(claims).label("text"))
-                         .join_from(claims, articles, articles.c.id == claims.c.article_id)
-                         .where(claims.c.id.in_(chunk)))
-                out.update({r.id: r.text for r in conn.execute(query)})
-        return out
+            return dict(_rows(conn, CLAIM_TEXTS, ids))
 
     def claim_counts(self, article_ids: Iterable[str], min_checkworthiness: float) -> dict[str, int]:
-        out = {}
         with self._connect() as conn:
-            for chunk in _chunks(article_ids):
-                out.update(dict(conn.execute(
-                    select(claims.c.article_id, func.count()).where(
-                        claims.c.article_id.in_(chunk), claims.c.checkworthiness >= min_checkworthiness)
-                    .group_by(claims.c.article_id)).all()))
-        return out
+            return dict(_rows(conn, CLAIM_COUNTS, article_ids, min_cw=min_checkworthiness))
 
     # -- claim groups and links ------------------------------------------------------------------
 
     def group_of_claims(self, claim_ids: Iterable[str]) -> dict[str, str]:
-        return self._lookup(claim_group_members.c.claim_id, claim_group_members.c.group_id, claim_ids)
-
-    def _lookup(self, key, value, ids: Iterable[str]) -> dict[str, str]:
-        """``key -> value`` for the rows whose key is one of ``ids``, read a chunk of ids at a time."""
-        out = {}
         with self._connect() as conn:
-            for chunk in _chunks(ids):
-                out.update(dict(conn.execute(select(key, value).where(key.in_(chunk))).all()))
-        return out
+            return dict(_rows(conn, GROUP_OF, claim_ids))
 
     def groups_by_id(self, ids: Iterable[str]) -> dict[str, ClaimGroup]:
         """The claim groups with these ids, each with its claims (sorted by id)."""
@@ -154,9 +168,9 @@ class LookupStore:
         with self._connect() as conn:
             for chunk in _chunks(ids):
                 members = defaultdict(list)
-                for m in conn.execute(select(claim_group_members).where(claim_group_members.c.group_id.in_(chunk))):
-                    members[m.group_id].append(m.claim_id)
-                for r in conn.execute(select(claim_groups).where(claim_groups.c.id.in_(chunk))):
+                for group_id, claim_id in conn.execute(GROUP_MEMBERS, {"ids": chunk}):
+                    members[group_id].append(claim_id)
+                for r in conn.execute(GROUPS, {"ids": chunk}):
                     out[r.id] = ClaimGroup(r.id, sorted(members[r.id]), r.status, json.loads(r.origins),
                                            _parse_dt(r.first_seen), r.summary)
         return out
@@ -213,13 +227,10 @@ class LookupStore:
         """Every claim link with one end among ``claim_ids`` (of that ``relation`` only, when given), once each."""
         found = {}
         with self._connect() as conn:
-            for chunk in _chunks(claim_ids):
-                query = select(claim_links).where(or_(claim_links.c.a.in_(chunk), claim_links.c.b.in_(chunk)))
-                if relation is not None:  # wrapped: the planner must find the links by a and b, not
-                    # walk every link of that relation (15 ms for a story at 100,000 articles when it did)
-                    query = query.where(func.coalesce(claim_links.c.relation, "") == relation)
-                for r in conn.execute(query):
-                    found[(r.a, r.b)] = _link(r)
+            rows = _rows(conn, LINKS, claim_ids) if relation is None else _rows(conn, LINKS_OF, claim_ids,
+                                                                                 relation=relation)
+            for r in rows:
+                found[(r.a, r.b)] = _link(r)
         return list(found.values())
 
     def contradiction_links(self, min_checkworthiness: float, confident: float, confident_side: bool, *,
@@ -254,7 +265,8 @@ class LookupStore:
     # -- stories ------------------------------------------------------------------------------
 
     def story_of(self, article_ids: Iterable[str]) -> dict[str, str]:
-        return self._lookup(story_articles.c.article_id, story_articles.c.story_id, article_ids)
+        with self._connect() as conn:
+            return dict(_rows(conn, STORY_OF, article_ids))
 
     def stories_by_id(self, ids: Iterable[str]) -> dict[str, StoryRecord]:
         """The stories with these ids, each with its articles (in ingest order)."""
@@ -262,12 +274,9 @@ class LookupStore:
         with self._connect() as conn:
             for chunk in _chunks(ids):
                 members = defaultdict(list)
-                for m in conn.execute(select(story_articles.c.story_id, story_articles.c.article_id)
-                                      .join_from(story_articles, articles, articles.c.id == story_articles.c.article_id)
-                                      .where(story_articles.c.story_id.in_(chunk)).order_by(articles.c.seq)):
-                    members[m.story_id].append(m.article_id)
-                for r in conn.execute(select(stories.c.id, stories.c.label, stories.c.first_seen, stories.c.last_seen)
-                                      .where(stories.c.id.in_(chunk))):
+                for story_id, article_id in conn.execute(STORY_MEMBERS, {"ids": chunk}):
+                    members[story_id].append(article_id)
+                for r in conn.execute(STORIES, {"ids": chunk}):
                     out[r.id] = StoryRecord(r.id, r.label, members[r.id], _parse_dt(r.first_seen), _parse_dt(r.last_seen))
         return out
 
@@ -289,14 +298,8 @@ class LookupStore:
                                      .limit(limit).offset(offset)).scalars())
 
     def story_outlet_counts(self, story_ids: Iterable[str]) -> dict[str, int]:
-        out = {}
         with self._connect() as conn:
-            for chunk in _chunks(story_ids):
-                out.update(dict(conn.execute(
-                    select(story_articles.c.story_id, func.count(distinct(outlet_name())))
-                    .join_from(story_articles, articles, articles.c.id == story_articles.c.article_id)
-                    .where(story_articles.c.story_id.in_(chunk)).group_by(story_articles.c.story_id)).all()))
-        return out
+            return dict(_rows(conn, STORY_OUTLETS, story_ids))
 
     # -- theses, stances, techniques, outlets ----------------------------------------------------------
 
@@ -304,22 +307,18 @@ class LookupStore:
         """Each article's stances (one per thesis), by thesis id; with ``thesis_id``, toward that one only."""
         out = defaultdict(list)
         with self._connect() as conn:
-            for chunk in _chunks(article_ids):
-                query = select(stances).where(stances.c.article_id.in_(chunk))
-                if thesis_id is not None:
-                    query = query.where(stances.c.thesis_id == thesis_id)
-                for r in conn.execute(query.order_by(stances.c.thesis_id)):
-                    out[r.article_id].append(Stance(r.thesis_id, r.article_id, r.label, r.score,
-                                                    [Evidence(**e) for e in json.loads(r.evidence)]))
+            rows = (_rows(conn, STANCES, article_ids) if thesis_id is None
+                    else _rows(conn, STANCES_ON, article_ids, thesis=thesis_id))
+            for r in rows:
+                out[r.article_id].append(Stance(r.thesis_id, r.article_id, r.label, r.score,
+                                                [Evidence(**e) for e in json.loads(r.evidence)]))
         return dict(out)
 
     def techniques_of(self, article_ids: Iterable[str]) -> dict[str, list[TechniqueSpan]]:
         out = defaultdict(list)
         with self._connect() as conn:
-            for chunk in _chunks(article_ids):
-                for r in conn.execute(select(techniques).where(techniques.c.article_id.in_(chunk))
-                                      .order_by(techniques.c.article_id, techniques.c.start)):
-                    out[r.article_id].append(TechniqueSpan(r.article_id, r.start, r.end, r.technique, r.score))
+            for r in _rows(conn, TECHNIQUES, article_ids):
+                out[r.article_id].append(TechniqueSpan(r.article_id, r.start, r.end, r.technique, r.score))
         return dict(out)
 
     def outlet_view_records_of(self, kind: str, *, outlet: str | None = None, thesis_id: str | None = None,

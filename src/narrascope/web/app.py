@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Annotated
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
@@ -142,7 +143,7 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
         version = dashboard.version()
         body = dashboard.pages.get(key, version) if version is not None else None
         if body is None:
-            with dashboard.reading() as dash:
+            with dashboard.reading(version) as dash:
                 name, context = make(dash)  # may raise a 404 or 400: never kept
                 keep = context.pop("keep", True)
                 body = env.get_template(name).render(dash=dash, view=dash.view, **context).encode()
@@ -193,10 +194,9 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
     @app.get("/claims/{claim_id}", response_class=HTMLResponse)
     def claim(request: Request, claim_id: str):
         def make(dash: Reading) -> tuple[str, dict]:
-            if claim_id not in dash.claims:
+            found = dash.claim_page_claim(claim_id)
+            if found is None:
                 raise missing("claim", claim_id)
-            found = dash.claims[claim_id]  # and as its article's annotations hold it, with its attribution
-            found = next((c for c in dash.annotations[found.article_id].claims if c.id == claim_id), found)
             group = dash.group_by_id.get(dash.group_of.get(claim_id, ""))
             members = group.claims if group else [claim_id]
             return "claim.html.j2", {"c": found, "group": group,
@@ -253,7 +253,7 @@ def create_app(db: str, settings: Settings | None = None, token: str | None = No
 
         return page(request, make)
 
-    app.add_middleware(KeptPages, dashboard=dashboard)
+    app.add_middleware(KeptPages, dashboard=dashboard, threads=settings.web.render_threads)
     app.add_middleware(Guard, token=token, error=error)
     app.add_middleware(HeadAsGet)  # added last: runs first, so HEAD meets every rule GET meets
     return app
@@ -268,13 +268,22 @@ class KeptPages:
 
     The same bytes the route would produce (see ``page``), for a fraction of the cost: under 20
     concurrent clients most of the overview, search, outlet and thesis requests are these.
+
+    It also sets how many pages are made at once (``web.render_threads``: the routes run in
+    threads, and one process runs one at a time). Fewer threads than requests make pages in turn
+    instead of all together: the event loop, which answers kept pages and writes every response,
+    is not left waiting behind twenty threads for the interpreter lock.
     """
 
-    def __init__(self, app, dashboard: Dashboard) -> None:
+    def __init__(self, app, dashboard: Dashboard, threads: int) -> None:
         self.app = app
         self.dashboard = dashboard
+        self.threads: int | None = threads
 
     async def __call__(self, scope, receive, send) -> None:
+        if self.threads is not None:  # the event loop's own limiter: set from inside the loop, once
+            anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+            self.threads = None
         if scope["type"] == "http" and scope["method"] == "GET":
             body = self.dashboard.kept(page_key(scope))  # a changed store goes the routed way
             if body is not None:

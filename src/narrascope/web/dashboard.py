@@ -44,6 +44,8 @@ class Dashboard:
         self._file = None if "://" in db else os.path.abspath(os.path.expanduser(db))
         self._version_db = None
         self._version_lock = threading.Lock()
+        self._shared: dict = {}  # what readings of one version of the store share (see reading())
+        self._shared_version: object = None
         if self._file is not None:
             self._version_db = sqlite3.connect(f"file:{quote(self._file)}?mode=ro", uri=True, check_same_thread=False)
         self.pages = PageCache(int(settings.web.page_cache_mb * 1024 * 1024))
@@ -67,10 +69,22 @@ class Dashboard:
                 return None
 
     @contextmanager
-    def reading(self) -> Iterator[Reading]:
-        """One request's reading of the store: one read transaction, so one state of the store."""
+    def reading(self, version: object | None = None) -> Iterator[Reading]:
+        """One request's reading of the store: one read transaction, so one state of the store.
+
+        With ``version`` (read before it began), the reading starts from what earlier readings of that
+        version found of the store as a whole (:func:`.reading.shared`), and what it finds is kept
+        for the next, unless the store changed meanwhile (then it may come from the newer state)."""
+        with self._version_lock:
+            known = self._shared if version is not None and self._shared_version == version else {}
         with self.store.reading() as store:
-            yield Reading(store, self.settings)
+            dash = Reading(store, self.settings, known)
+            yield dash
+        if version is not None and dash.learned and version == self.version():
+            with self._version_lock:
+                if self._shared_version != version:
+                    self._shared_version, self._shared = version, {}
+                self._shared.update(dash.learned)
 
     def kept(self, key: str) -> bytes | None:
         """The page at ``key`` as rendered since the store last changed; None when there is none."""

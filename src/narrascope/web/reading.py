@@ -13,10 +13,11 @@ that shows text asks :meth:`Reading.full_article`.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
 
 from ..config import Settings
 from ..link.stories import as_utc
@@ -42,9 +43,31 @@ class Appearance:
     origin: str | None
 
 
+def shared(method):
+    """A property computed once per request, from the store's state alone, so the requests made
+    from one state of the store share it (``Reading.shared``, kept by the dashboard per version:
+    the footer's article count, the theses, the outlets, the overview's counts and lists)."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def get(self):
+        if name in self.learned:
+            return self.learned[name]
+        value = self.shared[name] if name in self.shared else method(self)
+        self.learned[name] = value
+        return value
+
+    return property(get)
+
+
 class Reading:
-    def __init__(self, store, settings: Settings) -> None:
+    """``shared``: values of :func:`shared` properties made earlier from this same state of the store
+    (never changed here); ``learned``: this request's, the dashboard keeps them for the next."""
+
+    def __init__(self, store, settings: Settings, shared: dict | None = None) -> None:
         self.store = store
+        self.shared = shared if shared is not None else {}
+        self.learned: dict = {}
         self.min_checkworthiness = min_cw = settings.enrich.min_checkworthiness
         self.confident_contradiction = settings.report.confident_contradiction
         self.articles = LazyMap(store.article_info)
@@ -61,6 +84,7 @@ class Reading:
         self.claims_of_article = LazyMap(self._claims_of_articles)
         self._full: dict[str, Article | None] = {}
         self._story_claim_ids: dict[str, list[str]] = {}
+        self._group_links: dict[tuple[str, ...], list[ClaimLink]] = {}
         self.contradictions = self._contradiction_list(True)
         self.contradiction_candidates = self._contradiction_list(False)
         self.stories_by_size = LazyList(store.count_stories, self._largest_stories)
@@ -72,7 +96,7 @@ class Reading:
 
     # -- whole-store figures, each one aggregate query -------------------------------------------------
 
-    @cached_property
+    @shared
     def overview(self) -> dict:
         """The overview's counts, by the definitions of :meth:`CorpusView.overview` (the JSON export's)."""
         # Stored by the writes that change them (store/summary.py); counted here only in a store
@@ -90,7 +114,7 @@ class Reading:
         o["first"], o["last"] = self.store.article_published(True), self.store.article_published(False)
         return o
 
-    @cached_property
+    @shared
     def cards(self) -> list[tuple[int, str]]:
         o = self.overview
         out = [(o["stories"], "stories"), (o["claims"], "check-worthy claims"), (o["claim_groups"], "claim groups")]
@@ -99,35 +123,35 @@ class Reading:
                 (o["copies"], "syndicated copies"), (o["techniques"], "technique spans")]
         return out
 
-    @cached_property
+    @shared
     def article_count(self) -> int:
         stored = self.store.stored_count("articles")  # every page shows it: not a count(*) of them each time
         return self.store.count_articles() if stored is None else stored
 
-    @cached_property
+    @shared
     def theses(self):
         return self.store.list_theses()
 
-    @cached_property
+    @shared
     def thesis_by_id(self) -> dict:
         return {t.id: t for t in self.theses}
 
-    @cached_property
+    @shared
     def outlets(self) -> list[str]:
         return self.store.outlet_names()
 
-    @cached_property
+    @shared
     def languages(self) -> list[str]:
         return self.store.language_names()
 
-    @cached_property
+    @shared
     def recurring(self) -> list[ClaimGroup]:
         """The first groups worth a row (see :meth:`CorpusView.recurring_groups`), as many as the overview shows."""
         ids = self.store.recurring_group_ids(RECURRING_SHOWN)
         self.group_by_id.prime(ids)
         return [self.group_by_id[g] for g in ids if g in self.group_by_id]
 
-    @cached_property
+    @shared
     def profiles(self) -> dict[str, OutletProfile]:
         """Every outlet's profile as the narratives stage stored it (without its stances: see :meth:`profile`).
 
@@ -138,7 +162,7 @@ class Reading:
         found = [self._counted_profile(name) for name in self.outlets]
         return {p.outlet: p for p in sorted(found, key=lambda p: (-p.articles, p.outlet)) if p.articles}
 
-    @cached_property
+    @shared
     def _summarised(self) -> bool:
         return bool(self.store.outlet_view_records_of("profile", limit=1))
 
@@ -193,6 +217,14 @@ class Reading:
         self.group_of.prime(claims)
         self.group_by_id.prime(self.group_of[c] for c in claims if c in self.group_of)
 
+    def claim_page_claim(self, claim_id: str) -> Claim | None:
+        """The check-worthy claim with its attribution, as its article's annotations hold it (what the
+        claim page says of it), without reading the article's other annotations."""
+        found = self.claims.get(claim_id)
+        if found is None:
+            return None
+        return dataclasses.replace(found, attribution=self.store.attribution_of(claim_id))
+
     def outlet(self, article_id: str) -> str:
         return self.articles[article_id].outlet or UNKNOWN_OUTLET
 
@@ -237,7 +269,14 @@ class Reading:
         return sorted(out, key=lambda a: (_date_key(a.article.published), a.article.outlet or ""))
 
     def group_links(self, claim_ids: list[str]) -> list[ClaimLink]:
-        """Every link touching one of ``claim_ids`` between two check-worthy claims, contradictions first."""
+        """Every link touching one of ``claim_ids`` between two check-worthy claims, contradictions first
+        (read once per request: the claim page shows them as a table and as its graph)."""
+        key = tuple(claim_ids)
+        if key not in self._group_links:
+            self._group_links[key] = self._links_among(claim_ids)
+        return list(self._group_links[key])
+
+    def _links_among(self, claim_ids: list[str]) -> list[ClaimLink]:
         links = self.store.links_touching(claim_ids)
         self._prime_claims({c for k in links for c in (k.a, k.b)})
         of_claim = defaultdict(list)
