@@ -43,6 +43,17 @@ def _start(tmp_path, db: str, workers: int) -> tuple[subprocess.Popen, int]:
             time.sleep(0.1)
 
 
+def _stop(proc) -> tuple[str, str]:
+    """SIGTERM to the server's process group and its output; SIGKILL when it does not stop."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        return proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        return proc.communicate()
+
+
 def test_two_workers_answer_on_one_port_and_stop_together(tmp_path, demo_db):
     proc, port = _start(tmp_path, demo_db, 2)
     try:
@@ -50,12 +61,8 @@ def test_two_workers_answer_on_one_port_and_stop_together(tmp_path, demo_db):
             assert len(_children(proc.pid)) == 2
         for url in ("/", "/search?q=sanctions", "/stories"):
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=30).status == 200
-        os.killpg(proc.pid, signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+        out, err = _stop(proc)
     assert proc.returncode == 0, (proc.returncode, err)
     assert "2 worker processes" in out
     assert "Traceback" not in err, err
@@ -75,12 +82,8 @@ def test_a_killed_worker_is_replaced(tmp_path, demo_db):
         assert first[0] not in now and first[1] in now
         for _ in range(6):  # whichever worker takes them, the pages are answered
             assert urllib.request.urlopen(f"http://127.0.0.1:{port}/stories", timeout=30).status == 200
-        os.killpg(proc.pid, signal.SIGTERM)
-        _out, err = proc.communicate(timeout=60)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+        _out, err = _stop(proc)
     assert proc.returncode == 0, (proc.returncode, err)
     assert f"(pid {first[0]}) was killed by SIGKILL; started another (pid " in err, err
     assert "Traceback" not in err, err
