@@ -4,8 +4,7 @@ The texts are distinct real articles: the demo corpus (English and Russian), BAS
 then FNC-1's article bodies until there are at least ``--words`` words (copies would flatter what
 the stage remembers from one article to the next: past the end of the sets they are marked and
 counted). Two references run the models on the same texts, in chunks of the stage's size on the
-same number of processes: the parse alone, spaCy (same model, its default components, ``nlp.pipe``;
-the stage leaves the lemmatizer out and makes the few lemmas it reads on demand) for
+same number of processes: the parse alone, spaCy (same model, same components, ``nlp.pipe``) for
 English and natasha (segmentation, NER, morphology) for Russian; and the parse plus the sentence
 vectors, the same parse and then every sentence of the chunk embedded once by the sentence
 embedder, as the stage embeds them for every later stage. Then the whole stage runs — models, our

