@@ -24,3 +24,12 @@ def test_a_page_that_fails_is_not_measured_as_a_cost(demo_db, tmp_path):
     settings = default_settings().replace({"web": {"search_dir": str(tmp_path)}})
     with pytest.raises(RuntimeError, match="/articles/nope answered 404"):
         page_costs(demo_db, settings, [("article", "/articles/nope")])
+
+
+def test_the_load_average_is_unknown_where_the_system_has_none(monkeypatch):
+    from narrascope.bench import serve
+
+    monkeypatch.setattr(serve.os, "getloadavg", lambda: (1.25, 1.0, 1.0))
+    assert serve._load_average() == "1.2"
+    monkeypatch.delattr(serve.os, "getloadavg")  # Windows has none
+    assert serve._load_average() == "unknown"

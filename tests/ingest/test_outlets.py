@@ -92,9 +92,10 @@ def test_a_collage_in_a_picture_credit_names_the_site_that_made_it():
     assert result.outlet == "Coastal Herald"
     assert {r.text: r.reason for r in result.removed}[credit] == "photo-credit"
     assert TextCleaner().clean(page("Harbour story", "Коллаж: Портовые новости")).outlet == "Портовые новости"
-    # An agency, a description or a photo credit names no outlet.
+    assert TextCleaner().clean(page("Harbour story", "Collage by coastal-herald.com")).outlet == "coastal-herald.com"
+    # An agency, a description, a photo credit or the person who made the collage names no outlet.
     for credit in ("The harbour / Collage: Getty Images", "Collage by the author", "Photo: Coastal Herald",
-                   "The harbour / Photo Jane Doe / Reuters"):
+                   "The harbour / Photo Jane Doe / Reuters", "The harbour / Collage by Jane Doe / Getty Images"):
         assert TextCleaner().clean(page("Harbour story", credit)).outlet is None, credit
 
 

@@ -242,3 +242,21 @@ def test_a_claim_whose_article_text_changed_gets_its_new_vector(store, tmp_path)
     file = VectorFile.open(store, EMBEDDER.name, 32, wanted=100)
     assert len(file.row_of) == 100 and file.rebuilt_because == ""
     file.close()
+
+
+def test_articles_stamped_without_new_vectors_keep_their_rows(store, tmp_path):
+    # Every link run is followed by stance writes that stamp its articles: the next run must not
+    # read and append all their rows again.
+    add(store, 0, 100)
+    fill(store)
+    for n in range(0, 100, 3):  # stamped, text and vectors unchanged
+        old = store.get_article(f"a{n}")
+        store.update_article(old, minhash=np.zeros(128, dtype=np.uint32), band_keys=[])
+    again = Counting(store)
+    index = fill(again)
+    meta = json.loads((tmp_path / "news.db.claimvectors" / "meta.json").read_text())
+    assert meta["rows"] == 100 and again.scans == 0
+    np.testing.assert_array_equal(index.vectors(np.arange(100)), stored(store, index))
+    file = VectorFile.open(store, EMBEDDER.name, 32, wanted=100)
+    assert len(file.row_of) == 100 and file.rebuilt_because == ""
+    file.close()

@@ -78,6 +78,29 @@ def _table_counts(db) -> dict[str, int]:
                           "claim_groups", "stories", "stances")}
 
 
+def _table_rows(db) -> dict[str, list]:
+    """What the runs decided, by content-derived ids: the same counts could hide other rows."""
+    import sqlite3
+    from collections import defaultdict
+
+    def members(rows) -> list:
+        found = defaultdict(list)
+        for key, member in rows:
+            found[key].append(member)
+        return sorted(tuple(sorted(m)) for m in found.values())
+
+    with sqlite3.connect(db) as conn:
+        def rows(sql: str) -> list:
+            return sorted(conn.execute(sql).fetchall())
+
+        return {"entities": rows("SELECT id, name, type FROM entities"),
+                "claims": rows("SELECT id, article_id, start, end FROM claims"),
+                "links": rows("SELECT a, b, relation, reason FROM claim_links"),
+                "groups": members(conn.execute("SELECT group_id, claim_id FROM claim_group_members")),
+                "stories": members(conn.execute("SELECT story_id, article_id FROM story_articles")),
+                "stances": rows("SELECT article_id, label FROM stances")}
+
+
 def test_two_analyze_runs_at_once_store_what_one_run_stores(tmp_path):
     records = tmp_path / "in.jsonl"
     rows = _records(1)[:6] + _records(2)[:6]
@@ -97,4 +120,5 @@ def test_two_analyze_runs_at_once_store_what_one_run_stores(tmp_path):
         assert p.returncode == 0, out + err
     counts = _table_counts(tmp_path / "busy.db")
     assert counts == _table_counts(tmp_path / "alone.db")
+    assert _table_rows(tmp_path / "busy.db") == _table_rows(tmp_path / "alone.db")
     assert counts["articles"] == 12 and counts["claims"] > 0 and counts["stances"] == 12

@@ -187,7 +187,7 @@ def command(articles: int, clients: int, per_client: int, store_path: str | None
 def _load_average() -> str:
     try:
         return f"{os.getloadavg()[0]:.1f}"
-    except OSError:
+    except (OSError, AttributeError):  # AttributeError: no os.getloadavg (Windows)
         return "unknown"
 
 

@@ -264,7 +264,9 @@ def outlet_from_crumbs(text: str) -> str | None:
 
 # "Collage <Name>" in a picture credit: a collage is made by the site that prints it ("... / Collage
 # 24 Channel / Getty Images", "Коллаж: Example.ru"). Only the part between slashes is read.
-_COLLAGE = re.compile(r"^\W*(?:collage|коллаж|колаж)\b\s*(?:by\b|:)?\s*(?P<name>.+?)\s*$", re.I)
+# "Collage by <Name>" credits the person who made it ("Collage by Anna Ivanova"): only an address
+# after "by" names a site.
+_COLLAGE = re.compile(r"^\W*(?:collage|коллаж|колаж)\b\s*(?P<by>by\b|:)?\s*(?P<name>.+?)\s*$", re.I)
 
 
 def outlet_from_collage(text: str) -> str | None:
@@ -275,7 +277,9 @@ def outlet_from_collage(text: str) -> str | None:
             continue
         name = collage.group("name").strip(" .,:;-–—©")
         # Russian names keep later words in lower case ("Портовые новости"); English ones do not.
-        shaped = re.fullmatch(NAME if re.match(r"[А-ЯЁЄІЇҐ]", name) else CAP_NAME, name) or DOMAIN.match(name)
+        shaped = DOMAIN.match(name) or (
+            (collage.group("by") or "").casefold() != "by"
+            and re.fullmatch(NAME if re.match(r"[А-ЯЁЄІЇҐ]", name) else CAP_NAME, name))
         if shaped and not CREDIT_ANYWHERE.search(name) and len(name.split()) <= 4:
             return site_name(name)
     return None

@@ -14,7 +14,8 @@ It is never trusted blindly. ``meta.json`` names the embedder and the dimension,
 last, after the rows it counts (an interrupted append leaves rows that the next one overwrites);
 the bucket centres carry a checksum. A span's vector changes when its article's text does (a key
 is a place in the text), so ``meta.json`` also keeps the store's change number it was written at,
-and the rows of articles stamped since are read from the store again. Each run also compares a
+and the rows of articles stamped since are compared with the store's vectors: those that differ
+are read from the store again. Each run also compares a
 sample of the folder's vectors with the store's: one that differs, or a sample the store has none
 of (another store now at this path), and the folder is emptied and built again. A folder locked by another run on the same store is not touched: that run reads from the
 store into a temporary folder instead.
@@ -131,18 +132,26 @@ class VectorFile:
         self.centroids = self._read_centroids(meta.get("buckets"))
 
     def _forget_changed(self, store, mark: int | None) -> None:
-        """Rows of articles changed since ``mark`` are no longer the folder's (a later row with the
-        key, read from the store again, takes its place); None: no rows to check (a new folder, or
-        one written before marks were kept, whose rows only the sample checks). Either way the
-        folder is now as of the store's present number."""
+        """Rows of articles changed since ``mark`` whose vector is no longer the store's are no
+        longer the folder's (a later row with the key, read from the store again, takes its place);
+        None: no rows to check (a new folder, or one written before marks were kept, whose rows
+        only the sample checks). Either way the folder is now as of the store's present number."""
         since = getattr(store, "changes_since", None)
         if since is None:
             return
         last, changed = since(NO_MARK if mark is None else mark)
         if changed:
+            # An article is stamped for any change (its stances too, right after every link run),
+            # so only the rows whose vector the store no longer holds are forgotten: forgetting them
+            # all appended every row of the last run's articles again on the next run.
             gone = set(changed)
-            for key in [k for k in self.row_of if k.rsplit(":", 2)[0] in gone]:
-                del self.row_of[key]
+            keys = [k for k in self.row_of if k.rsplit(":", 2)[0] in gone]
+            stored = store.load_vectors(self.model, "span", keys) if keys else {}
+            mine = self.vectors()
+            for key in keys:
+                if key not in stored or not np.array_equal(
+                        np.asarray(stored[key], dtype=np.float32), mine[self.row_of[key]]):
+                    del self.row_of[key]
         self.mark = last
 
     def _differs_from(self, store) -> str:
