@@ -103,7 +103,10 @@ def _states(view: ClaimView, value: float, kind: str, tolerance: float) -> bool:
 def _shared_measure(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> str | None:
     names = {w for name in a.names | b.names for w in content_words(name)}
     near_a, near_b = _near(a, qa, names), {w for w, _ in _near(b, qb, names)}
-    shared = {w: d for w, d in reversed(near_a) if w in near_b}  # each word at its nearest place
+    shared: dict[str, int] = {}
+    for w, d in near_a:  # each word at its nearest place
+        if w in near_b:
+            shared[w] = min(d, shared.get(w, d))
     if not shared:
         return None
     # The two shared words nearest the figure in ``a``, in the order ``a`` gives them: the measure,
