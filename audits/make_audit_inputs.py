@@ -24,18 +24,24 @@ Two stages; neither contains article text, everything is read from ../shared/dat
       claims belong to one event, else read:cross-event; a read pair that repeats an old pair is
       dropped). a is the earlier-published claim when both dates are known. old_relation is the
       relation the old code stored for the pair (either order), or null.
+      Options after OUT.jsonl, for batches appended later: --old-source PREFIX (default "old:",
+      followed by the link's relation), --read-source NAME (default read:same-event /
+      read:cross-event as above), --first-id N (number of the first row id, default 1).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = (REPO / ".." / "shared").resolve()
+# $NARRASCOPE_DATASETS (as the benches read it) for a checkout whose ../shared is elsewhere (a worktree)
+SHARED = (Path(os.environ["NARRASCOPE_DATASETS"]).parent if os.environ.get("NARRASCOPE_DATASETS")
+          else (REPO / ".." / "shared").resolve())
 BASIL = SHARED / "datasets" / "basil"
 SEEDS = SHARED / "seeds"
 N_EVENTS = 9
@@ -113,7 +119,18 @@ def pairs(export: Path, outdir: Path) -> None:
 LABELS = {"same", "supports", "contradicts", "related", "unrelated"}
 
 
-def assemble(export: Path, outdir: Path, old_labels: Path, read_pairs: Path, out: Path) -> None:
+def assemble_options(args: list[str]) -> dict:
+    names = {"--old-source": "old_source", "--read-source": "read_source", "--first-id": "first_id"}
+    if len(args) % 2 or any(flag not in names for flag in args[::2]):
+        raise SystemExit(f"assemble options are {', '.join(names)}, each with a value; got {args}")
+    options = {names[flag]: value for flag, value in zip(args[::2], args[1::2], strict=True)}
+    if "first_id" in options:
+        options["first_id"] = int(options["first_id"])
+    return options
+
+
+def assemble(export: Path, outdir: Path, old_labels: Path, read_pairs: Path, out: Path,
+             old_source: str = "old:", read_source: str | None = None, first_id: int = 1) -> None:
     data = json.loads(export.read_text(encoding="utf-8"))
     stored = {frozenset((link["a"], link["b"])): link["relation"] for link in data["claim_links"]}
     claims = {c["id"]: c for c in map(json.loads, (outdir / "claims.jsonl").open(encoding="utf-8"))}
@@ -156,14 +173,14 @@ def assemble(export: Path, outdir: Path, old_labels: Path, read_pairs: Path, out
     if sorted(labels) != list(range(len(old))):
         raise SystemExit("old labels must cover every old pair exactly once")
     for index, pair in enumerate(old):
-        add(claims[pair["a"]["id"]], claims[pair["b"]["id"]], *labels[index], f"old:{pair['relation']}")
+        add(claims[pair["a"]["id"]], claims[pair["b"]["id"]], *labels[index], f"{old_source}{pair['relation']}")
     for line in read_pairs.open(encoding="utf-8"):
         if line.strip() and not line.startswith("#"):
             x, y, label, why = line.rstrip("\n").split("|", 3)
             a, b = find(x), find(y)
-            add(a, b, label, why, "read:same-event" if a["event"] == b["event"] else "read:cross-event")
+            add(a, b, label, why, read_source or ("read:same-event" if a["event"] == b["event"] else "read:cross-event"))
     with out.open("w", encoding="utf-8") as fh:
-        for n, row in enumerate(rows, 1):
+        for n, row in enumerate(rows, first_id):
             fh.write(json.dumps({"id": f"r{n:04d}", **row}, ensure_ascii=False) + "\n")
     print(f"wrote {len(rows)} pairs to {out}", file=sys.stderr)
 
@@ -174,4 +191,4 @@ if __name__ == "__main__":
     elif sys.argv[1] == "pairs":
         pairs(Path(sys.argv[2]), Path(sys.argv[3]))
     else:
-        assemble(*map(Path, sys.argv[2:7]))
+        assemble(*map(Path, sys.argv[2:7]), **assemble_options(sys.argv[7:]))

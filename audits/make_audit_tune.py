@@ -9,12 +9,21 @@ Nothing here contains article text; everything is read from ../shared/datasets a
       the events of stances.jsonl) and fall in the audit's tune half (bench.audit.audit_split).
       Writes OUTDIR/basil6.jsonl (built like the first batch) and OUTDIR/events.json.
 
+  python audits/make_audit_tune.py inputs OUTDIR --unused N
+      The contradiction batch: in order of sha1(triplet-uuid), the first N tune-half events that no
+      audit file uses yet (the events of relations.jsonl and stances.jsonl, and the events of the
+      articles of entities.jsonl and agreements_fresh.jsonl). Same outputs.
+
   python audits/make_audit_tune.py pairs EXPORT.json OUTDIR
       From the JSON export of the store analysed by the current code, writes OUTDIR/old_pairs.jsonl
       (the format of make_audit_inputs.py's): every contradicts, same and supports link, and every
       related link across articles that the relation model reads with entailment or contradiction
       of 0.3 or more either way (the pairs near the levels being chosen), up to 150 in all (a
       seeded sample of the related ones when more).
+
+  python audits/make_audit_tune.py pairs EXPORT.json OUTDIR --findings
+      The same, but only the contradicts, same and supports links (the contradiction batch labels
+      what the code finds; its read pairs come from reading the claims).
 
   Then label OUTDIR/old_pairs.jsonl by reading (one "index|label|why" line per pair, the rules of
   audits/README.md) and join with make_audit_inputs.py's `assemble` (with an empty READ_PAIRS
@@ -54,10 +63,35 @@ def choose(records: list[dict]) -> list[str]:
     return [e for e in free if _split(e) == "tune"][:N_EVENTS]
 
 
-def inputs(outdir: Path) -> None:
+def used_events(records: list[dict]) -> set[str]:
+    """Every BASIL event some audit file already reads, by its own events or its articles'."""
+    event_of = {r["id"]: r["event"] for r in records}
+    used = set((REPO / "audits" / "events.txt").read_text().split())
+    for name, keys in (("relations.jsonl", ("a_event", "b_event")), ("stances.jsonl", ("event",)),
+                       ("entities.jsonl", ("article",)), ("agreements_fresh.jsonl", ("a_article", "b_article"))):
+        for line in (REPO / "audits" / name).open(encoding="utf-8"):
+            row = json.loads(line)
+            for key in keys:
+                value = row.get(key)
+                used.add(event_of.get(value, value) if key.endswith("article") else value)
+    return used
+
+
+def choose_unused(records: list[dict], n: int) -> list[str]:
+    used = used_events(records)
+    ordered = sorted({r["event"] for r in records}, key=lambda e: hashlib.sha1(e.encode()).hexdigest())
+    return [e for e in ordered if e not in used and _split(e) == "tune"][:n]
+
+
+def inputs(outdir: Path, *option: str) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     records = load_basil()
-    events = choose(records)
+    if option and option[0] == "--unused":
+        events = choose_unused(records, int(option[1]))
+    elif option:
+        raise SystemExit(f"unknown option {option[0]!r} (inputs takes --unused N)")
+    else:
+        events = choose(records)
     chosen = [r for r in records if r["event"] in events]
     with (outdir / "basil6.jsonl").open("w", encoding="utf-8") as fh:
         for r in chosen:
@@ -67,7 +101,9 @@ def inputs(outdir: Path) -> None:
     print("\n".join(events))
 
 
-def pairs(export: Path, outdir: Path) -> None:
+def pairs(export: Path, outdir: Path, *option: str) -> None:
+    if option and option != ("--findings",):
+        raise SystemExit(f"unknown option {' '.join(option)!r} (pairs takes --findings)")
     sys.path.insert(0, str(REPO / "src"))
     from narrascope.config import load_settings
     from narrascope.embeddings import USEEmbedder
@@ -88,7 +124,7 @@ def pairs(export: Path, outdir: Path) -> None:
             fh.write(json.dumps(c) + "\n")
     links = [x for x in data["claim_links"] if claims[x["a"]]["article"] != claims[x["b"]]["article"]]
     found = [x for x in links if x["relation"] in ("contradicts", "same", "supports")]
-    related = [x for x in links if x["relation"] == "related"]
+    related = [] if option else [x for x in links if x["relation"] == "related"]
     settings = load_settings(None)
     params = relate_params(settings)
     judged = judge_texts([(claims[x["a"]]["text"], claims[x["b"]]["text"]) for x in related],
@@ -108,4 +144,9 @@ def pairs(export: Path, outdir: Path) -> None:
 
 if __name__ == "__main__":
     stage, *args = sys.argv[1:]
-    {"inputs": inputs, "pairs": pairs}[stage](*map(Path, args))
+    if stage == "inputs":
+        inputs(Path(args[0]), *args[1:])
+    elif stage == "pairs":
+        pairs(Path(args[0]), Path(args[1]), *args[2:])
+    else:
+        raise SystemExit(f"unknown stage {stage!r} (inputs or pairs)")
