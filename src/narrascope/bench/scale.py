@@ -55,14 +55,14 @@ def add_claims(store, claims: list[tuple[str, bool, list[str]]], vectors: np.nda
     """Articles of eight claims each, enriched and with their vectors cached, numbered from
     ``first``; ``entity_names``: every name of the store's claims, the entities."""
     for lo in range(0, len(claims), 1000 * PER_ARTICLE):
-        batch, cached = [], {}
+        batch, cached, new = [], {}, []
         with store.transaction():
             for n in range(lo, min(len(claims), lo + 1000 * PER_ARTICLE), PER_ARTICLE):
                 aid = f"s{first + n // PER_ARTICLE}"
                 chunk = claims[n : n + PER_ARTICLE]
                 text = " ".join(c[0] for c in chunk)
-                store.add_article(Article(aid, text, title=f"synthetic {aid}", outlet=f"Outlet {(first + n) % 97}",
-                                          language="en"))
+                new.append(Article(aid, text, title=f"synthetic {aid}", outlet=f"Outlet {(first + n) % 97}",
+                                   language="en"))
                 ann, at = Annotations(aid), 0
                 for m, (sentence, negated, names) in enumerate(chunk):
                     end = at + len(sentence)
@@ -78,6 +78,7 @@ def add_claims(store, claims: list[tuple[str, bool, list[str]]], vectors: np.nda
                     cached[span_key(aid, at, end)] = vectors[n + m]
                     at = end + 1
                 batch.append(ann)
+            store.add_articles(new)
             store.save_annotations_batch(batch, stage=ENRICH, version=ENRICH_VERSION)
             store.save_vectors(model, "span", cached)
     store.replace_entities([Entity(f"e-{n}", n, "GPE", []) for n in sorted(entity_names)], [])
