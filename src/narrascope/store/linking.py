@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from datetime import UTC, datetime
+from itertools import islice
 
 import numpy as np
 from sqlalchemy import delete, exists, func, insert, select, tuple_
