@@ -60,9 +60,15 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=TEXT_CACHE)
+def _terms(text: str) -> tuple[tuple[str, str], ...]:
+    """``text``'s content words, each once, in order, with their stems."""
+    return tuple((w, stem(w)) for w in dict.fromkeys(_words(text)) if w not in STOP and not w.isdigit() and len(w) > 2)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
 def content_stems(text: str) -> frozenset[str]:
     """The stems of ``text``'s content words."""
-    return frozenset(stem(w) for w in _words(text) if w not in STOP and not w.isdigit() and len(w) > 2)
+    return frozenset(s for _, s in _terms(text))
 
 
 def word_cover(a: str, b: str, names: frozenset[str] | set[str] = frozenset()) -> float:
@@ -103,13 +109,14 @@ def stem(word: str) -> str:
 def shared_terms(a: str, b: str, limit: int = 4, names: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Content words both texts use (by stem), in a's order; words of ``names`` left out."""
     stems_b = content_stems(b)
-    skip = {w for name in names for w in content_words(name)}
+    skip = {w for name in names for w, _ in _terms(name)} if names else ()
     out: list[str] = []
-    for w in _words(a):
-        if w in STOP or len(w) <= 2 or w.isdigit() or stem(w) not in stems_b or w in out or w in skip:
-            continue
-        out.append(w)
-    return out[:limit]
+    for w, s in _terms(a):
+        if s in stems_b and w not in skip:
+            out.append(w)
+            if len(out) == limit:
+                break
+    return out
 
 
 def differing_span(a: str, b: str, max_words: int = 9) -> str:
