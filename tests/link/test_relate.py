@@ -104,6 +104,11 @@ def test_without_a_judgement_only_similarity_speaks(sim, expected):
 
 def test_word_helpers():
     assert shared_terms("Karavia complies with sanctions", "sanction compliance in Karavia") == ["karavia", "sanctions"]
+    # each word once, in a's order, at most ``limit``, the words of names left out
+    assert shared_terms("Sanctions on Karavia, sanctions again: exports, ports", "ports exports sanction Karavia",
+                        limit=2) == ["sanctions", "karavia"]
+    assert shared_terms("Sanctions on Karavia hit exports", "Karavia exports sanctions",
+                        names=frozenset({"Karavia"})) == ["sanctions", "exports"]
     assert differing_span("Karavia complies with Western sanctions", "Karavia and sanctions") == "complies with Western"
 
 

@@ -102,6 +102,17 @@ def test_the_buckets_are_kept_between_runs_and_new_claims_sorted_into_them(store
     assert all(row not in found[row] for row in range(310)) and (found >= 0).all()
 
 
+def test_queries_go_in_the_order_of_the_bucket_each_claim_was_sorted_into(store, tmp_path):
+    add(store, 0, 300)
+    index = fill(store, exact_max=40)
+    nearest = index.index.quantizer.search(index.vectors(np.arange(300)), 1)[1][:, 0]
+    np.testing.assert_array_equal(index.buckets, nearest)  # what the folder kept is each claim's nearest centre
+    order = index.by_bucket(np.arange(299, -1, -1))
+    assert sorted(order.tolist()) == list(range(300))
+    assert (np.diff(nearest[order]) >= 0).all()
+    assert fill(store).buckets is None  # an exact index has no buckets: queries stay as given
+
+
 def test_a_stale_folder_is_rebuilt_from_the_store_never_trusted(store, tmp_path):
     add(store, 0, 50)
     fill(store)

@@ -158,3 +158,16 @@ def test_the_pipeline_keeps_the_counts(demo_db, tmp_path, settings):
     counts = store.stored_overview(settings.enrich.min_checkworthiness, settings.report.confident_contradiction)
     assert counts["claims"] > 0 and counts["claim_groups"] > 0 and counts["contradictions"] > 0
     store.close()
+
+
+def test_add_articles_in_bulk_counts_and_numbers_like_one_at_a_time(store):
+    store.track_thresholds(MIN_CW, CONFIDENT)
+    store.add_article(_article("a0", "Alpha", "ru"))
+    batch = [_article("a1", "Alpha", "en"), _article("a2", None, "ru"), _article("a0", "Beta", "en"),
+             _article("a1", "Gamma", "en"), _article("a3", "Beta", "")]
+    assert store.add_articles(batch) == 3  # a0 is stored already, a1 comes twice: stored once
+    assert_kept(store)
+    assert [a.outlet for a in store.get_articles(["a0", "a1", "a2", "a3"])] == ["Alpha", "Alpha", None, "Beta"]
+    assert store.add_articles([_article("a2", "Beta")]) == 0
+    assert_kept(store)
+    assert store.count_articles() == 4

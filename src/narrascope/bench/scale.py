@@ -44,6 +44,8 @@ from .recall import candidate_recall
 
 PER_ARTICLE = 8
 STEPS = ("read", "index", "search", "load", "model", "relations", "groups", "write")
+# Seconds between the progress lines of a run of the stage.
+PROGRESS_EVERY = 60.0
 
 
 def settings():
@@ -55,14 +57,14 @@ def add_claims(store, claims: list[tuple[str, bool, list[str]]], vectors: np.nda
     """Articles of eight claims each, enriched and with their vectors cached, numbered from
     ``first``; ``entity_names``: every name of the store's claims, the entities."""
     for lo in range(0, len(claims), 1000 * PER_ARTICLE):
-        batch, cached = [], {}
+        batch, cached, new = [], {}, []
         with store.transaction():
             for n in range(lo, min(len(claims), lo + 1000 * PER_ARTICLE), PER_ARTICLE):
                 aid = f"s{first + n // PER_ARTICLE}"
                 chunk = claims[n : n + PER_ARTICLE]
                 text = " ".join(c[0] for c in chunk)
-                store.add_article(Article(aid, text, title=f"synthetic {aid}", outlet=f"Outlet {(first + n) % 97}",
-                                          language="en"))
+                new.append(Article(aid, text, title=f"synthetic {aid}", outlet=f"Outlet {(first + n) % 97}",
+                                   language="en"))
                 ann, at = Annotations(aid), 0
                 for m, (sentence, negated, names) in enumerate(chunk):
                     end = at + len(sentence)
@@ -78,6 +80,7 @@ def add_claims(store, claims: list[tuple[str, bool, list[str]]], vectors: np.nda
                     cached[span_key(aid, at, end)] = vectors[n + m]
                     at = end + 1
                 batch.append(ann)
+            store.add_articles(new)
             store.save_annotations_batch(batch, stage=ENRICH, version=ENRICH_VERSION)
             store.save_vectors(model, "span", cached)
     store.replace_entities([Entity(f"e-{n}", n, "GPE", []) for n in sorted(entity_names)], [])
@@ -126,16 +129,23 @@ def _link(db: str, embedder_name: str, queue) -> None:
     queue.put(("done", dict(timings), time.perf_counter() - started, _memory_mb(), result))
 
 
-def run_stage(db: str, embedder_name: str, budget: float) -> tuple[str, dict, float, float, object]:
+def run_stage(db: str, embedder_name: str, budget: float, label: str = "",
+              every: float = PROGRESS_EVERY) -> tuple[str, dict, float, float, object]:
     """("done" or "stopped", step timings, seconds, peak MB, report or None) of one run in a fresh
-    interpreter (spawned, not forked: its peak memory is the stage's and its imports' alone)."""
+    interpreter (spawned, not forked: its peak memory is the stage's and its imports' alone).
+    Every ``every`` seconds a line (starting with ``label``) says how far it is."""
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     proc = ctx.Process(target=_link, args=(db, embedder_name, queue))
     proc.start()
     last: tuple = ("progress", {}, 0.0, 0.0)
     deadline = time.monotonic() + budget
+    shown = time.monotonic()
     while True:
+        if time.monotonic() - shown >= every and last[0] == "progress":
+            shown = time.monotonic()
+            click.echo(f"  {label}: {last[2]:.0f}s so far, in '{_under_way(last[1])}' (finished: "
+                       f"{_steps(last[1]) or 'nothing'}); peak memory {last[3]:.0f} MB")
         try:
             last = queue.get(timeout=max(0.1, min(5.0, deadline - time.monotonic())))
         except queue_module.Empty:
@@ -244,7 +254,7 @@ def _size(tmp: Path, keep: Path | None, n: int, more: int, claims, vectors, embe
         if kept is not None:
             shutil.copyfile(db, f"{kept}.part")
             os.replace(f"{kept}.part", kept)
-    scratch = run_stage(db, embedder_name, budget)
+    scratch = run_stage(db, embedder_name, budget, f"{n} claims, from scratch")
     click.echo(describe(n, "from scratch", scratch))
     if scratch[0] != "done":
         _remove(db)
@@ -256,7 +266,7 @@ def _size(tmp: Path, keep: Path | None, n: int, more: int, claims, vectors, embe
     add_claims(store, claims[n : n + more], vectors[n : n + more], -(-n // PER_ARTICLE), model,
                _names(claims[: n + more]))
     store.close()
-    incremental = run_stage(db, embedder_name, budget)
+    incremental = run_stage(db, embedder_name, budget, f"{n} claims, incremental")
     click.echo(describe(n, f"incremental, {more} new claims", incremental))
     _remove(db)
     if incremental[0] != "done":

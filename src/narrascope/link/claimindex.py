@@ -43,6 +43,7 @@ class ClaimIndex:
     timings: dict[str, float] = field(default_factory=dict)
     file: VectorFile | None = None
     _quantizer: object = None
+    buckets: np.ndarray | None = None  # each claim's inverted-file bucket (None: an exact index)
 
     @classmethod
     def scan(cls, store, threshold: float, timings: dict[str, float] | None = None) -> ClaimIndex:
@@ -136,6 +137,7 @@ class ClaimIndex:
             part = unsorted[lo : lo + READ_BATCH]
             lists[part] = quantizer.search(np.ascontiguousarray(vectors[part]), 1)[1][:, 0]
         lists.flush()
+        self.buckets = np.asarray(lists[rows], dtype=np.int32)
         for lo in range(0, n, READ_BATCH):
             x = np.ascontiguousarray(vectors[rows[lo : lo + READ_BATCH]])
             assign = np.ascontiguousarray(lists[rows[lo : lo + READ_BATCH]], dtype=np.int64)
@@ -173,11 +175,9 @@ class ClaimIndex:
     def by_bucket(self, positions: np.ndarray) -> np.ndarray:
         """``positions`` ordered by their inverted-file bucket (as they are, for an exact index), so
         that claims searched together have their neighbours in few places."""
-        if len(positions) == 0 or not hasattr(self.index, "quantizer"):
+        if len(positions) == 0 or self.buckets is None:
             return positions
-        buckets = np.concatenate([self.index.quantizer.search(self.vectors(positions[lo : lo + READ_BATCH]), 1)[1][:, 0]
-                                  for lo in range(0, len(positions), READ_BATCH)])
-        return positions[np.argsort(buckets, kind="stable")]
+        return positions[np.argsort(self.buckets[positions], kind="stable")]
 
     def search(self, positions: np.ndarray, k: int) -> np.ndarray:
         """For each claim at ``positions``, its ``k`` nearest other claims (positions, -1 where none),

@@ -54,6 +54,31 @@ class ArticleStore:
                 self._save_signature(conn, article.id, minhash, band_keys)
             return True
 
+    def add_articles(self, batch: list[Article]) -> int:
+        """Insert those of ``batch`` whose id is not stored yet, in one statement; the number added.
+        What :meth:`add_article` does for each (no near-duplicate signatures), for a bulk load."""
+        with self._connect() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SEQ_LOCK})")
+            known: set[str] = set()
+            ids = list(dict.fromkeys(a.id for a in batch))
+            for i in range(0, len(ids), PAGE_SIZE):
+                known.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(ids[i : i + PAGE_SIZE]))).scalars())
+            fresh = []
+            for a in batch:  # the first of an id given twice, as add_article one at a time keeps it
+                if a.id not in known:
+                    known.add(a.id)
+                    fresh.append(a)
+            if not fresh:
+                return 0
+            seq = conn.execute(select(func.max(articles.c.seq))).scalar() or 0
+            number = changes.next_number(conn)
+            conn.execute(insert(articles), [{"seq": seq + n, "changed": number, **_article_row(a)}
+                                            for n, a in enumerate(fresh, 1)])
+            summary.added_articles(conn, [(a.outlet, a.language, seq + n, a.duplicate_of is not None)
+                                          for n, a in enumerate(fresh, 1)])
+            return len(fresh)
+
     def update_article(
         self, article: Article, *, minhash: np.ndarray, band_keys: list[tuple[int, int]]
     ) -> None:

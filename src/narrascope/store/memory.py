@@ -65,6 +65,9 @@ class MemoryStore:
         self._articles[article.id] = copy.deepcopy(article)
         return True
 
+    def add_articles(self, batch: list[Article]) -> int:
+        return sum(self.add_article(a) for a in batch)
+
     def get_article(self, article_id: str) -> Article | None:
         found = self._articles.get(article_id)
         return copy.deepcopy(found) if found else None

@@ -207,6 +207,19 @@ def added_article(conn: Connection, outlet: str | None, language: str | None, se
               {lang: seq})
 
 
+def added_articles(conn: Connection, rows: list[tuple[str | None, str | None, int, bool]]) -> None:
+    """:func:`added_article` for many: (outlet, language, seq, is a copy) each, counted in one update per key."""
+    if not rows or not counted(conn):
+        return
+    delta: Counter = Counter()
+    first: dict[str, int] = {}
+    for outlet, language, seq, copy in rows:
+        lang = f"language:{language or 'unknown'}"
+        delta.update({"articles": 1, "copies": int(copy), f"outlet:{outlet or UNKNOWN_OUTLET}": 1, lang: 1})
+        first[lang] = min(first.get(lang, seq), seq)
+    apply(conn, delta, first)
+
+
 @contextmanager
 def counting(conn: Connection, part, scope) -> Iterator[None]:
     """Keep the counts right across the writes in the block, which touch only ``scope`` of ``part``."""
