@@ -3,10 +3,9 @@ keeps of an article stamps it with a higher number, and an older store gets the 
 
 from __future__ import annotations
 
-import sqlite3
-
 import numpy as np
-from sqlalchemy import select, update
+from older import as_schema
+from sqlalchemy import select
 
 from narrascope.model import Annotations, Article, Claim, Stance
 from narrascope.store import changes, schema
@@ -38,13 +37,8 @@ def test_each_write_stamps_its_articles_above_every_earlier_one(store):
 def test_an_older_store_gets_the_column_when_opened(tmp_path):
     db = tmp_path / "old.db"
     SQLStore(str(db)).close()
-    with sqlite3.connect(db) as conn:  # as schema 4 left it: no change sequence
-        conn.execute("DROP INDEX ix_articles_changed")
-        conn.execute("ALTER TABLE articles DROP COLUMN changed")
-    store = SQLStore(str(db))
-    with store.engine.begin() as conn:
-        conn.execute(update(schema.meta).where(schema.meta.c.key == "schema_version").values(value="4"))
-    store.close()
+    # as schema 4 left it: no change sequence
+    as_schema(db, 4, "DROP INDEX ix_articles_changed", "ALTER TABLE articles DROP COLUMN changed")
     store = SQLStore(str(db))
     store.add_article(Article("a1", "One claim here.", outlet="Alpha", language="en"))
     assert _stamps(store) == {"a1": 1}

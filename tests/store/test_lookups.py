@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
-from sqlalchemy import update
+from older import as_schema
 
 from narrascope.model import Annotations, Article, Claim, ClaimGroup, ClaimLink
 from narrascope.store import schema
@@ -72,14 +72,9 @@ def test_an_outlets_newest_articles_and_the_unknown_outlet(store):
 def test_a_store_made_before_the_indexes_gets_them_on_opening(tmp_path):
     db = tmp_path / "old.db"
     SQLStore(str(db)).close()
-    with sqlite3.connect(db) as conn:  # as schema 3 left it: none of the dashboard's indexes
-        conn.execute("DROP INDEX ix_stories_size")
-        conn.execute("DROP INDEX ix_claim_links_relation")
-        conn.execute("DROP INDEX ix_stances_article_id")
-    store = SQLStore(str(db))
-    with store.engine.begin() as conn:
-        conn.execute(update(schema.meta).where(schema.meta.c.key == "schema_version").values(value="3"))
-    store.close()
+    # as schema 3 left it: none of the dashboard's indexes
+    as_schema(db, 3, "DROP INDEX ix_stories_size", "DROP INDEX ix_claim_links_relation",
+              "DROP INDEX ix_stances_article_id")
     SQLStore(str(db), create=False).close()
     with sqlite3.connect(db) as conn:
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -93,10 +88,7 @@ def test_a_schema_5_store_gets_the_outlet_and_claim_indexes_and_the_planner_uses
     store = SQLStore(str(db))
     _fill(store)
     store.close()
-    with sqlite3.connect(db) as conn:  # as schema 5 left it
-        conn.execute("DROP INDEX ix_articles_outlet_newest")
-        conn.execute("DROP INDEX ix_claims_article_cw")
-        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    as_schema(db, 5, "DROP INDEX ix_articles_outlet_newest", "DROP INDEX ix_claims_article_cw")
     store = SQLStore(str(db), create=False)
     found, total = store.outlet_articles("Alpha", 10)
     assert [a.id for a in found] == ["a1", "a2"] and total == 2  # the same order from the index: undated last

@@ -3,11 +3,10 @@ aggregates after every kind of write, on each backend, and an older store gets t
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import update
+from older import as_schema
 
 from narrascope.link.stories import Story
 from narrascope.model import Annotations, Article, Claim, ClaimGroup, ClaimLink, TechniqueSpan, Thesis
@@ -101,14 +100,10 @@ def test_an_older_store_gets_the_counts_when_opened(tmp_path):
         store.save_annotations(_claims(aid))
     store.add_claim_links([ClaimLink("a1-c", "a2-c", "contradicts", 0.95, "figures differ")])
     store.replace_claim_groups([ClaimGroup("g1", ["a1-c", "a2-c"], "contradicted", [])])
-    with store.engine.begin() as conn:  # as schema 4 left it: no summary
-        conn.execute(schema.summary.delete())
-        conn.execute(update(schema.meta).where(schema.meta.c.key == "schema_version").values(value="4"))
     store.close()
-    with sqlite3.connect(db) as conn:
-        conn.execute("DROP TABLE summary")
-        conn.execute("DROP INDEX ix_claim_groups_status_size")
-        conn.execute("ALTER TABLE claim_groups DROP COLUMN size")
+    # as schema 4 left it: no summary
+    as_schema(db, 4, "DROP TABLE summary", "DROP INDEX ix_claim_groups_status_size",
+              "ALTER TABLE claim_groups DROP COLUMN size")
     store = SQLStore(str(db), create=False)
     assert_kept(store)
     assert store.recurring_group_ids(5) == ["g1"]  # its size counted when the column was added
