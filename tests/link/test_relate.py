@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from narrascope.link.figures import aligned_figures
@@ -125,7 +127,7 @@ def test_figure_conflict_stands_unless_the_model_reads_a_paraphrase():
 
 def test_the_weak_model_needs_more_and_never_agrees_on_distant_claims():
     a = view("Karavia never joined the sanctions.", names={"Karavia"})
-    b = view("Караvia language reform lists four trends.", names={"Karavia"})
+    b = replace(view("Караvia language reform lists four trends.", names={"Karavia"}), language="ru")
     weak_agree = Judgement((0.7, 0.25, 0.05), (0.7, 0.25, 0.05), weak=True)
     assert relate(a, b, 0.5, weak_agree).relation == "related"
     assert relate(a, b, 0.8, Judgement((0.95, 0.04, 0.01), (0.95, 0.04, 0.01), weak=True)).relation == "same"
@@ -169,3 +171,33 @@ def test_a_figure_agreement_names_the_measure_nearest_the_figure_never_a_light_v
     c = view("Smith would likely take 18 months.", [("18 months", "measure", 18, "month")], names={"Smith"})
     d = view("Smith may likely take 18 months.", [("18 months", "measure", 18, "month")], names={"Smith"})
     assert aligned_figures(c, d) is None  # nothing but a light verb and a hedge in common
+
+
+def test_an_agreement_in_one_language_needs_a_word_beyond_the_names():
+    # Both name Medicare and nothing else in common: the model's entailment is not enough, near or far.
+    a = view("We are the ones offering a plan to save Medicare.", names={"Medicare"})
+    b = view("The savings come from limiting fraud in Medicare Advantage.", names={"Medicare", "Medicare Advantage"})
+    assert relate(a, b, 0.7, ENTAIL_ONE).relation == "related"
+    assert relate(a, b, 0.7, ENTAIL_BOTH).relation == "related"
+    # A word beyond the name, or a figure both give, lets the model speak.
+    c = view("Republicans said the law raided Medicare.", names={"Medicare"})
+    d = view("The charge that the law raided Medicare was their attack line.", names={"Medicare"})
+    assert relate(c, d, 0.7, ENTAIL_ONE).relation == "supports"
+    e = view("Obama has cut $716 billion from Medicare.", [("$716 billion", "money", 716e9, "USD")],
+             names={"Obama", "Medicare"})
+    f = view("The ad says Obama took $716 billion from Medicare.", [("$716 billion", "money", 716e9, "USD")],
+             names={"Obama", "Medicare"})
+    assert relate(e, f, 0.7, ENTAIL_BOTH).relation == "same"
+
+
+def test_a_figure_whose_owner_is_only_pointed_at_is_no_conflict():
+    a = view("Obama has cut $716 billion from Medicare.", [("$716 billion", "money", 716e9, "USD")],
+             names={"Obama", "Medicare"})
+    b = view("His health care plan would cut Medicare by $800 billion.", [("$800 billion", "money", 800e9, "USD")],
+             names={"Medicare"})
+    c = view("The health care law cut Medicare by $800 billion.", [("$800 billion", "money", 800e9, "USD")],
+             names={"Medicare"})
+    assert aligned_figures(a, b) is None
+    assert relate(a, b, 0.8, NEUTRAL).relation != "contradicts"
+    found = aligned_figures(a, c)
+    assert found is not None and not found.agree  # named on both sides: the check still speaks

@@ -9,7 +9,10 @@ Two figures are aligned when all of this holds, or they are not compared at all:
 * the same *subject*: the two claims share a named entity;
 * the same *period*: checked before, by :func:`~narrascope.link.relate.about_same_thing`;
 * neither claim states both values ("the rate rose from 35.7 to 45.8 percent" against "45.8
-  percent" is no conflict: the first claim holds both figures).
+  percent" is no conflict: the first claim holds both figures);
+* for a conflict, neither figure belongs to someone the claim only points at: "his plan would cut
+  Medicare by $800 billion" against "Obama has cut $716 billion from Medicare" may be about two
+  people (a pronoun before the figure, in its clause, leaves whose figure it is open).
 
 Then equal values (within a rounding tolerance) agree, and different values conflict, and the
 reason names both figures, the measure and the subject.
@@ -49,6 +52,12 @@ _NOT_MEASURES = frozenset(
 )
 
 
+# Pronouns that stand for someone named outside the claim.
+_POINTERS = frozenset(
+    """he him his she her hers they them their theirs it its он его него она её ее неё нее они их них оно""".split()
+)
+
+
 @dataclass(frozen=True, slots=True)
 class FigureMatch:
     agree: bool
@@ -82,6 +91,8 @@ def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03, counts:
                 continue
             if not agree and (_states(a, qb.value, qa.kind, tolerance) or _states(b, qa.value, qb.kind, tolerance)):
                 continue  # one claim holds both values: a change over time, a comparison
+            if not agree and (_pointed(a, qa) or _pointed(b, qb)):
+                continue  # whose figure it is lies outside the claim
             measure = _shared_measure(a, qa, b, qb)
             if measure is None:
                 continue
@@ -98,6 +109,12 @@ def _close(x: float, y: float, tolerance: float) -> bool:
 
 def _states(view: ClaimView, value: float, kind: str, tolerance: float) -> bool:
     return any(q.kind == kind and _close(q.value, value, tolerance) for q in view.quantities)
+
+
+def _pointed(view: ClaimView, q: Quantity) -> bool:
+    """Whether a pronoun stands before the figure in its clause ("his plan would cut ... by $800 billion")."""
+    before = _CLAUSE.split(view.text[: q.start - view.offset])[-1]
+    return any(w.lower() in _POINTERS for w in _WORD.findall(before))
 
 
 def _shared_measure(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> str | None:

@@ -14,7 +14,9 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
   needs something a reader can check that both share: a person, body or event both name, a figure
   or a date both give, or two in five of one's content words, names aside (:func:`checkable_agreement`). The model alone
   reads "Russia will build thermal power plants in Kazakhstan" as entailing "Moscow could build
-  Kazakhstan's first nuclear power plant".
+  Kazakhstan's first nuclear power plant". And two English claims agree only when they share a
+  word beyond the names (or a figure), as for a conflict: in a story about Medicare, "we offer a plan to
+  save Medicare" and "the savings come from fraud in Medicare Advantage" share only the name.
 * Everything else is ``related`` (same story or close in meaning) or ``unrelated``.
 
 Every relation carries a reason a reader can check: the two figures with measure and subject, the
@@ -173,14 +175,23 @@ def checkable_agreement(a: ClaimView, b: ClaimView, similarity: float, params: R
     """Whether an agreement of a and b would rest on something a reader can check: close meaning,
     or, between claims that read far apart, a specific name both give (a person, body or event:
     countries run through a whole story), a figure or a date both state, or two in five of one's
-    content words, names aside."""
+    content words, names aside. Between two English claims, also a word beyond the names (or a
+    figure both give), whatever the distance (words are matched by a crude English stem, which
+    would miss a Russian word in another case)."""
+    if a.language == b.language == "en" and not (shared_terms(a.text, b.text, names=a.names | b.names)
+                                         or _same_figure(a, b)):
+        return False
     if similarity >= params.anchor_similarity or name_words(a.anchors) & name_words(b.anchors):
         return True
-    if {round(q.value, 6) for q in a.quantities} & {round(q.value, 6) for q in b.quantities}:
+    if _same_figure(a, b):
         return True
     if _dates(a) & _dates(b):
         return True
     return word_cover(a.text, b.text, a.names | b.names) >= params.anchor_cover
+
+
+def _same_figure(a: ClaimView, b: ClaimView) -> bool:
+    return bool({round(q.value, 6) for q in a.quantities} & {round(q.value, 6) for q in b.quantities})
 
 
 def _dates(view: ClaimView) -> set[str]:
