@@ -160,6 +160,13 @@ def _audit(rows, gold, found, echo, verbose):
                        ["agree" if found[i] in agree else found[i] for i in mine], "agree")
             echo(f"            of which {corpus} ({len(mine)} pairs): same/supports P {part[0]:.3f} R {part[1]:.3f} "
                  f"(flagged {part[3]})")
+        for batch in sorted({(x.get("source") or "?").split(":")[0] for x in rows}):
+            mine = [i for i, x in enumerate(rows) if (x.get("source") or "?").split(":")[0] == batch]
+            part = prf(["agree" if gold[i] in agree else gold[i] for i in mine],
+                       ["agree" if found[i] in agree else found[i] for i in mine], "agree")
+            con = prf([gold[i] for i in mine], [found[i] for i in mine], "contradicts")
+            echo(f"            source {batch} ({len(mine)} pairs): same/supports P {part[0]:.3f} (flagged {part[3]}), "
+                 f"contradicts flagged {con[3]}, right {round(con[0] * con[3])}")
         for x, got in zip(rows, found, strict=True):
             if got == "contradicts" and x["label"] != "contradicts":
                 echo(f"            wrong contradicts [{x['label']}]: {x['a'][:70]!r} / {x['b'][:70]!r}")
