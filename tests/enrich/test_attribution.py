@@ -83,3 +83,13 @@ def test_a_title_after_a_capitalised_word_or_written_with_capitals_is_still_reso
     assert [a.speaker for a in (attribute(doc) or doc.attributions)] == ["Eric Holder"]
     doc = make_doc("Trump's Attorney General Jeff Sessions spoke first. The attorney general said that the memo stands.")
     assert [a.speaker for a in (attribute(doc) or doc.attributions)] == ["Jeff Sessions"]
+
+
+def test_a_title_line_never_lends_the_body_its_speaker(make_doc):
+    # No full stop ends a title: the parse must still start a sentence after the line break.
+    doc = make_doc("Biden Tries, Again, to Sell Tax Compromise to Hill Democrats\n\n"
+                   "Larry Summers, the outgoing chairman of the council, told a group of reporters that "
+                   "failure to pass the deal would raise the risk of a recession.")
+    (_kind, cue, speaker, said, listener), *_ = found(doc)
+    assert (cue, speaker, listener) == ("told", "Larry Summers", "a group of reporters")
+    assert all(doc.text.index("Larry") <= a.speaker_start for a in doc.attributions)
