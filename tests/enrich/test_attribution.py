@@ -90,6 +90,6 @@ def test_a_title_line_never_lends_the_body_its_speaker(make_doc):
     doc = make_doc("Biden Tries, Again, to Sell Tax Compromise to Hill Democrats\n\n"
                    "Larry Summers, the outgoing chairman of the council, told a group of reporters that "
                    "failure to pass the deal would raise the risk of a recession.")
-    (_kind, cue, speaker, said, listener), *_ = found(doc)
+    (_kind, cue, speaker, _said, listener), *_ = found(doc)
     assert (cue, speaker, listener) == ("told", "Larry Summers", "a group of reporters")
     assert all(doc.text.index("Larry") <= a.speaker_start for a in doc.attributions)
