@@ -21,7 +21,7 @@ from narrascope.narratives.techniques import (
     guess_language,
     prepare,
 )
-from narrascope.narratives.techniques_candidates import plain_candidates, split_sentences
+from narrascope.narratives.techniques_candidates import parsed_candidates, plain_candidates, split_sentences
 from narrascope.narratives.techniques_fake import find_fake_labels
 from narrascope.narratives.techniques_features import HAND_FEATURES
 from narrascope.training.span_metrics import merge_spans, span_scores, typed_scores
@@ -146,6 +146,16 @@ def test_plain_candidates_stay_inside_their_sentence():
         s, e = sentences[c.sentence]
         assert s <= c.start < c.end <= e
         assert text[c.start : c.end] == text[c.start : c.end].strip()
+
+
+def test_a_person_s_name_alone_is_no_candidate():
+    from narrascope.enrich.nlp import spacy_english
+
+    text = "Mr. Grimm called the probe a disgraceful witch hunt, and Donald Trump agreed with Mr. Grimm."
+    doc = spacy_english()(text)
+    spans = {text[c.start : c.end] for c in parsed_candidates(text, doc, split_sentences(text, doc))}
+    assert not spans & {"Mr. Grimm", "Grimm", "Mr", "Donald Trump", "Trump"}
+    assert {"disgraceful", "disgraceful witch hunt", "Donald Trump agreed with Mr. Grimm"} <= spans
 
 
 def test_guess_language():

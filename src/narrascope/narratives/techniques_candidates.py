@@ -47,6 +47,12 @@ _CLAUSE_BREAK = re.compile(
     re.I,
 )
 _PUNCT_EDGE = ".,;:!?)]}\u2026"
+# Titles and honorifics written with a name ("Mr. Grimm", "Senator Cruz").
+_TITLES = frozenset(
+    """mr mrs ms miss dr sir madam president senator rep representative governor gov sen mayor secretary
+    judge justice general gen minister ambassador speaker chairman leader""".split()
+)
+_HONORIFICS = frozenset("mr mrs ms miss dr sir".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +73,34 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class _Collector:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, names: list[tuple[int, int]] = ()) -> None:
         self.text = text
         self.seen: dict[tuple[int, int], Candidate] = {}
+        self.names = names  # (start, end) of the words that are part of a person's name
 
     def add(self, start: int, end: int, kind: str, sentence: int) -> None:
         start, end = _trim(self.text, start, end)
         if end - start < 2 or (start, end) in self.seen:
             return  # the first kind to claim a span keeps it: sentence before clause before phrase
+        if kind != "sentence" and self.names and self._only_a_name(start, end):
+            return
         self.seen[(start, end)] = Candidate(start, end, kind, sentence)
+
+    def _only_a_name(self, start: int, end: int) -> bool:
+        """Whether every word of the span, titles aside, belongs to a person's name: "Mr. Grimm",
+        "Mr. Trump" carry no technique (2 of 1,505 PTC gold spans in 120 articles were names alone,
+        both tagger errors)."""
+        every = list(_WORD.finditer(self.text, start, end))
+        words = [m for m in every if m.group().lower().rstrip(".") not in _TITLES]
+        if not words:  # "Mr" alone
+            return all(m.group().lower().rstrip(".") in _HONORIFICS for m in every)
+        first = bisect.bisect_right(self.names, (words[0].start(), float("inf"))) - 1
+        for w in words:
+            while first + 1 < len(self.names) and self.names[first + 1][0] <= w.start():
+                first += 1
+            if first < 0 or not (self.names[first][0] <= w.start() and w.end() <= self.names[first][1]):
+                return False
+        return True
 
     def quotes(self, s: int, e: int, index: int) -> None:
         for m in _QUOTE.finditer(self.text, s, e):
@@ -87,7 +112,7 @@ class _Collector:
 
 def parsed_candidates(text: str, doc, sentences: list[tuple[int, int]]) -> list[Candidate]:
     """Candidates from a spaCy ``doc`` of ``text``; every span stays inside one of ``sentences``."""
-    out = _Collector(text)
+    out = _Collector(text, [(t.idx, t.idx + len(t.text)) for t in doc if t.ent_type_ == "PERSON"])
     tokens = list(doc)
     starts = [t.idx for t in tokens]
     # Noun chunks once for the whole text (spaCy finds them over the doc, not per sentence).
