@@ -83,3 +83,15 @@ def test_a_title_after_a_capitalised_word_or_written_with_capitals_is_still_reso
     assert [a.speaker for a in (attribute(doc) or doc.attributions)] == ["Eric Holder"]
     doc = make_doc("Trump's Attorney General Jeff Sessions spoke first. The attorney general said that the memo stands.")
     assert [a.speaker for a in (attribute(doc) or doc.attributions)] == ["Jeff Sessions"]
+
+
+def test_it_goes_back_to_the_thing_the_sentence_before_is_about(make_doc):
+    doc = make_doc("The memo outlines the ministry's plan to rival the U.S., EU, and China. "
+                   "However, it concedes that the harbour will close next year.")
+    assert [(a[2], a[3]) for a in found(doc)] == [("The memo", "that the harbour will close next year")]
+
+
+def test_a_speaker_phrase_ends_where_a_comma_sets_off_its_description(make_doc):
+    doc = make_doc("The report, presented during a session led by Prime Minister Anna Berg, "
+                   "acknowledges that exports fell sharply last year.")
+    assert [(a[2], a[3]) for a in found(doc)] == [("The report", "that exports fell sharply last year")]
