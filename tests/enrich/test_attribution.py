@@ -95,3 +95,8 @@ def test_a_speaker_phrase_ends_where_a_comma_sets_off_its_description(make_doc):
     doc = make_doc("The report, presented during a session led by Prime Minister Anna Berg, "
                    "acknowledges that exports fell sharply last year.")
     assert [(a[2], a[3]) for a in found(doc)] == [("The report", "that exports fell sharply last year")]
+
+
+def test_a_name_set_off_by_commas_after_a_title_is_the_speaker(make_doc):
+    doc = make_doc("The country's ambassador to Karavia, Dauren Abenov, noted that trade had grown by a third.")
+    assert [(a[2], a[3]) for a in found(doc)] == [("Dauren Abenov", "that trade had grown by a third")]

@@ -161,6 +161,10 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
     head = [m for m in doc.mentions if m.start <= subject.idx < m.end]
     if head:  # the subject's head word is a name: the name is the speaker
         return head[0].start, head[0].end
+    for child in subject.rights:  # "the ambassador, Dauren Abayev, noted": the name is the speaker
+        named = [m for m in doc.mentions if m.start <= child.idx < m.end and m.label in ("PERSON", "ORG")]
+        if child.dep_ == "appos" and named:
+            return named[0].start, named[0].end
     last = _last_own_token(subject)
     start, end = _strip(doc.text, subject.left_edge.idx, last.idx + len(last))
     return _titled(doc, start, end) or (start, end)
