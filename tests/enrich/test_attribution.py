@@ -100,3 +100,8 @@ def test_a_speaker_phrase_ends_where_a_comma_sets_off_its_description(make_doc):
 def test_a_name_set_off_by_commas_after_a_title_is_the_speaker(make_doc):
     doc = make_doc("The country's ambassador to Karavia, Dauren Abenov, noted that trade had grown by a third.")
     assert [(a[2], a[3]) for a in found(doc)] == [("Dauren Abenov", "that trade had grown by a third")]
+
+
+def test_a_speech_verb_denied_attributes_nothing(make_doc):
+    doc = make_doc("Governor Jane Brand met the committee. She has not said how she will act on the bill.")
+    assert found(doc) == []

@@ -90,6 +90,8 @@ def _according_to(doc: Doc, sent, according, obj) -> Attribution:
 
 
 def _speech(doc: Doc, sent, verb) -> Attribution | None:
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None  # "she has not said how she will act": nothing is said
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None:
         agent = _child(verb, "agent")
