@@ -21,7 +21,9 @@ EMBED = HashingEmbedder(dim=64).embed
     ("Тезис «Каравия закрывает порт навсегда» — очередной фейк.", "Каравия закрывает порт навсегда"),
     ("It is false that grain exports collapsed.", "grain exports collapsed"),
     ("It's not true that the bridge was sold abroad.", "the bridge was sold abroad"),
-    ("The harbour of Karavia is closing for good is a lie.", "The harbour of Karavia is closing for good"),
+    ("“The harbour of Karavia is closing for good” is a lie.", "The harbour of Karavia is closing for good"),
+    ("The press office has confirmed it is a hoax.", ""),  # the label's subject is "it", not the clause
+    ("The hoax that said the singer was found dead spread quickly.", ""),  # "that" opens a relative clause
     ("The claim that grain exports collapsed is baseless.", "grain exports collapsed"),
     ("The claim that grain exports collapsed is untrue.", "grain exports collapsed"),
     ("Неправда, что Каравия закрывает порт навсегда.", "Каравия закрывает порт навсегда"),

@@ -291,9 +291,20 @@ _MAIN_VERB_RU = re.compile(
 )
 
 
+# A clause after "that" that opens with a verb is a relative clause ("a hoax that said X was found
+# dead", "that is a lie"): "that" is its subject, and no claim is stated in it.
+RELATIVE_START = re.compile(
+    r"\s*(?:has|have|had|is|are|was|were|will|would|can|could|may|might|should|must|do|does|did|said|says|"
+    r"went|goes|claimed|claims|remains?|seems?|это|является|являются|(?-i:[a-z]\w*ed))(?!\w)",
+    re.I,
+)
+
+
 def clause_end(sentence: str, start: int) -> int:
     """Where the clause that begins at ``start`` (after "that" / "что") ends in ``sentence``."""
     rest = sentence[start:]
+    if RELATIVE_START.match(rest):
+        return len(sentence)
     for m in _MAIN_VERB.finditer(rest):
         before = rest[: m.start()].rstrip(" ,")
         words = before.split()
