@@ -38,7 +38,7 @@ def test_checkworthy_keeps_ids_scores_in_range_and_reports_bad_lines(tmp_path):
     out = tmp_path / "out.jsonl"
     result = run("checkworthy", "--input", src, "--output", out)
     assert result.exit_code == 1
-    assert result.stderr.count("error: ") == 2 and f"{src}#3" in result.stderr and f"{src}#4" in result.stderr
+    assert result.stderr.count("error: ") == 2 and f"{src}:3" in result.stderr and f"{src}:4" in result.stderr
     records = lines(out)
     assert [r["id"] for r in records] == ["s1", "s2", 5]
     scores = {r["id"]: r["checkworthiness"] for r in records}
@@ -103,8 +103,8 @@ def test_batch_commands_clean_unstorable_characters_and_keep_every_record(tmp_pa
     result = run("checkworthy", "--input", src, "--output", out)
     assert result.exit_code == 0, result.output
     assert [r["id"] for r in lines(out)] == ["s1\ufffd", "s2", "s3"]
-    assert "in.jsonl#1: unstorable characters: 2 lone surrogate(s) replaced by U+FFFD" in result.output
-    assert "in.jsonl#2: unstorable characters: 1 NUL character(s) removed" in result.output
+    assert "in.jsonl:1: unstorable characters: 2 lone surrogate(s) replaced by U+FFFD" in result.output
+    assert "in.jsonl:2: unstorable characters: 1 NUL character(s) removed" in result.output
 
 
 def test_safetext():
@@ -147,7 +147,7 @@ def test_a_bad_byte_costs_its_line_only(tmp_path):
     )
     assert [r["id"] for r in records] == [1, 3]
     [err] = report.errors
-    assert err.source == f"{src}#2" and err.reason.startswith("not UTF-8 text (invalid start byte at byte")
+    assert err.source == f"{src}:2" and err.reason.startswith("not UTF-8 text (invalid start byte at byte")
 
 
 def test_a_bom_before_the_first_line_is_dropped(tmp_path):
@@ -162,7 +162,7 @@ def test_numbers_json_has_not_are_an_error_for_their_line(tmp_path, value):
     )
     assert records == [{"id": 2, "length": 1}]
     [err] = report.errors
-    assert err.source == f"{src}#1" and err.reason.startswith("invalid JSON") and "\n" not in err.reason
+    assert err.source == f"{src}:1" and err.reason.startswith("invalid JSON") and "\n" not in err.reason
 
 
 def test_unstorable_characters_inside_an_id_are_cleaned(tmp_path):
@@ -182,7 +182,48 @@ def test_a_score_that_is_not_a_number_is_an_error_not_invalid_json(tmp_path):
     report = run_jsonl(read_records(str(src), ("text",)), out,
                        lambda batch: [{"score": float("nan") if r["id"] == "a" else 0.5} for r in batch])
     assert [_strict(line) for line in out.getvalue().splitlines()] == [{"id": "b", "score": 0.5}]
-    assert [str(e) for e in report.errors] == ["record 'a': no finite score for this record"]
+    assert [str(e) for e in report.errors] == [f"{src}:1: no finite score for this record"]
+
+
+def test_a_record_that_cannot_be_scored_costs_only_itself(tmp_path):
+    import io
+
+    from narrascope.batch import read_records, run_jsonl
+
+    def score(batch):
+        if any(r["text"] == "boom" for r in batch):
+            raise ValueError("cannot read\nthis text")
+        return [{"length": len(r["text"])} for r in batch]
+
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "x"}\n{"id": "b", "text": "boom"}\n{"id": "c", "text": "yz"}\n')
+    out = io.StringIO()
+    report = run_jsonl(read_records(str(src), ("text",)), out, score)
+    assert [_strict(line) for line in out.getvalue().splitlines()] == [
+        {"id": "a", "length": 1}, {"id": "c", "length": 2}]
+    assert [str(e) for e in report.errors] == [f"{src}:2: cannot be scored (cannot read this text)"]
+
+
+def test_relate_names_each_bad_record_by_file_and_line_and_relates_the_rest(tmp_path):
+    src = tmp_path / "pairs.jsonl"
+    good = {"id": "g", "a": "The council approved the budget on Monday.", "b": "Heavy rain flooded the valley."}
+    src.write_text("\n".join([
+        json.dumps(good),
+        json.dumps({"id": 2, "a": "The council approved the budget.", "b": 5}),
+        "{not json",
+        json.dumps({"id": 4, "a": "The council approved the budget.", "b": "   "}),
+        json.dumps({**good, "id": "h"}),
+    ]) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = run("relate", "--input", src, "--output", out)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        f"error: {src}:2: 'b' must be a string, got int",
+        f"error: {src}:3: invalid JSON (Expecting property name enclosed in double quotes, column 2)",
+        f"error: {src}:4: record has no text in 'b'",
+    ]
+    assert [r["id"] for r in lines(out)] == ["g", "h"]
 
 
 def test_standard_input_is_read_line_by_line_too(tmp_path):
@@ -192,7 +233,7 @@ def test_standard_input_is_read_line_by_line_too(tmp_path):
                                       b'{"id": 2, "text": "bad \xff"}\n{"id": NaN, "text": "x"}\n')
     assert result.exit_code == 1
     assert [r["id"] for r in lines(out)] == [1]
-    assert "error: -#2: not UTF-8 text" in result.stderr and "error: -#3: invalid JSON" in result.stderr
+    assert "error: -:2: not UTF-8 text" in result.stderr and "error: -:3: invalid JSON" in result.stderr
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -206,4 +247,4 @@ def test_whatever_comes_in_every_output_line_is_strict_json(tmp_path_factory, da
     src, records, report = _run_file(tmp_path_factory.mktemp("fuzz"), b"\n".join(data) + b"\n")
     lines_in = [d for d in b"\n".join(data).split(b"\n") if d.strip()]
     assert len(records) + len(report.errors) <= len(lines_in)
-    assert all(err.source.startswith(f"{src}#") for err in report.errors)
+    assert all(err.source.startswith(f"{src}:") for err in report.errors)

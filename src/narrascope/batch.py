@@ -3,7 +3,9 @@
 ``run_jsonl`` is the shared plumbing of ``narrascope checkworthy`` (and the other batch
 commands): it reads records, checks the fields each needs, hands them to a scoring function in
 batches, and writes one output line per good input line. A malformed line is an error naming
-``FILE#LINE`` and is skipped; the others are still scored.
+it, ``FILE:LINE: reason`` (as a sources file's rows are named), and is skipped; the others are
+still scored, also when scoring fails on one record of a batch: the batch is then scored a record
+at a time, so only the record that fails is lost, and named.
 """
 
 from __future__ import annotations
@@ -27,18 +29,20 @@ BATCH = 256
 class BatchReport:
     written: int = 0
     errors: list[InputError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # "FILE#LINE: what was changed", the record still read
+    warnings: list[str] = field(default_factory=list)  # "FILE:LINE: what was changed", the record still read
 
 
 @dataclass(slots=True)
-class Cleaned:
-    """A record some of whose characters could not be kept (see :mod:`narrascope.safetext`)."""
+class Record:
+    """One good input line: the record, where it was read (``FILE:LINE``) and, when some of its
+    characters could not be kept (see :mod:`narrascope.safetext`), a warning saying so."""
 
     record: dict[str, Any]
-    warning: str
+    where: str
+    warning: str | None = None
 
 
-def read_records(path: str, required: tuple[str, ...]) -> Iterator[dict[str, Any] | Cleaned | InputError]:
+def read_records(path: str, required: tuple[str, ...]) -> Iterator[Record | InputError]:
     """The records of a JSONL file (``-``: standard input), each line judged on its own.
 
     Lines are read as bytes and decoded one by one, so a bad byte costs its line only; a UTF-8
@@ -76,13 +80,13 @@ def _no_constant(name: str) -> float:
     raise _NotFinite(f"{name} is not a JSON value")
 
 
-def _records(lines: Iterable[bytes], path: str, required: tuple[str, ...]) -> Iterator[dict[str, Any] | Cleaned | InputError]:
+def _records(lines: Iterable[bytes], path: str, required: tuple[str, ...]) -> Iterator[Record | InputError]:
     for no, raw in enumerate(lines, 1):
         if no == 1:
             raw = raw.removeprefix(codecs.BOM_UTF8)
         if not raw.strip():
             continue
-        where = f"{path}#{no}"
+        where = f"{path}:{no}"
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -100,13 +104,24 @@ def _records(lines: Iterable[bytes], path: str, required: tuple[str, ...]) -> It
             yield CorruptInput(f"expected a JSON object, got {type(record).__name__}", source=where)
             continue
         record, note = _storable(record)
-        missing = [k for k in required if not isinstance(record.get(k), str) or not record[k].strip()]
-        if missing:
-            yield MissingField(f"record has no text in {', '.join(repr(k) for k in missing)}", source=where)
+        if problem := _fields_problem(record, required):
+            yield problem(where)
             continue
         if "id" not in record:
             record["id"] = no  # without an id, the line number identifies the record
-        yield Cleaned(record, f"{where}: {note}") if note else record
+        yield Record(record, where, f"{where}: {note}" if note else None)
+
+
+def _fields_problem(record: dict[str, Any], required: tuple[str, ...]) -> Callable[[str], InputError] | None:
+    """What is wrong with the fields ``required`` of ``record``: absent or blank, or not text."""
+    wrong = [k for k in required if k in record and record[k] is not None and not isinstance(record[k], str)]
+    if wrong:
+        types = ", ".join(f"{k!r} must be a string, got {type(record[k]).__name__}" for k in wrong)
+        return lambda where: CorruptInput(types, source=where)
+    missing = [k for k in required if not isinstance(record.get(k), str) or not record[k].strip()]
+    if missing:
+        return lambda where: MissingField(f"record has no text in {', '.join(repr(k) for k in missing)}", source=where)
+    return None
 
 
 def _storable(record: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
@@ -129,22 +144,19 @@ def _storable(record: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     return out, safetext.describe(*counts)
 
 
-def run_jsonl(
-    records: Iterator[dict[str, Any] | Cleaned | InputError],
-    out: TextIO,
-    score: Callable[[list[dict[str, Any]]], list[dict[str, Any]]],
-) -> BatchReport:
+Score = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def run_jsonl(records: Iterator[Record | InputError], out: TextIO, score: Score) -> BatchReport:
     report = BatchReport()
-    batch: list[dict[str, Any]] = []
+    batch: list[Record] = []
 
     def flush() -> None:
-        for record, result in zip(batch, score(batch), strict=True):
+        for item, result in _scored(batch, score, report):
             try:
-                line = json.dumps({"id": record["id"], **result}, ensure_ascii=False, allow_nan=False)
+                line = json.dumps({"id": item.record["id"], **result}, ensure_ascii=False, allow_nan=False)
             except ValueError:  # a score that is not a number: never written as invalid JSON
-                report.errors.append(
-                    CorruptInput("no finite score for this record", source=f"record {record['id']!r}")
-                )
+                report.errors.append(CorruptInput("no finite score for this record", source=item.where))
                 continue
             out.write(line + "\n")
             report.written += 1
@@ -154,12 +166,37 @@ def run_jsonl(
         if isinstance(item, InputError):
             report.errors.append(item)
             continue
-        if isinstance(item, Cleaned):
+        if item.warning:
             report.warnings.append(item.warning)
-            item = item.record
         batch.append(item)
         if len(batch) >= BATCH:
             flush()
     if batch:
         flush()
     return report
+
+
+def _scored(batch: list[Record], score: Score, report: BatchReport) -> Iterator[tuple[Record, dict[str, Any]]]:
+    """Each record of ``batch`` with its result. Should scoring the batch fail, its records are
+    scored one by one: a record that fails alone is an error naming it, the others are kept."""
+    try:
+        results = score([item.record for item in batch])
+    except Exception as exc:  # any fault of one record must not cost its batch
+        if len(batch) == 1:
+            report.errors.append(_unscored(batch[0], exc))
+            return
+    else:
+        yield from zip(batch, results, strict=True)
+        return
+    for item in batch:
+        try:
+            (result,) = score([item.record])
+        except Exception as exc:  # reported as this record's error, with its cause
+            report.errors.append(_unscored(item, exc))
+            continue
+        yield item, result
+
+
+def _unscored(item: Record, exc: Exception) -> InputError:
+    cause = " ".join(str(exc).split()) or type(exc).__name__
+    return CorruptInput(f"cannot be scored ({cause})", source=item.where)

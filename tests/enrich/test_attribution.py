@@ -93,3 +93,25 @@ def test_a_title_line_never_lends_the_body_its_speaker(make_doc):
     (_kind, cue, speaker, _said, listener), *_ = found(doc)
     assert (cue, speaker, listener) == ("told", "Larry Summers", "a group of reporters")
     assert all(doc.text.index("Larry") <= a.speaker_start for a in doc.attributions)
+
+
+def test_it_goes_back_to_the_thing_the_sentence_before_is_about(make_doc):
+    doc = make_doc("The memo outlines the ministry's plan to rival the U.S., EU, and China. "
+                   "However, it concedes that the harbour will close next year.")
+    assert [(a[2], a[3]) for a in found(doc)] == [("The memo", "that the harbour will close next year")]
+
+
+def test_a_speaker_phrase_ends_where_a_comma_sets_off_its_description(make_doc):
+    doc = make_doc("The report, presented during a session led by Prime Minister Anna Berg, "
+                   "acknowledges that exports fell sharply last year.")
+    assert [(a[2], a[3]) for a in found(doc)] == [("The report", "that exports fell sharply last year")]
+
+
+def test_a_name_set_off_by_commas_after_a_title_is_the_speaker(make_doc):
+    doc = make_doc("The country's ambassador to Karavia, Dauren Abenov, noted that trade had grown by a third.")
+    assert [(a[2], a[3]) for a in found(doc)] == [("Dauren Abenov", "that trade had grown by a third")]
+
+
+def test_a_speech_verb_denied_attributes_nothing(make_doc):
+    doc = make_doc("Governor Jane Brand met the committee. She has not said how she will act on the bill.")
+    assert found(doc) == []

@@ -33,3 +33,21 @@ def test_russian_cues(make_doc):
     doc = make_doc("Сделка сорвалась, сообщает ТАСС. По данным Интерфакса, переговоры продолжатся.", "ru")
     sources = {s for s, _, _ in cited(doc)}
     assert {"ТАСС", "Интерфакса"} <= sources
+
+
+def test_a_person_the_tagger_reads_as_an_organisation_is_not_a_citation():
+    # Built by hand: the tagger reads the surname alone as an organisation, as it sometimes does.
+    from narrascope.enrich.doc import Doc
+    from narrascope.model import Article, Mention, Sentence
+
+    text = ("The session was led by Prime Minister Oleg Vasnetsov. "
+            "Vasnetsov reported to the president that output had grown, as reported by the Harbour Ledger.")
+    doc = Doc.of(Article(id="a1", text=text, language="en"))
+    second = text.index("Vasnetsov reported")
+    doc.sentences = [Sentence("a1", 0, second - 1, 0), Sentence("a1", second, len(text), 1)]
+    name = text.index("Oleg")
+    ledger = text.index("Harbour Ledger")
+    doc.mentions = [Mention("a1", name, name + len("Oleg Vasnetsov"), "PERSON"),
+                    Mention("a1", second, second + len("Vasnetsov"), "ORG"),
+                    Mention("a1", ledger, ledger + len("Harbour Ledger"), "ORG")]
+    assert [(s, c) for s, c, _ in cited(doc)] == [("Harbour Ledger", "as reported by")]

@@ -56,3 +56,13 @@ def test_bullets_are_stripped_and_russian_negation(make_doc):
     claims_of(doc)
     assert texts(doc) == ["Каравия никогда не присоединялась к антироссийским санкциям, заявил посол."]
     assert doc.claims[0].negated
+
+
+def test_a_claim_keeps_its_attribution_when_the_speaker_was_named_before(make_doc):
+    # "The memo" is resolved to the memo named in the sentence before: the claim still says who speaks.
+    text = ("Officials read the Harbour Authority Memo on Monday. The memo, circulated among senior officials "
+            "of the port and its tenants over the winter, acknowledges that cargo volumes fell by a fifth last year.")
+    doc = make_doc(text)
+    claims_of(doc)
+    [claim] = [c for c in doc.claims if "acknowledges" in text[c.start : c.end]]
+    assert claim.attribution is not None and claim.attribution.cue == "acknowledges"

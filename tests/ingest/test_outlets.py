@@ -99,6 +99,24 @@ def test_a_collage_in_a_picture_credit_names_the_site_that_made_it():
         assert TextCleaner().clean(page("Harbour story", credit)).outlet is None, credit
 
 
+def test_a_collage_credited_to_a_person_names_no_outlet():
+    # The person who made the collage, in either language, with or without "by".
+    for credit in ("Collage: Jane Doe", "Коллаж: Иван Петров", "Колаж: Олена Коваль", "Collage Anna Ivanova",
+                   "The harbour / Коллаж: Анна Иванова / Getty Images", "Collage: JANE DOE"):
+        assert TextCleaner().clean(page("Harbour story", credit)).outlet is None, credit
+    # A site's name holds a media word, a number or an acronym.
+    assert TextCleaner().clean(page("Harbour story", "Коллаж: УНИАН")).outlet == "УНИАН"
+    assert TextCleaner().clean(page("Harbour story", "Collage: UNIAN")).outlet == "UNIAN"
+    assert TextCleaner().clean(page("Harbour story", "Collage: Harbour 24")).outlet == "Harbour 24"
+
+
+def test_an_acronym_outlet_keeps_its_case():
+    assert TextCleaner().clean(page("Harbour story", tail=("© 2024 UNIAN",))).outlet == "UNIAN"
+    assert TextCleaner().clean(page("Harbour story", tail=("© 2024 BBC NEWS",))).outlet == "BBC News"
+    shouted = "© 2024 THE DAILY EXAMPLE. All rights reserved"
+    assert TextCleaner().clean(page("Harbour story", tail=(shouted,))).outlet == "The Daily Example"
+
+
 def test_the_site_after_the_headline_is_cut_off_and_named():
     result = TextCleaner().clean(
         page("Harbour traffic grows as terminal nears completion | The Harbour Times")

@@ -19,7 +19,24 @@ EMBED = HashingEmbedder(dim=64).embed
     ("The claim that grain exports collapsed is a myth.", "grain exports collapsed"),
     ("Experts debunked the myth that the bridge was sold abroad.", "the bridge was sold abroad"),
     ("Тезис «Каравия закрывает порт навсегда» — очередной фейк.", "Каравия закрывает порт навсегда"),
+    ("It is false that grain exports collapsed.", "grain exports collapsed"),
+    ("It's not true that the bridge was sold abroad.", "the bridge was sold abroad"),
+    ("“The harbour of Karavia is closing for good” is a lie.", "The harbour of Karavia is closing for good"),
+    ("The press office has confirmed it is a hoax.", ""),  # the label's subject is "it", not the clause
+    ("The hoax that said the singer was found dead spread quickly.", ""),  # "that" opens a relative clause
+    ("The claim that grain exports collapsed is baseless.", "grain exports collapsed"),
+    ("The claim that grain exports collapsed is untrue.", "grain exports collapsed"),
+    ("Неправда, что Каравия закрывает порт навсегда.", "Каравия закрывает порт навсегда"),
+    ("Каравия закрывает порт навсегда — ложь.", "Каравия закрывает порт навсегда"),
+    ("The myth that sanctions do not work has been repeated for years.", "sanctions do not work"),
+    ("The myth that the bridge was sold abroad was repeated by state television.", "the bridge was sold abroad"),
     ("These reports are lies.", ""),  # a label with no statement to compare
+    ("The story about secret laboratories is pure disinformation.", ""),  # a reference, not a statement
+    ("The parade in the capital is propaganda.", ""),  # a thing, not a statement
+    ("The war is going well, and that is a lie.", ""),  # "that" the pronoun
+    ("Визит президента в столицу — пропаганда.", ""),
+    ("The fire turned out to be a false alarm.", ""),
+    ("He checked into the hotel under a false name.", ""),
     ("Fake passports were seized at the border.", ""),  # an object, not a claim
     ("The harbour of Karavia is closing for good.", ""),
 ])

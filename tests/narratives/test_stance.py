@@ -259,7 +259,7 @@ def test_stance_command_writes_one_line_per_good_record_and_one_error_per_bad(tm
     assert all(r["label"] in LABELS and 0 <= r["score"] <= 1 for r in rows)
     assert {r["id"]: r["label"] for r in rows}["r3"] == "unrelated"
     errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
-    assert len(errors) == 1 and "in.jsonl#2" in errors[0] and "claim" in errors[0]
+    assert len(errors) == 1 and "in.jsonl:2" in errors[0] and "claim" in errors[0]
     assert result.exit_code != 0
 
 

@@ -83,6 +83,14 @@ FAKE_EN = [
     ("Such statements are lies.", "Such statements"),
     ('"The union is drifting apart" – another Western fake', '"The union'),
     ("Claims of a secret deal — pure propaganda, as usual.", "Claims of"),
+    ("It is false that the harbour is closing for good.", "It is false that"),
+    ("It's simply untrue that the minister resigned.", "It's simply untrue"),
+    ("It is a lie that grain exports collapsed.", "It is a lie"),
+    ("The harbour is closing for good is a lie.", "The harbour"),
+    ("The claim that the harbour is closing for good is false.", "The claim that"),
+    ("The claim that grain exports collapsed is baseless.", "The claim that"),
+    ("Reports that the bridge was sold abroad are untrue.", "Reports that"),
+    ("The region is drifting away from its neighbour – fake", "The region"),
 ]
 FAKE_RU = [
     "Это очередной фейк западных СМИ.",
@@ -91,6 +99,10 @@ FAKE_RU = [
     "Министр назвал эти сообщения ложью.",
     "Это пропаганда, рассчитанная на доверчивых читателей.",
     "Они распространяют фейк о том, что армия отступает.",
+    "Неправда, что гавань закрывается навсегда.",
+    "Это неправда, что министр ушёл в отставку.",
+    "Гавань закрывается навсегда — ложь.",
+    "Слухи о закрытии гавани — неправда.",
 ]
 LITERAL = [
     "Fake passports were seized at the border.",
@@ -108,6 +120,18 @@ LITERAL = [
     "На границе изъяли фейковые паспорта.",
     "Древнегреческий миф о Прометее известен всем.",
     "Он говорил о пропагандистских кампаниях прошлого века.",
+    # "false" in its other senses, and a label denied or set apart from the sentence.
+    "The fire turned out to be a false alarm.",
+    "After a false start, the race was run again.",
+    "He wore false teeth.",
+    "He checked into the hotel under a false name.",
+    "The alarm was false, the fire brigade said.",
+    "It is a false economy to cut the budget.",
+    "The test gave a false positive.",
+    "It is not false that prices rose.",
+    "His fears were groundless.",
+    "He said the watch was a copy – a fake.",
+    "Не ложь, что цены выросли.",
 ]
 
 
@@ -116,7 +140,8 @@ def test_fake_label_english(sentence, claim_start):
     (span,) = find_fake_labels(sentence)
     text = sentence[span[0] : span[1]]
     assert text.startswith(claim_start)
-    assert any(w in text.lower() for w in ("fake", "propaganda", "myth", "hoax", "disinformation", "lies"))
+    labels = ("fake", "propaganda", "myth", "hoax", "disinformation", "lie", "false", "untrue", "baseless")
+    assert any(w in text.lower() for w in labels)
 
 
 @pytest.mark.parametrize("sentence", FAKE_RU)
@@ -127,6 +152,16 @@ def test_fake_label_russian(sentence):
 @pytest.mark.parametrize("sentence", LITERAL)
 def test_fake_used_literally_is_not_a_label(sentence):
     assert find_fake_labels(sentence) == []
+
+
+def test_a_labelled_clause_ends_where_the_sentence_goes_on():
+    text = "The myth that sanctions do not work has been repeated for years."
+    (span,) = find_fake_labels(text)
+    assert text[span[0] : span[1]] == "myth that sanctions do not work"
+    # A verb of the clause itself does not end it.
+    text = "They repeat the myth that the bridge has been sold abroad."
+    (span,) = find_fake_labels(text)
+    assert text[span[0] : span[1]] == "myth that the bridge has been sold abroad"
 
 
 def test_fake_label_offsets_point_into_the_text():

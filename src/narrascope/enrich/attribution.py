@@ -5,7 +5,10 @@ subject is the speaker and its clausal complement (or the quotation, or the rest
 sentence when the speech verb is tucked in at the end: "..., the minister said") is what is
 said; "according to X" attributes the rest of its sentence to X; "X told Y that" records Y as
 the listener. A pronoun subject takes the nearest preceding person (he/she) or organisation
-(it/they). Russian uses patterns ("по словам X", "X заявил, что", "— сказал X").
+(it/they); "it" first takes the subject of the sentence before, when that is a thing ("The memo
+outlines ... However, it concedes": the memo, not an organisation named inside the sentence). A
+speaker phrase ends where a comma sets off what describes it ("The report, presented at a session
+led by X, acknowledges": "The report"). Russian uses patterns ("по словам X", "X заявил, что", "— сказал X").
 """
 
 from __future__ import annotations
@@ -87,6 +90,8 @@ def _according_to(doc: Doc, sent, according, obj) -> Attribution:
 
 
 def _speech(doc: Doc, sent, verb) -> Attribution | None:
+    if any(c.dep_ == "neg" for c in verb.children):
+        return None  # "she has not said how she will act": nothing is said
     subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None:
         agent = _child(verb, "agent")
@@ -145,6 +150,8 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
     """The speaker's span: a named entity inside the subject phrase, or the phrase itself;
     pronouns go back to the last fitting mention before the sentence."""
     lower = subject.lower_
+    if lower == "it" and (topic := _previous_subject(subject)) is not None:
+        return _resolve(doc, topic)
     if lower in _PRONOUNS:
         wanted = _PRONOUNS[lower]
         before = [
@@ -153,12 +160,39 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
             if m.end <= subject.idx and (wanted is None or m.label == wanted) and m.label in ("PERSON", "ORG")
         ]
         return (before[-1].start, before[-1].end) if before else None
-    start, end = subject.left_edge.idx, subject.right_edge.idx + len(subject.right_edge)
     head = [m for m in doc.mentions if m.start <= subject.idx < m.end]
     if head:  # the subject's head word is a name: the name is the speaker
         return head[0].start, head[0].end
-    start, end = _strip(doc.text, start, end)
+    for child in subject.rights:  # "the ambassador, Dauren Abayev, noted": the name is the speaker
+        named = [m for m in doc.mentions if m.start <= child.idx < m.end and m.label in ("PERSON", "ORG")]
+        if child.dep_ == "appos" and named:
+            return named[0].start, named[0].end
+    last = _last_own_token(subject)
+    start, end = _strip(doc.text, subject.left_edge.idx, last.idx + len(last))
     return _titled(doc, start, end) or (start, end)
+
+
+def _last_own_token(subject):
+    """The subject phrase's last token before a comma that sets off a description of it (a
+    participle, a relative clause or an apposition: "The report, presented at ..., says")."""
+    for child in subject.rights:
+        before = child.left_edge.i - 1
+        if child.dep_ in ("acl", "relcl", "appos") and before > subject.i and subject.doc[before].text == ",":
+            return subject.doc[before - 1]
+    return subject.right_edge
+
+
+def _previous_subject(pronoun):
+    """The subject of the sentence before ``pronoun``'s, when it is a singular thing named by a noun
+    (not a pronoun, a person or a plural): what "it" most likely refers back to."""
+    first = pronoun.sent.start
+    if first == 0:
+        return None
+    root = pronoun.doc[first - 1].sent.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.tag_ not in ("NN", "NNP") or subject.ent_type_ in ("PERSON", "NORP"):
+        return None
+    return subject
 
 
 def _titled(doc: Doc, start: int, end: int) -> tuple[int, int] | None:

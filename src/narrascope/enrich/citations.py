@@ -4,7 +4,9 @@ A citation is a reporting cue next to a source name: "as reported by the Baltic 
 "..., reports steppecourier.example", "in an interview with Vostok Vestnik", "according to a wire agency", "obtained by
 the Ledger", "the Ledger reported", "сообщает ТАСС", "по данным Интерфакса". The source must
 look like an organisation: an ORG entity, a web address, or a capitalised name that is not a
-person or a place. People are speakers (see :mod:`attribution`), not citations.
+person or a place. People are speakers (see :mod:`attribution`), not citations; so is a name the
+tagger reads as an organisation when the article names a person so ("Prime Minister Anna Berg ...
+Berg reported to the president": Berg is a person).
 """
 
 from __future__ import annotations
@@ -44,15 +46,21 @@ def find_citations(doc: Doc) -> None:
     """Outlets and organisations cited as the source of what is reported."""
     out: list[Citation] = []
     text = doc.text
+    people = _person_names(doc)
     for sentence in doc.sentences:
         s, e = sentence.start, sentence.end
         for cue in BEFORE_SOURCE.finditer(text, s, e):
             source = _source_at(doc, cue.end(), e)
-            if source is not None:
+            if source is not None and _name(text, source) not in people:
                 start = cue.start() + len(cue.group(0)) - len(cue.group(0).lstrip(", "))
                 out.append(_citation(doc, start, source[1], source, cue.group(0)))
         for mention in doc.mentions:
-            if s <= mention.start and mention.end <= e and mention.label not in _NON_SOURCES:
+            if (
+                s <= mention.start
+                and mention.end <= e
+                and mention.label not in _NON_SOURCES
+                and _name(text, (mention.start, mention.end)) not in people
+            ):
                 cue = AFTER_SOURCE.match(text, mention.end, e)
                 if cue is not None:
                     out.append(
@@ -79,6 +87,20 @@ def _source_at(doc: Doc, pos: int, limit: int) -> tuple[int, int] | None:
         ):
             return match.start(), match.end()
     return None
+
+
+def _person_names(doc: Doc) -> frozenset[str]:
+    """The names the article gives people, whole and by surname ("anna berg", "berg")."""
+    names = set()
+    for m in doc.mentions:
+        if m.label == "PERSON":
+            words = _name(doc.text, (m.start, m.end)).split()
+            names.update((" ".join(words), words[-1]) if words else ())
+    return frozenset(names)
+
+
+def _name(text: str, span: tuple[int, int]) -> str:
+    return _POSSESSIVE.sub("", " ".join(text[span[0] : span[1]].split())).casefold()
 
 
 def _is_person_or_place(mentions: list[Mention], start: int, end: int) -> bool:

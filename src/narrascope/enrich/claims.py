@@ -45,7 +45,7 @@ def find_claims(doc: Doc) -> None:
                 negated=_negated(doc, start, end),
                 hedged=hedge is not None,
                 hedge_cue=hedge.cue if hedge else None,
-                attribution=_covering(doc.attributions, start, end),
+                attribution=_covering(doc.attributions, start, end, doc.text),
                 quantities=[q for q in doc.quantities if start <= q.start and q.end <= end],
             )
         )
@@ -103,13 +103,17 @@ def _negated(doc: Doc, start: int, end: int) -> bool:
     return bool(pattern.search(doc.text, start, end))
 
 
-def _covering(attributions: list[Attribution], start: int, end: int) -> Attribution | None:
+def _covering(attributions: list[Attribution], start: int, end: int, text: str) -> Attribution | None:
     """The attribution of the claim: one whose speaker and words both sit inside it ("X noted
-    that Y"), or one whose reported words cover most of it."""
+    that Y"), or one whose reported words cover most of it. A speaker named earlier ("The report,
+    presented at ..., acknowledges that Y", the report being one the article named before) sits
+    inside as its speech verb does."""
     best, best_overlap = None, 0
     for a in attributions:
         overlap = min(end, a.end) - max(start, a.start)
-        inside = start <= a.speaker_start and a.speaker_end <= end and start <= a.start and a.end <= end
+        named_here = start <= a.speaker_start and a.speaker_end <= end
+        named_before = a.speaker_end <= start and a.cue in text[start : a.start].lower()
+        inside = (named_here or named_before) and start <= a.start and a.end <= end
         if overlap > best_overlap and (inside or overlap >= 0.5 * (end - start)):
             best, best_overlap = a, overlap
     return best

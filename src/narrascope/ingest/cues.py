@@ -264,25 +264,41 @@ def outlet_from_crumbs(text: str) -> str | None:
 
 # "Collage <Name>" in a picture credit: a collage is made by the site that prints it ("... / Collage
 # 24 Channel / Getty Images", "Коллаж: Example.ru"). Only the part between slashes is read.
-# "Collage by <Name>" credits the person who made it ("Collage by Anna Ivanova"): only an address
-# after "by" names a site.
+# A credit also names the person who made the collage ("Collage by Anna Ivanova", "Коллаж: Иван
+# Петров"): a name is a site's only when shaped like one (see _site_shaped); after "by", only an
+# address is.
 _COLLAGE = re.compile(r"^\W*(?:collage|коллаж|колаж)\b\s*(?P<by>by\b|:)?\s*(?P<name>.+?)\s*$", re.I)
+# An acronym such as "UNIAN", "RBC", "ТАСС": a person's name is never written so.
+_ACRONYM = re.compile(r"(?-i:[A-ZА-ЯЁЄІЇҐ][A-ZА-ЯЁЄІЇҐ0-9&.-]{1,7})")
 
 
 def outlet_from_collage(text: str) -> str | None:
-    """The site a picture credit says made its collage, or None (an agency is no outlet)."""
+    """The site a picture credit says made its collage, or None (an agency or a person is no outlet)."""
     for part in re.split(r"\s/\s|\s\|\s|;\s", text):
         collage = _COLLAGE.match(part)
         if collage is None:
             continue
         name = collage.group("name").strip(" .,:;-–—©")
-        # Russian names keep later words in lower case ("Портовые новости"); English ones do not.
         shaped = DOMAIN.match(name) or (
-            (collage.group("by") or "").casefold() != "by"
-            and re.fullmatch(NAME if re.match(r"[А-ЯЁЄІЇҐ]", name) else CAP_NAME, name))
+            (collage.group("by") or "").casefold() != "by" and _site_shaped(name))
         if shaped and not CREDIT_ANYWHERE.search(name) and len(name.split()) <= 4:
             return site_name(name)
     return None
+
+
+def _site_shaped(name: str) -> bool:
+    """A name a site goes by, not a person's: it holds a word for a publication ("Coastal Herald",
+    "Портовые новости"), a number ("24 Channel") or an acronym ("UNIAN"). Capitalised words and
+    nothing else ("Jane Doe", "Иван Петров") are a person's name, the usual author of a collage."""
+    # Russian names keep later words in lower case ("Портовые новости"); English ones do not.
+    if not re.fullmatch(NAME if re.match(r"[А-ЯЁЄІЇҐ]", name) else CAP_NAME, name):
+        return False
+    words = [w.strip(".,«»\"'“”") for w in name.split()]
+    if any(w.casefold() in MEDIA_WORDS or w.isdigit() for w in words):
+        return True
+    acronyms = [w for w in words if _ACRONYM.fullmatch(w)]
+    # A shouted credit ("JANE DOE") is all acronym-like words: only one word alone is an acronym.
+    return bool(acronyms) and (len(words) == 1 or len(acronyms) < len(words))
 
 
 def outlet_from_copyright(text: str) -> str | None:
@@ -368,10 +384,21 @@ def site_name(name: str) -> str:
     name = bare.strip(" .,:;-–—\"'“”") or name  # a name that is all legal form ("Inc.") stays
     name = name.strip(" .,:;-–—«»\"'“”")
     letters = [c for c in name if c.isalpha()]
-    # Shouted names ("THE DAILY EXAMPLE") read better in title case; short acronyms stay as they are.
-    if len(letters) > 4 and all(c.isupper() for c in letters):
-        name = name.title()
+    # Shouted names ("THE DAILY EXAMPLE") read better in title case. One word alone is the site's
+    # acronym or brand ("UNIAN", "TASS"): it keeps its case, as do the short words of a longer name
+    # ("BBC NEWS" -> "BBC News", "RIA NOVOSTI" -> "RIA Novosti").
+    words = name.split()
+    if len(words) > 1 and len(letters) > 4 and all(c.isupper() for c in letters):
+        name = " ".join(w if _kept_acronym(w) else w.title() for w in words)
     return name
+
+
+_SMALL_WORDS = frozenset("the of and for a an in on at to by de du la le el и в на по за".split())
+
+
+def _kept_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) <= 3 and word.casefold() not in _SMALL_WORDS
 
 
 def author_name(name: str) -> str | None:
