@@ -201,3 +201,32 @@ def test_a_figure_whose_owner_is_only_pointed_at_is_no_conflict():
     assert relate(a, b, 0.8, NEUTRAL).relation != "contradicts"
     found = aligned_figures(a, c)
     assert found is not None and not found.agree  # named on both sides: the check still speaks
+
+
+def test_opposite_moves_never_agree_and_equal_figures_moved_opposite_ways_conflict():
+    a = view("Prices rose by 5% in March.", [("5%", "percent", 5.0, "%")])
+    b = view("Prices fell by 5% in March.", [("5%", "percent", 5.0, "%")])
+    assert relate(a, b, 0.9, ENTAIL_BOTH).relation == "related"  # no name to align the figures on
+    up = view("Exports to China increased by 12 percent last year.", [("12 percent", "percent", 12.0, "%")],
+              names={"China"})
+    down = view("Exports to China decreased by 12 percent last year.", [("12 percent", "percent", 12.0, "%")],
+                names={"China"})
+    rel = relate(up, down, 0.9, ENTAIL_BOTH)
+    assert rel.relation == "contradicts"
+    assert rel.reason == "increased by 12 percent vs decreased by 12 percent for exports of China"
+    grew = view("Exports to China grew 12 percent last year.", [("12 percent", "percent", 12.0, "%")],
+                names={"China"})
+    assert relate(up, grew, 0.9, ENTAIL_BOTH).relation == "same"
+    # A claim that says both ways is no opposite of either.
+    both = view("Exports to China grew while imports fell.", names={"China"})
+    assert relate(both, grew, 0.9, ENTAIL_ONE).relation == "supports"
+
+
+def test_directions_of_change():
+    from narrascope.link.direction import DOWN, UP, directions, opposite
+
+    assert directions("Turnover fell to $17 billion") == {DOWN}
+    assert directions("Товарооборот вырос на 12%") == {UP}
+    assert directions("Exports grew while imports declined") == {UP, DOWN}
+    assert directions("The committee cut ties and raised concerns") == frozenset()
+    assert opposite("Prices rose", "Цены снизились") and not opposite("Prices rose", "Prices grew")

@@ -10,6 +10,8 @@ Two figures are aligned when all of this holds, or they are not compared at all:
 * the same *period*: checked before, by :func:`~narrascope.link.relate.about_same_thing`;
 * neither claim states both values ("the rate rose from 35.7 to 45.8 percent" against "45.8
   percent" is no conflict: the first claim holds both figures);
+* equal values agree unless the words of change next to them go opposite ways ("rose by 5%"
+  against "fell by 5%" conflict; :mod:`~narrascope.link.direction`);
 * for a conflict, neither figure belongs to someone the claim only points at: "his plan would cut
   Medicare by $800 billion" against "Obama has cut $716 billion from Medicare" may be about two
   people (a pronoun before the figure, in its clause, leaves whose figure it is open).
@@ -24,6 +26,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Quantity
+from .direction import word_direction
 from .text import ClaimView, content_words, span_text
 
 # Content words (names aside) searched for a figure's measure, before and after it: "trade
@@ -65,6 +68,7 @@ class FigureMatch:
     text_b: str
     measure: str
     subject: str
+    opposed: bool = False  # equal or not, the figures moved opposite ways ("rose" / "fell")
 
     def reason(self) -> str:
         about = f" of {self.subject}" if self.subject else ""
@@ -86,17 +90,22 @@ def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03, counts:
                 continue
             if qa.kind == "count" and min(qa.value, qb.value) < 2:
                 continue  # "one partner at the expense of another" counts nothing
-            agree = _close(qa.value, qb.value, tolerance)
+            way_a, way_b = _direction(a, qa), _direction(b, qb)
+            equal = _close(qa.value, qb.value, tolerance)
+            agree = equal and way_a * way_b != -1
             if not agree and qa.kind == "count" and not counts:
                 continue
-            if not agree and (_states(a, qb.value, qa.kind, tolerance) or _states(b, qa.value, qb.kind, tolerance)):
+            if not equal and (_states(a, qb.value, qa.kind, tolerance) or _states(b, qa.value, qb.kind, tolerance)):
                 continue  # one claim holds both values: a change over time, a comparison
             if not agree and (_pointed(a, qa) or _pointed(b, qb)):
                 continue  # whose figure it is lies outside the claim
             measure = _shared_measure(a, qa, b, qb)
             if measure is None:
                 continue
-            match = FigureMatch(agree, span_text(a, qa), span_text(b, qb), measure, subject[0])
+            text_a, text_b = span_text(a, qa), span_text(b, qb)
+            if way_a * way_b == -1:  # "rose by 5%" and "fell by 5%": the moves are the figures
+                text_a, text_b = _moved(a, qa), _moved(b, qb)
+            match = FigureMatch(agree, text_a, text_b, measure, subject[0], way_a * way_b == -1)
             if not agree:
                 return match
             found = found or match
@@ -109,6 +118,32 @@ def _close(x: float, y: float, tolerance: float) -> bool:
 
 def _states(view: ClaimView, value: float, kind: str, tolerance: float) -> bool:
     return any(q.kind == kind and _close(q.value, value, tolerance) for q in view.quantities)
+
+
+def _clause_words(view: ClaimView, q: Quantity) -> tuple[list[str], list[str]]:
+    """The words of the figure's clause before it (nearest last) and after it (nearest first)."""
+    text = view.text
+    start, end = q.start - view.offset, q.end - view.offset
+    before = _WORD.findall(_CLAUSE.split(text[:start])[-1])
+    after = _WORD.findall(_CLAUSE.split(text[end:])[0])
+    return before, after
+
+
+def _direction(view: ClaimView, q: Quantity) -> int:
+    """Which way the figure's clause says its measure moved, from the words nearest it; 0 when it
+    says neither or both."""
+    before, after = _clause_words(view, q)
+    found = {word_direction(w) for w in before[-BEFORE:] + after[:AFTER]} - {0}
+    return found.pop() if len(found) == 1 else 0
+
+
+def _moved(view: ClaimView, q: Quantity) -> str:
+    """The figure with the word of change nearest before it: "rose by 5%"."""
+    before, _ = _clause_words(view, q)
+    for n in range(len(before) - 1, max(len(before) - BEFORE, 0) - 1, -1):
+        if word_direction(before[n]):
+            return " ".join([*before[n:], span_text(view, q)])
+    return span_text(view, q)
 
 
 def _pointed(view: ClaimView, q: Quantity) -> bool:

@@ -17,6 +17,8 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
   Kazakhstan's first nuclear power plant". And two English claims agree only when they share a
   word beyond the names (or a figure), as for a conflict: in a story about Medicare, "we offer a plan to
   save Medicare" and "the savings come from fraud in Medicare Advantage" share only the name.
+* Two claims that move their subject opposite ways ("rose" / "fell", :mod:`.direction`) never
+  agree, whatever the model reads.
 * Everything else is ``related`` (same story or close in meaning) or ``unrelated``.
 
 Every relation carries a reason a reader can check: the two figures with measure and subject, the
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from .direction import opposite
 from .figures import aligned_figures
 from .text import ClaimView, differing_span, name_words, shared_terms, short, word_cover
 
@@ -140,7 +143,9 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
                         f'one calls "{short(labeller.disputed, 80)}" fake, the other states it: '
                         f'"{short(other.text, 80)}" (entailment {j.disputed:.2f})')
     figures = aligned_figures(a, b, params.value_tolerance, counts=similarity >= params.count_similarity)
-    if figures is not None and not figures.agree and j.entails_both < params.paraphrase:
+    # A paraphrase read both ways outweighs a figure conflict (rounded figures), but not opposite
+    # moves: the model does not read which way a figure went.
+    if figures is not None and not figures.agree and (j.entails_both < params.paraphrase or figures.opposed):
         return Relation("contradicts", round(max(j.contradiction, params.figures), 4), figures.reason())
     # The model's contradiction counts only between claims that share a term beyond the names
     # (in one language): "loosening ties with Moscow" and "never joined the sanctions" share only
@@ -155,8 +160,8 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
             f'at odds{about}: "{differing_span(a.text, b.text)}" vs "{differing_span(b.text, a.text)}"'
             f" (contradiction {j.contradiction:.2f})",
         )
-    if not checkable_agreement(a, b, similarity, params):
-        return None
+    if not checkable_agreement(a, b, similarity, params) or opposite(a.text, b.text):
+        return None  # nothing both share that a reader can check, or one says up and the other down
     if figures is not None and figures.agree and j.entails_either >= 0.5:
         relation = "same" if j.entails_both >= params.same else "supports"
         return Relation(relation, round(j.entails_either, 4), figures.reason())
