@@ -115,3 +115,12 @@ def test_a_name_set_off_by_commas_after_a_title_is_the_speaker(make_doc):
 def test_a_speech_verb_denied_attributes_nothing(make_doc):
     doc = make_doc("Governor Jane Brand met the committee. She has not said how she will act on the bill.")
     assert found(doc) == []
+
+
+def test_a_speaker_phrase_ending_in_a_name_after_a_comma_is_that_person(make_doc):
+    # The parser takes the bullet for the subject and the name for an apposition deep inside.
+    doc = make_doc("The heads of state will discuss “topical issues of the strategic partnership.”\n\n"
+                   "• On the eve of Volkov's visit to Kazakhstan, the Russian President's press secretary, "
+                   "Oleg Ivanov, said that “Russia and Kazakhstan are developing independent relations that "
+                   "are closer than Astana has with other states.”")
+    assert [a[2] for a in found(doc)] == ["Oleg Ivanov"]

@@ -169,7 +169,16 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
             return named[0].start, named[0].end
     last = _last_own_token(subject)
     start, end = _strip(doc.text, subject.left_edge.idx, last.idx + len(last))
-    return _titled(doc, start, end) or (start, end)
+    return _titled(doc, start, end) or _named_last(doc, start, end) or (start, end)
+
+
+def _named_last(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """A phrase that ends in a person's name set off by a comma ("On the eve of the visit, the
+    President's press secretary, Dmitry Peskov"): the name, however the parser attached it."""
+    for m in doc.mentions:
+        if m.label == "PERSON" and start < m.start and m.end == end and doc.text[start : m.start].rstrip().endswith(","):
+            return m.start, m.end
+    return None
 
 
 def _last_own_token(subject):
