@@ -15,6 +15,11 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
   or a date both give, or two in five of one's content words, names aside (:func:`checkable_agreement`). The model alone
   reads "Russia will build thermal power plants in Kazakhstan" as entailing "Moscow could build
   Kazakhstan's first nuclear power plant".
+* Opposed positions on one question ("Trump says social media discriminates against conservatives"
+  against "Facebook denies being biased"), which the relation model, trained on SICK-style
+  contradictions, does not read: ``contradicts`` when the opposition reader
+  (:mod:`~narrascope.link.opposition`) is at or above ``opposed`` and nothing else was found; the
+  reason quotes both positions and who holds each.
 * Everything else is ``related`` (same story or close in meaning) or ``unrelated``.
 
 Every relation carries a reason a reader can check: the two figures with measure and subject, the
@@ -27,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .figures import aligned_figures
+from .opposition import opposed_reason
 from .text import ClaimView, differing_span, name_words, shared_terms, short, word_cover
 
 RELATIONS = ("same", "supports", "contradicts", "related", "unrelated")
@@ -67,6 +73,10 @@ class RelateParams:
     # events, where no agreement a reader confirms falls below both.
     anchor_similarity: float = 0.60
     anchor_cover: float = 0.40
+    # The opposition reader's probability (link/opposition.py) from which two claims that neither
+    # agree nor conflict otherwise are read as opposed positions on one question: `contradicts`.
+    # Above 1 it never fires. Chosen on the audit's tuning events (models/README.md).
+    opposed: float = 1.01
 
 
 DEFAULT_PARAMS = RelateParams()
@@ -89,6 +99,8 @@ class Judgement:
     weak: bool = False  # read by the weak model (see RelateParams.weak)
     # When one claim calls a statement fake: how surely the other states it (link/disputed.py).
     disputed: float = 0.0
+    # How surely the two hold opposed positions on one question (link/opposition.py).
+    opposed: float = 0.0
 
     @property
     def contradiction(self) -> float:
@@ -153,6 +165,17 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
             f'at odds{about}: "{differing_span(a.text, b.text)}" vs "{differing_span(b.text, a.text)}"'
             f" (contradiction {j.contradiction:.2f})",
         )
+    agreement = _agreement(a, b, j, params, similarity, figures)
+    if agreement is not None:
+        return agreement
+    # Opposed positions: only where nothing above was found, so an agreement is never taken away.
+    if j.opposed >= params.opposed and not (figures is not None and figures.agree):
+        return Relation("contradicts", round(j.opposed, 4), opposed_reason(a, b, j.opposed))
+    return None
+
+
+def _agreement(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, similarity: float,
+               figures) -> Relation | None:
     if not checkable_agreement(a, b, similarity, params):
         return None
     if figures is not None and figures.agree and j.entails_either >= 0.5:
