@@ -94,8 +94,9 @@ def test_opposed_positions_contradict_with_both_quoted_and_who_holds_each():
     # below the level, or outside the gate (another story), the pair stays as it was
     assert relate(a, b, 0.7, Judgement(opposed=0.7), PARAMS, same_story=True).relation == "related"
     assert relate(a, b, 0.7, Judgement(opposed=0.95), PARAMS, same_story=False).relation == "related"
-    # shipped default: a level above 1 never fires
-    assert relate(a, b, 0.7, Judgement(opposed=0.99), DEFAULT_PARAMS, same_story=True).relation == "related"
+    # a level above 1 never fires
+    off = replace(DEFAULT_PARAMS, opposed=1.01)
+    assert relate(a, b, 0.7, Judgement(opposed=0.99), off, same_story=True).relation == "related"
 
 
 def test_an_agreement_the_model_reads_is_never_turned_into_opposition():
