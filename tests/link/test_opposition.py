@@ -146,3 +146,22 @@ def test_the_setting_names_a_reader():
     assert load_opposition("none") is None
     with pytest.raises(ConfigError, match=r"link\.opposition: unknown reader 'bogus'"):
         load_opposition("bogus")
+
+
+def test_training_labels_the_audit_by_event_and_scores_each_event_without_it():
+    from narrascope.training import opposition as op
+
+    rows = [{"a": "x", "b": "y", "label": label, "a_event": event}
+            for label, event in (("contradicts", "e1"), ("supports", "e1"), ("related", "e2"), ("contradicts", "e2"))]
+    pairs = op.audit(rows)
+    assert [p.opposed for p in pairs] == [1, 0, 0, 1] and pairs[0].group == "audit:e1"
+    # a feature that is the label in e1 and its opposite in e2: scored without its own event, each
+    # event gets the other's rule, so every out-of-fold answer is wrong
+    rng = np.random.default_rng(0)
+    y = np.array([1, 0] * 20 + [1, 0] * 20)
+    x = np.where(np.arange(80) < 40, y, 1 - y).astype(np.float32)[:, None] + rng.normal(0, 0.05, (80, 1))
+    groups = ["e1"] * 40 + ["e2"] * 40
+    oof = op.grouped_oof(x, y, groups, np.ones(80, bool), np.ones(80, bool), c=10.0)
+    assert ((oof >= 0.5) != (y == 1)).all()
+    fitted = op.fit(x[:40], y[:40], c=10.0)
+    assert ((op.predict(fitted, x[:40]) >= 0.5) == (y[:40] == 1)).all()  # standardisation folded in right

@@ -109,20 +109,23 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
 
     headline = (float("nan"), float("nan"), 0)
     rows: list[dict] = []
+    measured = opposition or load_opposition("shipped")
+    configured = params if opposition is not None else replace(params, opposed=OFF)
     # Scoring the report part prints the tuning events' figures too, each part marked; choosing on the
     # tune part never reads the reporting events.
     for part in pd.SPLITS if split == "report" else (split,):
         mine = audit_rows(audit_path, part)
         if not mine:
             continue
-        judged = judge_texts([(x["a"], x["b"]) for x in mine], model, embed, params, opposition)
+        # the shipped reader is read even when the settings leave it off, so that it is measured
+        judged = judge_texts([(x["a"], x["b"]) for x in mine], model, embed, params, measured)
         gold = [x["label"] for x in mine]
         click.echo(f"audit       narrascope relate n={len(mine):>4} ({part} events; labels {dict(Counter(gold))})")
-        found = _audit(mine, gold, [r.relation for r in judged.relations(params)], click.echo, True)
+        found = _audit(mine, gold, [r.relation for r in judged.relations(configured)], click.echo, True)
         off = replace(params, opposed=OFF)
         click.echo("            opposition reader off: " + _audit(mine, gold, [r.relation for r in judged.relations(off)],
                                                                    click.echo, False))
-        level = getattr(opposition, "meta", {}).get("level")  # the level its training chose
+        level = getattr(measured, "meta", {}).get("level")  # the level its training chose
         if level is not None:
             with_it = replace(params, opposed=float(level))
             click.echo(f"            opposition reader on at its level {level:.2f}: " + _audit(
@@ -136,6 +139,9 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
             headline, rows = found, mine
     if pipeline:
         group_purity(data, settings, click.echo)
+        if opposition is None:  # and once with the reader on, at the level of link.relate.opposed
+            click.echo(f"with the opposition reader on at {params.opposed:.2f}:")
+            group_purity(data, settings.replace({"link": {"opposition": "shipped"}}, source="bench"), click.echo)
 
     _speed(model, {"SICK": [PairInput(p.a, p.b) for p in three_way["SICK"][:256]],
                    "audit": [PairInput(x["a"], x["b"]) for x in rows if x.get("corpus") == "basil"][:256]}, click.echo)
