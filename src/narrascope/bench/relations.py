@@ -11,7 +11,9 @@ models were never trained on and no threshold was chosen on):
 * ClaimDiff (cross-outlet claim pairs): supports F1 against "strengthens", contradicts against
   "weakens";
 * the audit (``audits/relations.jsonl``: claim pairs from real articles judged by reading):
-  precision and recall of ``contradicts`` and of ``same``/``supports``, on its reporting events;
+  precision and recall of ``contradicts`` and of ``same``/``supports``, on its tuning events (where
+  levels are chosen) and its reporting events, each with the opposition reader
+  (:mod:`~narrascope.link.opposition`) as configured, off, and on at its level;
 * claim-group purity on the audit's BASIL events run through the whole pipeline
   (:mod:`~narrascope.bench.audit`);
 * the model's speed, pairs per second, each model on the same pairs.
@@ -32,11 +34,12 @@ from ..embeddings import USEEmbedder
 from ..link.pairmodel import LABELS, PairInput
 from ..link.runner import relate_params
 from ..link.views import judge_texts, relate_texts
-from ..models.registry import load_relation_model
+from ..models.registry import load_opposition, load_relation_model
 from ..training import pairs as pd
 from . import dataset_dir
 from .audit import audit_rows, group_purity, prf
 
+OFF = 1.01  # an opposition level that never fires
 DECIDED = {"same": "entailment", "supports": "entailment", "contradicts": "contradiction",
            "related": "neutral", "unrelated": "neutral"}
 
@@ -56,10 +59,12 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
     settings = load_settings(config)
     params = relate_params(settings)
     model = load_relation_model(settings.link.relation_model)
+    opposition = load_opposition(settings.link.opposition)
     embed = USEEmbedder().embed
     root = dataset_dir("pairs", data and str(Path(data) / "pairs")).parent
     click.echo(f"relation model: {model.name}; thresholds: contradicts {params.contradicts}, same {params.same}, "
-               f"supports {params.supports}; part scored: {split}")
+               f"supports {params.supports}; opposition reader: {settings.link.opposition} at {params.opposed}; "
+               f"part scored: {split}")
 
     def every(rows: list) -> list:
         return rows if not limit or len(rows) <= limit else rows[:: len(rows) // limit][:limit]
@@ -75,7 +80,8 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
         probs = model.probabilities([PairInput(p.a, p.b, *langs) for p in rows])
         gold = [p.label for p in rows]
         argmax = [LABELS[i] for i in probs.argmax(axis=1)]
-        decided = [DECIDED[r.relation] for r in relate_texts([(p.a, p.b) for p in rows], model, embed, params)]
+        decided = [DECIDED[r.relation] for r in relate_texts([(p.a, p.b) for p in rows], model, embed, params,
+                                                                    opposition)]
         for how, pred in (("model argmax", argmax), ("narrascope relate", decided)):
             acc = float(np.mean([g == p for g, p in zip(gold, pred, strict=True)]))
             c = prf(gold, pred, "contradiction")
@@ -85,7 +91,7 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
 
     for name, rows in (("MSRP dev", every(pd.msrp(pairs_root, "dev"))),
                        ("ParaPhraser", every(pd.in_split(pd.paraphraser(pairs_root), split)))):
-        found = relate_texts([(p.a, p.b) for p in rows], model, embed, params)
+        found = relate_texts([(p.a, p.b) for p in rows], model, embed, params, opposition)
         pred = ["paraphrase" if r.relation in ("same", "supports") else "neutral" for r in found]
         p, r, f, _ = prf([x.label for x in rows], pred, "paraphrase")
         click.echo(f"{name:<11} narrascope relate n={len(rows):>4} paraphrase P {p:.3f} R {r:.3f} F1 {f:.3f}")
@@ -93,27 +99,49 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
     claimdiff = [x for x in pd.claimdiff(dataset_dir("claimdiff", data and str(Path(data) / "claimdiff")))
                  if pd.split_of("claimdiff:" + x.topic, 2) == ("report" if split == "report" else "tune")]
     claimdiff = every(claimdiff)
-    found = [r.relation for r in relate_texts([(x.a, x.b) for x in claimdiff], model, embed, params)]
+    found = [r.relation for r in relate_texts([(x.a, x.b) for x in claimdiff], model, embed, params,
+                                                     opposition)]
     s = prf(["y" if x.strengthen else "n" for x in claimdiff],
             ["y" if f in ("same", "supports") else "n" for f in found], "y")
     w = prf(["y" if x.weaken else "n" for x in claimdiff], ["y" if f == "contradicts" else "n" for f in found], "y")
     click.echo(f"ClaimDiff   narrascope relate n={len(claimdiff):>4} strengthen->same/supports P {s[0]:.3f} "
                f"R {s[1]:.3f} F1 {s[2]:.3f} | weaken->contradicts P {w[0]:.3f} R {w[1]:.3f} F1 {w[2]:.3f}")
 
-    rows = audit_rows(audit_path, split)
     headline = (float("nan"), float("nan"), 0)
-    if rows:
-        judged = judge_texts([(x["a"], x["b"]) for x in rows], model, embed, params)
-        gold = [x["label"] for x in rows]
-        click.echo(f"audit       narrascope relate n={len(rows):>4} ({split} events; labels {dict(Counter(gold))})")
-        headline = _audit(rows, gold, [r.relation for r in judged.relations(params)], click.echo, True)
-        for name in ("contradicts", "same", "supports") if sweep else ():
+    rows: list[dict] = []
+    measured = opposition or load_opposition("shipped")
+    configured = params if opposition is not None else replace(params, opposed=OFF)
+    # Scoring the report part prints the tuning events' figures too, each part marked; choosing on the
+    # tune part never reads the reporting events.
+    for part in pd.SPLITS if split == "report" else (split,):
+        mine = audit_rows(audit_path, part)
+        if not mine:
+            continue
+        # the shipped reader is read even when the settings leave it off, so that it is measured
+        judged = judge_texts([(x["a"], x["b"]) for x in mine], model, embed, params, measured)
+        gold = [x["label"] for x in mine]
+        click.echo(f"audit       narrascope relate n={len(mine):>4} ({part} events; labels {dict(Counter(gold))})")
+        found = _audit(mine, gold, [r.relation for r in judged.relations(configured)], click.echo, True)
+        off = replace(params, opposed=OFF)
+        click.echo("            opposition reader off: " + _audit(mine, gold, [r.relation for r in judged.relations(off)],
+                                                                   click.echo, False))
+        level = getattr(measured, "meta", {}).get("level")  # the level its training chose
+        if level is not None:
+            with_it = replace(params, opposed=float(level))
+            click.echo(f"            opposition reader on at its level {level:.2f}: " + _audit(
+                mine, gold, [r.relation for r in judged.relations(with_it)], click.echo, False))
+        for name in ("contradicts", "same", "supports", "opposed") if sweep and part == split else ():
             for value in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95):
                 tried = replace(params, **{name: value})
-                click.echo(f"  sweep {name}={value:.2f}: " + _audit(rows, gold, [r.relation for r in
+                click.echo(f"  sweep {name}={value:.2f}: " + _audit(mine, gold, [r.relation for r in
                            judged.relations(tried)], click.echo, False))
+        if part == split:
+            headline, rows = found, mine
     if pipeline:
         group_purity(data, settings, click.echo)
+        if opposition is None:  # and once with the reader on, at the level of link.relate.opposed
+            click.echo(f"with the opposition reader on at {params.opposed:.2f}:")
+            group_purity(data, settings.replace({"link": {"opposition": "shipped"}}, source="bench"), click.echo)
 
     _speed(model, {"SICK": [PairInput(p.a, p.b) for p in three_way["SICK"][:256]],
                    "audit": [PairInput(x["a"], x["b"]) for x in rows if x.get("corpus") == "basil"][:256]}, click.echo)

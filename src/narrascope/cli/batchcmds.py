@@ -68,13 +68,15 @@ def relate(ctx: Context, input_path: str, output_path: str) -> int:
     from ..embeddings import get_embedder
     from ..link.runner import relate_params
     from ..link.views import relate_texts
-    from ..models.registry import load_relation_model
+    from ..models.registry import load_opposition, load_relation_model
 
     embedder, params = get_embedder(ctx.settings.link.embedder), relate_params(ctx.settings)
     model = load_relation_model(ctx.settings.link.relation_model)
+    opposition = load_opposition(ctx.settings.link.opposition)
 
     def score(batch: list[dict]) -> list[dict]:
-        found = relate_texts([(str(r["a"]), str(r["b"])) for r in batch], model, embedder.embed, params)
+        found = relate_texts([(str(r["a"]), str(r["b"])) for r in batch], model, embedder.embed, params,
+                             opposition)
         return [{"relation": rel.relation, "score": round(rel.score, 4), "reason": rel.reason} for rel in found]
 
     return _run_batch(ctx, input_path, output_path, ("a", "b"), score, "related {} pair(s)")

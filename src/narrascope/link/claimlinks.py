@@ -162,8 +162,11 @@ def _judge(cache: ItemCache, index: ClaimIndex, pairs: set[tuple[int, int]], set
         if x in at and y in at:
             a, b = oriented(batch, at[x], at[y])
             candidates[(a, b)] = float(np.dot(vectors[a], vectors[b]))
+    from ..models.registry import load_opposition
+
     return judge_pairs(batch, vectors, candidates, params, model, timings,
-                       settings.link.model_neighbours, settings.link.screen, used)
+                       settings.link.model_neighbours, settings.link.screen, used,
+                       opposition=load_opposition(settings.link.opposition))
 
 
 class ItemCache:

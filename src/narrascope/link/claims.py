@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -21,6 +21,7 @@ import numpy as np
 from ..model import Annotations, Article, Claim, ClaimLink
 from .disputed import disputed_statement, read_disputed
 from .neighbors import knn
+from .opposition import SECOND_READING, OppositionReader, read_opposition
 from .pairmodel import PairInput, RelationModel, weak_reader
 from .relate import DEFAULT_PARAMS, Judgement, RelateParams, about_same_thing, relate
 from .stories import as_utc
@@ -30,8 +31,8 @@ from .text import SPECIFIC, ClaimView
 NEIGHBOURS = 10
 # Of those, how many the relation model reads per claim (the closest ones that pass the gate).
 MODEL_NEIGHBOURS = 4
-# A first reading below this for both entailment and contradiction is not read the other way.
-SECOND_READING = 0.25
+# A first reading below SECOND_READING for both entailment and contradiction is not read the other
+# way (defined with the opposition reader, whose features follow the same rule).
 
 
 @dataclass(slots=True)
@@ -64,6 +65,8 @@ def claim_items(
                                   for m in ann.mentions if m.label in SPECIFIC and start <= m.start and m.end <= end),
                 offset=start,
                 language=article.language or "en",
+                speaker=claim.attribution.speaker if claim.attribution else "",
+                cue=claim.attribution.cue if claim.attribution else "",
             )
             view.disputed = disputed_statement(view.text)
             out.append(ClaimItem(claim, article, view, stories.get(article.id)))
@@ -95,6 +98,7 @@ def link_claims(
     timings: dict[str, float] | None = None,
     model_neighbours: int = MODEL_NEIGHBOURS,
     screen: float = 0.0,
+    opposition: OppositionReader | None = None,
 ) -> list[ClaimLink]:
     """Links between each claim and its nearest claims in other articles; ``timings``, when
     given, receives the seconds of each step (index build, search, model, relations) and the
@@ -112,7 +116,7 @@ def link_claims(
                 continue
             candidates.setdefault(oriented(items, i, int(j)), float(sim))
     return judge_pairs(items, vectors, candidates, params, model, timings, model_neighbours, screen,
-                       started=started)
+                       started=started, opposition=opposition)
 
 
 def judge_pairs(
@@ -126,14 +130,16 @@ def judge_pairs(
     screen: float = 0.0,
     used: Counter[str] | None = None,
     started: float | None = None,
+    opposition: OppositionReader | None = None,
 ) -> list[ClaimLink]:
     """The links among candidate pairs ``(a, b)`` of ``items`` (oriented: ``a`` the earlier claim)
     with their similarity. ``used`` counts the pairs the model has read per claim id; pass the same
-    counter to calls that share one budget (the link stage working in batches)."""
+    counter to calls that share one budget (the link stage working in batches). ``opposition`` reads
+    opposed positions among the pairs the model read (:mod:`~narrascope.link.opposition`)."""
     started = time.perf_counter() if started is None else started
     used = Counter() if used is None else used
     to_read = _model_pairs(items, candidates, params, model_neighbours, used) if model is not None else []
-    judged = _read(items, vectors, to_read, model, timings, screen) if to_read else {}
+    judged = _read(items, vectors, to_read, model, timings, screen, opposition) if to_read else {}
     model_done = time.perf_counter()
     links = []
     for (a, b), sim in candidates.items():
@@ -173,7 +179,8 @@ def _model_pairs(items, candidates, params: RelateParams, per_claim: int, used: 
     return out
 
 
-def _read(items, vectors, pairs, model: RelationModel, timings, screen: float) -> dict[tuple[int, int], Judgement]:
+def _read(items, vectors, pairs, model: RelationModel, timings, screen: float,
+          opposition: OppositionReader | None = None) -> dict[tuple[int, int], Judgement]:
     def inputs(order):
         return [PairInput(items[x].view.text, items[y].view.text, items[x].view.language,
                           items[y].view.language, vectors[x], vectors[y]) for x, y in order]
@@ -195,11 +202,15 @@ def _read(items, vectors, pairs, model: RelationModel, timings, screen: float) -
         backward[again] = model.probabilities(inputs([(pairs[n][1], pairs[n][0]) for n in again]))
     if timings is not None:
         timings["model_pairs"] = timings.get("model_pairs", 0) + len(pairs) + len(again)
-    disputed = read_disputed(model, [(items[x].view, items[y].view) for x, y in pairs])
-    return {
-        pair: Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g), d)
-        for pair, f, r, g, d in zip(pairs, forward, backward, given, disputed, strict=True)
-    }
+    views = [(items[x].view, items[y].view) for x, y in pairs]
+    disputed = read_disputed(model, views)
+    judged = [Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g), d)
+              for f, r, g, d in zip(forward, backward, given, disputed, strict=True)]
+    if opposition is not None:
+        sims = [float(np.dot(vectors[x], vectors[y])) for x, y in pairs]
+        opposed = read_opposition(opposition, model, views, judged, sims)
+        judged = [replace(j, opposed=o) for j, o in zip(judged, opposed, strict=True)]
+    return dict(zip(pairs, judged, strict=True))
 
 
 def _same_story(x: ClaimItem, y: ClaimItem) -> bool | None:

@@ -19,6 +19,11 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
   save Medicare" and "the savings come from fraud in Medicare Advantage" share only the name.
 * Two claims that move their subject opposite ways ("rose" / "fell", :mod:`.direction`) never
   agree, whatever the model reads.
+* Opposed positions on one question ("Trump says social media discriminates against conservatives"
+  against "Facebook denies being biased"), which the relation model, trained on SICK-style
+  contradictions, does not read: ``contradicts`` when the opposition reader
+  (:mod:`~narrascope.link.opposition`) is at or above ``opposed`` and nothing else was found; the
+  reason quotes both positions and who holds each.
 * Everything else is ``related`` (same story or close in meaning) or ``unrelated``.
 
 Every relation carries a reason a reader can check: the two figures with measure and subject, the
@@ -32,6 +37,7 @@ from dataclasses import dataclass, replace
 
 from .direction import opposite
 from .figures import aligned_figures
+from .opposition import opposed_reason
 from .text import ClaimView, differing_span, name_words, shared_terms, short, word_cover
 
 RELATIONS = ("same", "supports", "contradicts", "related", "unrelated")
@@ -72,6 +78,11 @@ class RelateParams:
     # events, where no agreement a reader confirms falls below both.
     anchor_similarity: float = 0.60
     anchor_cover: float = 0.40
+    # The opposition reader's probability (link/opposition.py) from which two claims that neither
+    # agree nor conflict otherwise are read as opposed positions on one question: `contradicts`.
+    # Above 1 it never fires. Chosen on the audit's tuning events, leave one event out: 9 of 10 right
+    # there, 9 of 35 found (models/README.md).
+    opposed: float = 0.80
 
 
 DEFAULT_PARAMS = RelateParams()
@@ -94,6 +105,8 @@ class Judgement:
     weak: bool = False  # read by the weak model (see RelateParams.weak)
     # When one claim calls a statement fake: how surely the other states it (link/disputed.py).
     disputed: float = 0.0
+    # How surely the two hold opposed positions on one question (link/opposition.py).
+    opposed: float = 0.0
 
     @property
     def contradiction(self) -> float:
@@ -160,6 +173,17 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
             f'at odds{about}: "{differing_span(a.text, b.text)}" vs "{differing_span(b.text, a.text)}"'
             f" (contradiction {j.contradiction:.2f})",
         )
+    agreement = _agreement(a, b, j, params, similarity, figures)
+    if agreement is not None:
+        return agreement
+    # Opposed positions: only where nothing above was found, so an agreement is never taken away.
+    if j.opposed >= params.opposed and not (figures is not None and figures.agree):
+        return Relation("contradicts", round(j.opposed, 4), opposed_reason(a, b, j.opposed))
+    return None
+
+
+def _agreement(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, similarity: float,
+               figures) -> Relation | None:
     if not checkable_agreement(a, b, similarity, params) or opposite(a.text, b.text):
         return None  # nothing both share that a reader can check, or one says up and the other down
     if figures is not None and figures.agree and j.entails_either >= 0.5:

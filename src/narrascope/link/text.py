@@ -43,6 +43,8 @@ class ClaimView:
     offset: int = 0  # where ``text`` starts in its article: quantities and times are article offsets
     language: str = "en"
     disputed: str = ""  # the statement the claim calls fake (link/disputed.py), if any
+    speaker: str = ""  # who says it, when an attribution covers the claim
+    cue: str = ""  # the attribution's verb ("denied"): cut off with the speaker, it can be the denial
 
 
 def content_words(text: str) -> set[str]:

@@ -9,7 +9,7 @@ same gate, the same relation model read both ways, the same decision.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,11 +20,12 @@ from ..ingest.language import detect_language
 from ..model import Article, content_id
 from ..pipeline import Pipeline
 from .disputed import disputed_statement, read_disputed
+from .opposition import OppositionReader, read_opposition
 from .pairmodel import PairInput, RelationModel, weak_reader
 from .relate import DEFAULT_PARAMS, Judgement, RelateParams, Relation, about_same_thing, relate
 from .text import SPECIFIC, ClaimView
 
-_COMPONENTS = ("nlp", "quantities", "times", "hedges")
+_COMPONENTS = ("nlp", "quantities", "times", "hedges", "attribution")
 _LANGUAGES = ("en", "ru", "uk", "kk", "de", "fr", "es")
 
 
@@ -42,6 +43,7 @@ def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> li
         names = frozenset(clean_name(m.normal or doc.text[m.start : m.end]) for m in doc.mentions)
         anchors = frozenset(clean_name(m.normal or doc.text[m.start : m.end]) for m in doc.mentions
                             if m.label in SPECIFIC)
+        said = max(doc.attributions, key=lambda x: x.end - x.start, default=None)  # the main speaker
         views.append(
             ClaimView(
                 text=doc.text,
@@ -53,6 +55,8 @@ def claim_views(texts: list[str], languages: tuple[str, ...] = _LANGUAGES) -> li
                 hedged=any(h.kind == "hedge" for h in doc.hedges),
                 language=lang,
                 disputed=disputed_statement(doc.text),
+                speaker=said.speaker if said else "",
+                cue=said.cue if said else "",
             )
         )
     return views
@@ -77,10 +81,12 @@ def judge_texts(
     model: RelationModel | None,
     embed,
     params: RelateParams = DEFAULT_PARAMS,
+    opposition: OppositionReader | None = None,
 ) -> JudgedPairs:
     """Views and vectors of each text, and the model read both ways round on the pairs that pass
     the gate. The pairs are given (a user or a benchmark put them together), so the gate is only
-    that their dates do not conflict; the rest of the decision is the link stage's."""
+    that their dates do not conflict; the rest of the decision is the link stage's. ``opposition``
+    reads opposed positions among the gated pairs (:mod:`~narrascope.link.opposition`)."""
     n = len(pairs)
     views = claim_views([a for a, _ in pairs] + [b for _, b in pairs]) if n else []
     vectors = np.asarray(embed([v.text for v in views]), dtype=np.float32) if n else np.zeros((0, 1))
@@ -98,8 +104,13 @@ def judge_texts(
         forward = model.probabilities(given)
         backward = model.probabilities(inputs([(n + i, i) for i in gated]))
         disputed = read_disputed(model, [(views[i], views[n + i]) for i in gated])
-        judged = {i: Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g), d)
-                  for i, f, r, g, d in zip(gated, forward, backward, given, disputed, strict=True)}
+        found = [Judgement(tuple(map(float, f)), tuple(map(float, r)), weak_reader(model, g), d)
+                 for f, r, g, d in zip(forward, backward, given, disputed, strict=True)]
+        if opposition is not None:
+            opposed = read_opposition(opposition, model, [(views[i], views[n + i]) for i in gated], found,
+                                      [float(sims[i]) for i in gated])
+            found = [replace(j, opposed=o) for j, o in zip(found, opposed, strict=True)]
+        judged = dict(zip(gated, found, strict=True))
     return JudgedPairs(views, sims, judged)
 
 
@@ -108,6 +119,7 @@ def relate_texts(
     model: RelationModel | None,
     embed,
     params: RelateParams = DEFAULT_PARAMS,
+    opposition: OppositionReader | None = None,
 ) -> list[Relation]:
     """The relation of b to a for each (a, b) text pair, as ``narrascope relate`` gives it."""
-    return judge_texts(pairs, model, embed, params).relations(params)
+    return judge_texts(pairs, model, embed, params, opposition).relations(params)

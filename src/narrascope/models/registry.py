@@ -27,6 +27,12 @@ def _relation(name: str = "shipped"):
     return build_relation_model(name)
 
 
+def _opposition(name: str = "shipped"):
+    from ..link.opposition import build_opposition
+
+    return build_opposition(name)
+
+
 def _checkworthiness(_: str = ""):
     from ..enrich.checkworthy import CheckworthinessModel
 
@@ -59,6 +65,7 @@ def _use(threads: str = "1"):
 
 FACTORIES: dict[str, Callable[[str], Any]] = {
     "relation": _relation,
+    "opposition": _opposition,
     "checkworthiness": _checkworthiness,
     "checkworthiness_parse": _checkworthiness_parse,
     "techniques": _techniques,
@@ -130,3 +137,13 @@ def load_relation_model(name: str = "shipped"):
         raise ConfigError(f"link.relation_model: unknown model {name!r} (shipped, use or none)")
     return MODELS.get("relation", name)
 
+
+
+def load_opposition(name: str = "shipped"):
+    """The opposition reader ``link.opposition`` names, built once per process: ``shipped`` (the head
+    of :mod:`narrascope.link.opposition`) or ``none`` (None: no pair is read as opposed)."""
+    from ..errors import ConfigError
+
+    if name not in ("shipped", "none"):
+        raise ConfigError(f"link.opposition: unknown reader {name!r} (shipped or none)")
+    return MODELS.get("opposition", name)
