@@ -230,3 +230,15 @@ def test_directions_of_change():
     assert directions("Exports grew while imports declined") == {UP, DOWN}
     assert directions("The committee cut ties and raised concerns") == frozenset()
     assert opposite("Prices rose", "Цены снизились") and not opposite("Prices rose", "Prices grew")
+
+
+def test_a_denial_never_agrees_with_what_it_denies():
+    a = view("Police used excessive force against the protesters in Ferguson.", names={"Ferguson"})
+    b = view("Police denied using excessive force against the protesters in Ferguson.", names={"Ferguson"})
+    assert relate(a, b, 0.9, ENTAIL_ONE).relation == "related"
+    said = replace(view("Using excessive force against the protesters in Ferguson.", names={"Ferguson"}),
+                   cue="denied")
+    assert relate(a, said, 0.9, ENTAIL_ONE).relation == "related"  # the denial was cut off as attribution
+    both = view("Police denied using excessive force in Ferguson, and the mayor denied it too.",
+                names={"Ferguson"})
+    assert relate(b, both, 0.9, ENTAIL_ONE).relation == "supports"  # two denials agree

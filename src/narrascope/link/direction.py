@@ -1,5 +1,5 @@
 """Which way a claim says a thing moved: up ("rose", "increased", "выросли") or down ("fell",
-"declined", "снизились").
+"declined", "снизились"); and whether it denies what it reports ("denied", "отрицает").
 
 A relation model that reads "Prices rose by 5%" as entailing "Prices fell by 5%" (it does: .88)
 is told apart by this: two claims that move their subject opposite ways do not agree, and two
@@ -48,3 +48,24 @@ def opposite(a: str, b: str) -> bool:
     """Whether one text moves things up and the other down, neither saying both."""
     da, db = directions(a), directions(b)
     return len(da) == len(db) == 1 and da != db
+
+
+# A denial in so many words: the claim reports someone saying no to a statement. Narrower than the
+# opposition reader's cues (link/opposition.py): "never", "wrong" or "challenged" deny nothing alone.
+_DENIES = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)\s+(?:that|any|all|it|them|having|being|wrongdoing|responsibility|involvement|"
+    r"(?:the\s+)?(?:claims?|allegations?|accusations?|charges?|reports?)|\w+ing)\b|denials?\b|"
+    r"disput(?:e|es|ed|ing)\s+(?:that|the\s+|any\s+|claims?|allegations?|accusations?|reports?)|refut\w*|rebut\w*|"
+    r"reject(?:s|ed|ing)?\s+(?:the\s+|any\s+|all\s+)?(?:claims?|allegations?|accusations?|charges?|reports?|suggestions?)|"
+    r"отрица\w*|опроверг\w*|оспарива\w*|оспорил\w*)",
+    re.I,
+)
+
+
+def denies(text: str, cue: str = "") -> bool:
+    """Whether the claim (with the speech verb the attribution cut off, ``cue``) is a denial:
+    "denied using force", "denies that ...", "disputed claims of ...", a cut-off "denied" — not
+    "deny services to customers"."""
+    if cue.lower().startswith(("den", "disput", "refut", "rebut", "отрица", "опроверг")):
+        return True
+    return bool(_DENIES.search(text))

@@ -18,7 +18,8 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
   word beyond the names (or a figure), as for a conflict: in a story about Medicare, "we offer a plan to
   save Medicare" and "the savings come from fraud in Medicare Advantage" share only the name.
 * Two claims that move their subject opposite ways ("rose" / "fell", :mod:`.direction`) never
-  agree, whatever the model reads.
+  agree, whatever the model reads; nor does a claim that reports a denial ("police denied using
+  excessive force") with one that does not ("police used excessive force": entailment .69).
 * Opposed positions on one question ("Trump says social media discriminates against conservatives"
   against "Facebook denies being biased"), which the relation model, trained on SICK-style
   contradictions, does not read: ``contradicts`` when the opposition reader
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .direction import opposite
+from .direction import denies, opposite
 from .figures import aligned_figures
 from .opposition import opposed_reason
 from .text import ClaimView, differing_span, name_words, shared_terms, short, word_cover
@@ -184,8 +185,11 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
 
 def _agreement(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, similarity: float,
                figures) -> Relation | None:
-    if not checkable_agreement(a, b, similarity, params) or opposite(a.text, b.text):
-        return None  # nothing both share that a reader can check, or one says up and the other down
+    if (not checkable_agreement(a, b, similarity, params) or opposite(a.text, b.text)
+            or denies(a.text, a.cue) != denies(b.text, b.cue)):
+        # nothing both share that a reader can check; one says up and the other down; or one
+        # reports a denial of what the other states ("denied using excessive force")
+        return None
     if figures is not None and figures.agree and j.entails_either >= 0.5:
         relation = "same" if j.entails_both >= params.same else "supports"
         return Relation(relation, round(j.entails_either, 4), figures.reason())
