@@ -242,3 +242,17 @@ def test_a_denial_never_agrees_with_what_it_denies():
     both = view("Police denied using excessive force in Ferguson, and the mayor denied it too.",
                 names={"Ferguson"})
     assert relate(b, both, 0.9, ENTAIL_ONE).relation == "supports"  # two denials agree
+
+
+def test_since_one_year_and_since_another_are_not_one_fact():
+    def since(text, y):
+        start = text.index("since")
+        return TimeExpression("a", start, start + len(f"since {y}"), f"{y}-01-01", "2018-11-28", "year", True)
+
+    a_text, b_text = "Pelosi has led House Democrats since 2002.", "Pelosi has led House Democrats since 2003."
+    a = view(a_text, names={"Pelosi", "House"}, times=[since(a_text, 2002)])
+    b = view(b_text, names={"Pelosi", "House"}, times=[since(b_text, 2003)])
+    assert relate(a, b, 0.95, ENTAIL_BOTH).relation == "related"
+    c_text = a_text.replace("led", "headed")
+    same = view(c_text, names={"Pelosi", "House"}, times=[since(c_text, 2002)])
+    assert relate(a, same, 0.95, ENTAIL_BOTH).relation == "same"

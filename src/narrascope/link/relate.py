@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from .direction import denies, opposite
 from .figures import aligned_figures
 from .opposition import opposed_reason
-from .text import ClaimView, differing_span, name_words, shared_terms, short, word_cover
+from .text import ClaimView, differing_span, name_words, shared_terms, short, span_text, word_cover
 
 RELATIONS = ("same", "supports", "contradicts", "related", "unrelated")
 AGREEMENT = frozenset({"same", "supports"})
@@ -253,4 +253,12 @@ def _times_conflict(a: ClaimView, b: ClaimView) -> bool:
         got_b = {t.value[:width] for t in b.times if t.granularity == granularity and not t.relative}
         if got_a and got_b and not got_a & got_b:
             return True
-    return False
+    # "since 2002" against "since 2003": runs up to publication (so marked relative), but each
+    # starts in a year the text gives.
+    since_a, since_b = _since_years(a), _since_years(b)
+    return bool(since_a and since_b and not since_a & since_b)
+
+
+def _since_years(view: ClaimView) -> set[str]:
+    return {t.value[:4] for t in view.times if t.granularity == "year"
+            and span_text(view, t).lower().startswith(("since", "ever since", "с ", "со ", "начиная"))}
