@@ -109,6 +109,11 @@ class PieceRows:
 
     def __init__(self, weights: Weights, limit: int = PIECE_ROWS) -> None:
         self.w, self.limit = weights, max(limit, 1)
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every kept row."""
+        weights = self.w
         # np.zeros maps pages on first write: memory grows with the pieces kept, not the limit.
         self.parts = np.zeros((self.limit + 1, len(BRANCHES) * PART), dtype=np.float32)
         self.slots = np.zeros((self.limit + 1, _SLOTS * PART), dtype=np.float32)
