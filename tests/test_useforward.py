@@ -118,3 +118,17 @@ def test_real_english_and_russian_sentences(dataset):
         russian = [json.loads(line)["premise"] for line, _ in zip(lines, range(300), strict=False)]
     texts = english[:300] + russian
     assert np.abs(USEEmbedder(threads=1).embed(texts) - _reference(texts)).max() <= TOLERANCE
+
+
+def test_threads_sharing_the_kept_rows_get_the_same_vectors(weights):
+    """Two threads embedding at once through one small table, which each call overflows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    forward = Forward(_tokenize(), weights, limit=40)
+    reference = _reference(SENTENCES)
+    texts = [[text] for text in SENTENCES] * 6
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(forward.encode, texts))
+    for text, vector in zip(texts, got, strict=True):
+        vector = vector / np.linalg.norm(vector)
+        assert np.abs(vector - reference[SENTENCES.index(text[0])]).max() <= TOLERANCE
