@@ -124,3 +124,11 @@ def test_a_speaker_phrase_ending_in_a_name_after_a_comma_is_that_person(make_doc
                    "Oleg Ivanov, said that “Russia and Kazakhstan are developing independent relations that "
                    "are closer than Astana has with other states.”")
     assert [a[2] for a in found(doc)] == ["Oleg Ivanov"]
+
+
+def test_a_name_after_another_noun_is_not_the_speaker_and_a_thing_that_cannot_speak_is_not_it(make_doc):
+    doc = make_doc("A lawyer for the former president, Donald Trump, said the charges were baseless.")
+    assert [a[2] for a in found(doc)] != ["Donald Trump"]
+    doc = make_doc("The commission fined Google on Monday. The fine was the largest ever. "
+                   "It said Google had abused its dominance.")
+    assert "The fine" not in [a[2] for a in found(doc)]

@@ -18,3 +18,8 @@ def test_sentences_start_after_a_line_break_in_the_parse_too(make_doc):
     assert [doc.text[s.start : s.end] for s in doc.sentences] == [
         "Senate Passes The Budget Bill", "Lawmakers approved it late on Friday."]
     assert [s.text.strip() for s in doc.parsed.sents][-1] == "Lawmakers approved it late on Friday."
+
+
+def test_a_son_is_not_cut_to_his_father_and_body_text_is_left_alone(make_doc):
+    doc = make_doc("Donald Trump spoke in Ohio on Monday. Donald Trump Jr. said the election was rigged.")
+    assert "Donald Trump Jr." in people(doc) or "Donald Trump Jr" in people(doc)

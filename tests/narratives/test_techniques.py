@@ -189,8 +189,13 @@ def test_a_person_s_name_alone_is_no_candidate():
     text = "Mr. Grimm called the probe a disgraceful witch hunt, and Donald Trump agreed with Mr. Grimm."
     doc = spacy_english()(text)
     spans = {text[c.start : c.end] for c in parsed_candidates(text, doc, split_sentences(text, doc))}
-    assert not spans & {"Mr. Grimm", "Grimm", "Mr", "Donald Trump", "Trump"}
+    assert not spans & {"Mr. Grimm", "Grimm", "Mr"}  # a name the article gives twice
     assert {"disgraceful", "disgraceful witch hunt", "Donald Trump agreed with Mr. Grimm"} <= spans
+    # An epithet the tagger sweeps into a name once stays a candidate.
+    text = "Lyin' Ted Cruz lost the debate, and Cruz knew it."
+    doc = spacy_english()(text)
+    spans = {text[c.start : c.end] for c in parsed_candidates(text, doc, split_sentences(text, doc))}
+    assert any(span.startswith("Lyin") for span in spans)
 
 
 def test_guess_language():

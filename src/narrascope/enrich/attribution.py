@@ -26,6 +26,14 @@ SPEECH_VERBS = frozenset(
 )
 # Words that make a longer title of the one after them: "the president" is not "Vice President X".
 _LONGER_TITLE = frozenset("vice deputy assistant associate lieutenant under acting former ex chief".split())
+# Things that can be said to say something: documents and bodies ("The memo ... It concedes that").
+_SPEAKING_THINGS = frozenset(
+    """report document memo letter statement study survey paper analysis review audit assessment
+    strategy plan proposal resolution bill law order decree ruling verdict indictment complaint lawsuit
+    filing brief note presentation ministry government agency company firm committee council court
+    commission office department bank party newspaper magazine network channel agency campaign
+    administration embassy army police parliament""".split()
+)
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG"}
 _QUOTES = re.compile(r"[\"“«„]([^\"“”«»„]{3,})[\"”»“]")
 _RU_VERBS = (
@@ -169,12 +177,15 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
             return named[0].start, named[0].end
     last = _last_own_token(subject)
     start, end = _strip(doc.text, subject.left_edge.idx, last.idx + len(last))
-    return _titled(doc, start, end) or _named_last(doc, start, end) or (start, end)
+    named = _named_last(doc, start, end) if subject.is_punct or subject.pos_ in ("PUNCT", "SYM", "X") else None
+    return _titled(doc, start, end) or named or (start, end)
 
 
 def _named_last(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """A phrase that ends in a person's name set off by a comma ("On the eve of the visit, the
-    President's press secretary, Dmitry Peskov"): the name, however the parser attached it."""
+    President's press secretary, Dmitry Peskov"), when the parser took a bullet or a symbol for the
+    subject: the name. (With a real subject the name may belong to another noun: "a lawyer for the
+    former president, Donald Trump".)"""
     for m in doc.mentions:
         if m.label == "PERSON" and start < m.start and m.end == end and doc.text[start : m.start].rstrip().endswith(","):
             return m.start, m.end
@@ -201,6 +212,8 @@ def _previous_subject(pronoun):
     subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subject is None or subject.tag_ not in ("NN", "NNP") or subject.ent_type_ in ("PERSON", "NORP"):
         return None
+    if subject.ent_type_ != "ORG" and subject.lemma_.lower() not in _SPEAKING_THINGS:
+        return None  # "The fine was the largest ever. It said ...": a fine says nothing
     return subject
 
 

@@ -138,18 +138,35 @@ def _name_only(ent) -> tuple[int, int]:
 
 def _headline_names(mentions: list[Mention], text: str) -> list[Mention]:
     """A person's name in a title-case headline swallows the words after it ("Nancy Pelosi Beats
-    Back House"): a PERSON span that starts with another PERSON span of the article, of two words
-    or more, followed by more words, is cut to that name."""
+    Back House"): on a title-case line, a PERSON span that starts with another PERSON span of the
+    article, of two words or more, followed by more words, is cut to that name; a generational
+    suffix stays ("Donald Trump Jr." is not his father)."""
     names = {text[m.start : m.end] for m in mentions if m.label == "PERSON" and " " in text[m.start : m.end]}
     out = []
     for m in mentions:
         span = text[m.start : m.end]
-        if m.label == "PERSON":
-            known = [n for n in names if len(n) < len(span) and span.startswith(n + " ")]
+        if m.label == "PERSON" and _title_case_line(text, m.start):
+            known = [n for n in names if len(n) < len(span) and span.startswith(n + " ")
+                     and not _SUFFIX.match(span[len(n) + 1 :])]
             if known:
                 m = Mention(m.article_id, m.start, m.start + len(max(known, key=len)), m.label)
         out.append(m)
     return out
+
+
+_SUFFIX = re.compile(r"(?:Jr|Sr|II|III|IV)\b\.?", re.I)
+
+
+def _title_case_line(text: str, offset: int) -> bool:
+    """Whether the line holding ``offset`` reads as a headline: no full stop at its end and most of
+    its words capitalised."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = [w for w in line.split() if w[:1].isalpha()]
+    if not words or line.endswith((".", "!", "?")):
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 @lru_cache(maxsize=1)

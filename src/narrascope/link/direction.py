@@ -15,25 +15,31 @@ from functools import lru_cache
 
 UP, DOWN = 1, -1
 
-_UP = (
-    "rise", "rises", "rose", "risen", "rising", "increas", "grew", "grow", "gain", "jump", "climb", "surg",
-    "soar", "higher", "expand", "doubl", "tripl", "accelerat",
-    "вырос", "вырас", "увелич", "повыс", "повыш", "подорож", "прирост", "удвои",
+# Whole word forms, not prefixes: "surgeon", "lower house", "higher education", "fallout" and
+# "Ростов" move nothing; nor does "fall" ("in the fall of 2019"). A few stems that only make words of change stay stems (``_STEMS_*``).
+_UP_WORDS = frozenset(
+    """rise rises rose risen rising increase increased increases increasing grew grow grows growing gain gained
+    gains gaining jump jumped jumps jumping climb climbed climbs climbing surge surged surges surging soar
+    soared soars soaring expand expanded expands expanding doubled doubling tripled tripling accelerated
+    accelerating вырос выросла выросло выросли растёт растет растут рост роста ростом""".split()
 )
-_DOWN = (
-    "fall", "fell", "fallen", "decreas", "declin", "drop", "shrank", "shrink", "shrunk", "plung",
-    "plummet", "slump", "lower", "reduc", "tumbl", "slid", "halv",
-    "снизи", "сниж", "сократ", "сокращ", "упал", "упад", "паден", "уменьш", "подешев", "спад",
+_DOWN_WORDS = frozenset(
+    """falls fell fallen falling decrease decreased decreases decreasing decline declined declines declining
+    drop dropped drops dropping shrank shrink shrinks shrinking shrunk plunge plunged plunges plunging plummet
+    plummeted plummets slump slumped slumps lowered lowering reduce reduced reduces reducing tumble tumbled
+    tumbles slid sliding halved halving упал упала упало упали падает падают падение падения""".split()
 )
+_STEMS_UP = ("увелич", "повыси", "повыша", "подорож", "удвои")
+_STEMS_DOWN = ("снизи", "снижа", "снижен", "сократи", "сокраща", "сокращен", "уменьш", "подешев")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def word_direction(word: str) -> int:
     """UP, DOWN or 0 for one word."""
     w = word.lower()
-    if w.startswith(_DOWN):
+    if w in _DOWN_WORDS or w.startswith(_STEMS_DOWN):
         return DOWN
-    if w.startswith(_UP) and not w.startswith(("growl", "gainsa")):
+    if w in _UP_WORDS or w.startswith(_STEMS_UP):
         return UP
     return 0
 
@@ -53,11 +59,11 @@ def opposite(a: str, b: str) -> bool:
 # A denial in so many words: the claim reports someone saying no to a statement. Narrower than the
 # opposition reader's cues (link/opposition.py): "never", "wrong" or "challenged" deny nothing alone.
 _DENIES = re.compile(
-    r"\b(?:den(?:y|ies|ied|ying)\s+(?:that|any|all|it|them|having|being|wrongdoing|responsibility|involvement|"
+    r"\b(?:den(?:y|ies|ied|ying)\s+(?:that|any|all|having|being|wrongdoing|responsibility|involvement|"
     r"(?:the\s+)?(?:claims?|allegations?|accusations?|charges?|reports?)|\w+ing)\b|denials?\b|"
-    r"disput(?:e|es|ed|ing)\s+(?:that|the\s+|any\s+|claims?|allegations?|accusations?|reports?)|refut\w*|rebut\w*|"
+    r"disput(?:ed|es|ing)\s+(?:that\b|the\s+|any\s+|claims?|allegations?|accusations?|reports?)|refut\w*|rebut\w*|"
     r"reject(?:s|ed|ing)?\s+(?:the\s+|any\s+|all\s+)?(?:claims?|allegations?|accusations?|charges?|reports?|suggestions?)|"
-    r"отрица\w*|опроверг\w*|оспарива\w*|оспорил\w*)",
+    r"отрица(?:ет|ют|л|ла|ли|ло|ние|ния|нии|нию)\b|опроверг\w*|оспарива\w*|оспорил\w*)",
     re.I,
 )
 

@@ -33,6 +33,8 @@ from .text import ClaimView, content_words, span_text
 # turnover between Karavia and Russia fell to $17.4 billion" reaches "turnover" five back, "35.7
 # percent of the vote" reaches "vote" one after.
 BEFORE, AFTER = 5, 3
+# Values this close may be one figure rounded two ways, which a paraphrase read both ways outweighs.
+ROUNDING = 0.15
 _CLAUSE = re.compile(r"[;:()\u2014]|,\s+(?:and|but|while|whereas|which|who)\b")
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Units and scale words say how a figure is counted, not what it measures.
@@ -51,7 +53,8 @@ _NOT_MEASURES = frozenset(
     go goes went gone come comes came put puts set see sees saw seen know knows knew known think thinks
     thought want wants wanted need needs needed use uses used like likely unlikely probably possibly
     nearly almost around roughly approximately estimated expected some many much several each every
-    other another same own still even already now well""".split()
+    other another same own still even already now well january february march april may june july august
+    september october november december monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 
 
@@ -69,6 +72,8 @@ class FigureMatch:
     measure: str
     subject: str
     opposed: bool = False  # equal or not, the figures moved opposite ways ("rose" / "fell")
+    pointed: bool = False  # a conflict left open: a pronoun stands for the owner of one figure
+    near: bool = True  # the values differ by less than a rounding would ("$9.6 billion" / "$10 billion")
 
     def reason(self) -> str:
         about = f" of {self.subject}" if self.subject else ""
@@ -83,7 +88,7 @@ def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03, counts:
     subject = sorted(a.names & b.names)
     if not subject:
         return None
-    found = None
+    found = open_owner = None
     for qa in a.quantities:
         for qb in b.quantities:
             if qa.kind != qb.kind or (qa.unit or "") != (qb.unit or ""):
@@ -97,19 +102,23 @@ def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03, counts:
                 continue
             if not equal and (_states(a, qb.value, qa.kind, tolerance) or _states(b, qa.value, qb.kind, tolerance)):
                 continue  # one claim holds both values: a change over time, a comparison
-            if not agree and (_pointed(a, qa) or _pointed(b, qb)):
-                continue  # whose figure it is lies outside the claim
             measure = _shared_measure(a, qa, b, qb)
             if measure is None:
+                continue
+            if not agree and (_pointed(a, qa) or _pointed(b, qb)):
+                # whose figure it is lies outside the claim: no conflict, and no agreement either
+                open_owner = open_owner or FigureMatch(False, span_text(a, qa), span_text(b, qb), measure,
+                                                       subject[0], pointed=True)
                 continue
             text_a, text_b = span_text(a, qa), span_text(b, qb)
             if way_a * way_b == -1:  # "rose by 5%" and "fell by 5%": the moves are the figures
                 text_a, text_b = _moved(a, qa), _moved(b, qb)
-            match = FigureMatch(agree, text_a, text_b, measure, subject[0], way_a * way_b == -1)
+            match = FigureMatch(agree, text_a, text_b, measure, subject[0], way_a * way_b == -1,
+                                near=_close(qa.value, qb.value, ROUNDING))
             if not agree:
                 return match
             found = found or match
-    return found
+    return found or open_owner
 
 
 def _close(x: float, y: float, tolerance: float) -> bool:
@@ -147,9 +156,18 @@ def _moved(view: ClaimView, q: Quantity) -> str:
 
 
 def _pointed(view: ClaimView, q: Quantity) -> bool:
-    """Whether a pronoun stands before the figure in its clause ("his plan would cut ... by $800 billion")."""
-    before = _CLAUSE.split(view.text[: q.start - view.offset])[-1]
-    return any(w.lower() in _POINTERS for w in _WORD.findall(before))
+    """Whether a pronoun stands before the figure in its clause ("his plan would cut ... by $800
+    billion") with no name before it in the claim that it could stand for ("Kazakhstan said its
+    exports rose to $9 billion" names its owner)."""
+    start = q.start - view.offset
+    clause = _CLAUSE.split(view.text[:start])[-1]
+    offset = start - len(clause)
+    for m in _WORD.finditer(clause):
+        if m.group().lower() in _POINTERS:
+            before = view.text[: offset + m.start()]
+            if not any(name and name in before for name in view.names):
+                return True
+    return False
 
 
 def _shared_measure(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> str | None:

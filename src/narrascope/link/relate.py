@@ -39,7 +39,16 @@ from dataclasses import dataclass, replace
 from .direction import denies, opposite
 from .figures import aligned_figures
 from .opposition import opposed_reason
-from .text import ClaimView, differing_span, name_words, shared_terms, short, span_text, word_cover
+from .text import (
+    ClaimView,
+    content_stems,
+    differing_span,
+    name_words,
+    shared_terms,
+    short,
+    span_text,
+    word_cover,
+)
 
 RELATIONS = ("same", "supports", "contradicts", "related", "unrelated")
 AGREEMENT = frozenset({"same", "supports"})
@@ -157,9 +166,12 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
                         f'one calls "{short(labeller.disputed, 80)}" fake, the other states it: '
                         f'"{short(other.text, 80)}" (entailment {j.disputed:.2f})')
     figures = aligned_figures(a, b, params.value_tolerance, counts=similarity >= params.count_similarity)
-    # A paraphrase read both ways outweighs a figure conflict (rounded figures), but not opposite
-    # moves: the model does not read which way a figure went.
-    if figures is not None and not figures.agree and (j.entails_both < params.paraphrase or figures.opposed):
+    # A paraphrase read both ways outweighs a figure conflict of values a rounding apart, or of one
+    # move told from either side ("the ruble fell 10% against the dollar" / "the dollar rose 10%
+    # against the ruble"); never "$5 billion" against "$8 billion".
+    if figures is not None and figures.pointed:
+        return None  # whose figure one of them is lies outside the claim: neither conflict nor agreement
+    if figures is not None and not figures.agree and (j.entails_both < params.paraphrase or not figures.near):
         return Relation("contradicts", round(max(j.contradiction, params.figures), 4), figures.reason())
     # The model's contradiction counts only between claims that share a term beyond the names
     # (in one language): "loosening ties with Moscow" and "never joined the sanctions" share only
@@ -255,10 +267,19 @@ def _times_conflict(a: ClaimView, b: ClaimView) -> bool:
             return True
     # "since 2002" against "since 2003": runs up to publication (so marked relative), but each
     # starts in a year the text gives.
-    since_a, since_b = _since_years(a), _since_years(b)
+    since_a, since_b = _since_years(a, b), _since_years(b, a)
     return bool(since_a and since_b and not since_a & since_b)
 
 
-def _since_years(view: ClaimView) -> set[str]:
-    return {t.value[:4] for t in view.times if t.granularity == "year"
-            and span_text(view, t).lower().startswith(("since", "ever since", "с ", "со ", "начиная"))}
+def _since_years(view: ClaimView, other: ClaimView) -> set[str]:
+    """The start years of the since-ranges of ``view`` whose predicate ``other`` shares a word of
+    ("has led House Democrats since 2002" / "since 2003"; not "in Congress since 1987")."""
+    out = set()
+    for t in view.times:
+        if t.granularity != "year" or not span_text(view, t).lower().startswith(
+                ("since", "ever since", "с ", "со ", "начиная")):
+            continue
+        before = view.text[: t.start - view.offset].split()[-4:]
+        if content_stems(" ".join(before)) & content_stems(other.text):
+            out.add(t.value[:4])
+    return out
