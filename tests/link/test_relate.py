@@ -271,3 +271,11 @@ def test_since_one_year_and_since_another_are_not_one_fact():
     c_text = a_text.replace("led", "headed")
     same = view(c_text, names={"Pelosi", "House"}, times=[since(c_text, 2002)])
     assert relate(a, same, 0.95, ENTAIL_BOTH).relation == "same"
+
+
+def test_figures_that_differ_stop_an_agreement_even_without_a_shared_name():
+    a = view("The company said its profit reached $5 billion in 2023.", [("$5 billion", "money", 5e9, "USD")])
+    b = view("The firm's profit reached $8 billion in 2023.", [("$8 billion", "money", 8e9, "USD")])
+    assert relate(a, b, 0.9, ENTAIL_BOTH).relation == "related"
+    c = view("The firm's profit reached $5 billion in 2023.", [("$5 billion", "money", 5e9, "USD")])
+    assert relate(a, c, 0.9, ENTAIL_BOTH).relation == "same"

@@ -82,10 +82,12 @@ class FigureMatch:
         return f"{self.text_a} vs {self.text_b} for {self.measure}{about}"
 
 
-def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03, counts: bool = True) -> FigureMatch | None:
+def aligned_figures(a: ClaimView, b: ClaimView, tolerance: float = 0.03, counts: bool = True,
+                    subject_needed: bool = True) -> FigureMatch | None:
     """The first aligned pair of figures of a and b (a conflict before an agreement), or None;
-    without ``counts``, counts may agree but never conflict."""
-    subject = sorted(a.names & b.names)
+    without ``counts``, counts may agree but never conflict. Without ``subject_needed``, figures
+    are aligned on their measure alone (enough to stop an agreement, never to make a conflict)."""
+    subject = sorted(a.names & b.names) or ([""] if not subject_needed else [])
     if not subject:
         return None
     found = open_owner = None

@@ -197,8 +197,11 @@ def _finding(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, sim
 
 def _agreement(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, similarity: float,
                figures) -> Relation | None:
+    # Two figures of one measure that differ stop an agreement even when no name aligns them as a
+    # conflict: "its profit reached $5 billion" / "Gazprom's profit reached $8 billion".
+    loose = aligned_figures(a, b, params.value_tolerance, subject_needed=False) if figures is None else None
     if (not checkable_agreement(a, b, similarity, params) or opposite(a.text, b.text)
-            or denies(a.text, a.cue) != denies(b.text, b.cue)):
+            or denies(a.text, a.cue) != denies(b.text, b.cue) or (loose is not None and not loose.agree)):
         # nothing both share that a reader can check; one says up and the other down; or one
         # reports a denial of what the other states ("denied using excessive force")
         return None
