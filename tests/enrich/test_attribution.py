@@ -132,3 +132,9 @@ def test_a_name_after_another_noun_is_not_the_speaker_and_a_thing_that_cannot_sp
     doc = make_doc("The commission fined Google on Monday. The fine was the largest ever. "
                    "It said Google had abused its dominance.")
     assert "The fine" not in [a[2] for a in found(doc)]
+
+
+def test_a_title_holding_a_nationality_goes_back_to_the_person_it_titled(make_doc):
+    doc = make_doc("Russian opposition journalist Ivan Sokolov told the channel that Moscow has lost influence. "
+                   "Trade is stagnant, and ties have cooled, the Russian opposition journalist emphasized.")
+    assert [a[2] for a in found(doc)] == ["Ivan Sokolov", "Ivan Sokolov"]

@@ -225,8 +225,8 @@ def _titled(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     words = doc.text[start:end].split()
     if not 2 <= len(words) <= 5 or words[0].lower() != "the" or not all(w.isalpha() for w in words[1:]):
         return None
-    if any(m.start < end and start < m.end for m in doc.mentions):
-        return None
+    if any(m.start < end and start < m.end and m.label in ("PERSON", "ORG") for m in doc.mentions):
+        return None  # a name of its own; a nationality or place in the title is no name ("the Russian journalist")
     title = [w.lower() for w in words[1:]]
     for m in reversed([m for m in doc.mentions if m.end <= start and m.label in ("PERSON", "ORG")]):
         if m.label == "ORG":
