@@ -31,7 +31,7 @@ _SPEAKING_THINGS = frozenset(
     """report document memo letter statement study survey paper analysis review audit assessment
     strategy plan proposal resolution bill law order decree ruling verdict indictment complaint lawsuit
     filing brief note presentation ministry government agency company firm committee council court
-    commission office department bank party newspaper magazine network channel agency campaign
+    commission office department bank party newspaper magazine network channel campaign
     administration embassy army police parliament""".split()
 )
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG"}
@@ -171,7 +171,7 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
     head = [m for m in doc.mentions if m.start <= subject.idx < m.end]
     if head:  # the subject's head word is a name: the name is the speaker
         return head[0].start, head[0].end
-    for child in subject.rights:  # "the ambassador, Dauren Abayev, noted": the name is the speaker
+    for child in subject.rights:  # "the ambassador, Anna Berg, noted": the name is the speaker
         named = [m for m in doc.mentions if m.start <= child.idx < m.end and m.label in ("PERSON", "ORG")]
         if child.dep_ == "appos" and named:
             return named[0].start, named[0].end
@@ -183,7 +183,7 @@ def _resolve(doc: Doc, subject) -> tuple[int, int] | None:
 
 def _named_last(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """A phrase that ends in a person's name set off by a comma ("On the eve of the visit, the
-    President's press secretary, Dmitry Peskov"), when the parser took a bullet or a symbol for the
+    President's press secretary, Ivan Petrov"), when the parser took a bullet or a symbol for the
     subject: the name. (With a real subject the name may belong to another noun: "a lawyer for the
     former president, Donald Trump".)"""
     for m in doc.mentions:

@@ -263,7 +263,7 @@ def outlet_from_crumbs(text: str) -> str | None:
 
 
 # "Collage <Name>" in a picture credit: a collage is made by the site that prints it ("... / Collage
-# 24 Channel / Getty Images", "Коллаж: Example.ru"). Only the part between slashes is read.
+# Channel 5 / Getty Images", "Коллаж: Example.ru"). Only the part between slashes is read.
 # A credit also names the person who made the collage ("Collage by Anna Ivanova", "Коллаж: Иван
 # Петров"): a name is a site's only when shaped like one (see _site_shaped); after "by", only an
 # address is.
@@ -288,7 +288,7 @@ def outlet_from_collage(text: str) -> str | None:
 
 def _site_shaped(name: str) -> bool:
     """A name a site goes by, not a person's: it holds a word for a publication ("Coastal Herald",
-    "Портовые новости"), a number ("24 Channel") or an acronym ("UNIAN"). Capitalised words and
+    "Портовые новости"), a number ("Channel 5") or an acronym ("UNIAN"). Capitalised words and
     nothing else ("Jane Doe", "Иван Петров") are a person's name, the usual author of a collage."""
     # Russian names keep later words in lower case ("Портовые новости"); English ones do not.
     if not re.fullmatch(NAME if re.match(r"[А-ЯЁЄІЇҐ]", name) else CAP_NAME, name):

@@ -1,5 +1,5 @@
-"""What a claim calls fake: the statement it dismisses ('"Central Asia is drifting away from
-Russia" – fake', "the myth that sanctions work"), so that a claim stating that statement can be
+"""What a claim calls fake: the statement it dismisses ('"Karavia is drifting away from
+Tarsk" – fake', "the myth that sanctions work"), so that a claim stating that statement can be
 read against it.
 
 The label itself is found by the persuasion-technique rule (:mod:`narrascope.narratives.techniques_fake`);

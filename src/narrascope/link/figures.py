@@ -131,13 +131,16 @@ def _states(view: ClaimView, value: float, kind: str, tolerance: float) -> bool:
     return any(q.kind == kind and _close(q.value, value, tolerance) for q in view.quantities)
 
 
+def _clause(view: ClaimView, q: Quantity) -> tuple[str, str]:
+    """The figure's clause before it and after it, as text."""
+    start, end = q.start - view.offset, q.end - view.offset
+    return _CLAUSE.split(view.text[:start])[-1], _CLAUSE.split(view.text[end:])[0]
+
+
 def _clause_words(view: ClaimView, q: Quantity) -> tuple[list[str], list[str]]:
     """The words of the figure's clause before it (nearest last) and after it (nearest first)."""
-    text = view.text
-    start, end = q.start - view.offset, q.end - view.offset
-    before = _WORD.findall(_CLAUSE.split(text[:start])[-1])
-    after = _WORD.findall(_CLAUSE.split(text[end:])[0])
-    return before, after
+    before, after = _clause(view, q)
+    return _WORD.findall(before), _WORD.findall(after)
 
 
 def _direction(view: ClaimView, q: Quantity) -> int:
@@ -161,9 +164,8 @@ def _pointed(view: ClaimView, q: Quantity) -> bool:
     """Whether a pronoun stands before the figure in its clause ("his plan would cut ... by $800
     billion") with no name before it in the claim that it could stand for ("Kazakhstan said its
     exports rose to $9 billion" names its owner)."""
-    start = q.start - view.offset
-    clause = _CLAUSE.split(view.text[:start])[-1]
-    offset = start - len(clause)
+    clause, _ = _clause(view, q)
+    offset = q.start - view.offset - len(clause)
     for m in _WORD.finditer(clause):
         if m.group().lower() in _POINTERS:
             before = view.text[: offset + m.start()]
@@ -190,15 +192,13 @@ def _shared_measure(a: ClaimView, qa: Quantity, b: ClaimView, qb: Quantity) -> s
 def _near(view: ClaimView, q: Quantity, names: set[str]) -> list[tuple[str, int]]:
     """Content words near the figure, not crossing a clause boundary, with their distance from it;
     names, units, light verbs and hedges left out."""
-    text = view.text
-    start, end = q.start - view.offset, q.end - view.offset
-
     def words(part: str) -> list[str]:
         keep = content_words(part)
         return [w for w in (m.lower() for m in _WORD.findall(part))
                 if w in keep and w not in names and w not in _UNITS and w not in _NOT_MEASURES]
 
-    before = words(_CLAUSE.split(text[:start])[-1])[-BEFORE:]
-    after = words(_CLAUSE.split(text[end:])[0])[:AFTER]
+    clause_before, clause_after = _clause(view, q)
+    before = words(clause_before)[-BEFORE:]
+    after = words(clause_after)[:AFTER]
     # (word, how many words away), in the text's order
     return [(w, len(before) - n) for n, w in enumerate(before)] + [(w, n + 1) for n, w in enumerate(after)]
