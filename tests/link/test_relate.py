@@ -242,6 +242,20 @@ def test_directions_of_change():
     assert opposite("Prices rose", "Цены снизились") and not opposite("Prices rose", "Prices grew")
 
 
+def test_claims_on_opposite_sides_never_agree():
+    from narrascope.link.direction import DOWN, UP, opposite_sides, sides
+
+    a = view("Россия поддерживает санкции против Ирана.", names={"Россия", "Иран"})
+    b = view("Россия выступает против санкций против Ирана.", names={"Россия", "Иран"})
+    assert relate(a, b, 0.9, ENTAIL_BOTH).relation == "related"
+    assert sides("Sanctions against Iran were extended") == frozenset()  # "against" alone takes no side
+    assert sides("Депутаты выступили за закон") == {UP} and sides("The senator opposes the bill") == {DOWN}
+    assert opposite_sides("The senator supports the bill", "The senator opposed the bill")
+    assert not opposite_sides("She supports the bill but opposes the tax", "She opposes the tax")
+    same_side = view("Россия одобряет санкции против Ирана.", names={"Россия", "Иран"})
+    assert relate(a, same_side, 0.9, ENTAIL_BOTH).relation == "same"
+
+
 def test_a_denial_never_agrees_with_what_it_denies():
     a = view("Police used excessive force against the protesters in Ferguson.", names={"Ferguson"})
     b = view("Police denied using excessive force against the protesters in Ferguson.", names={"Ferguson"})

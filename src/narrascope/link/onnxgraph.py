@@ -34,9 +34,12 @@ def available() -> bool:
 class OnnxEncoder:
     """``run(ids, types, mask) -> (n, 3) probabilities`` for padded batches of token ids."""
 
-    __slots__ = ("_session",)
+    __slots__ = ("_session", "_words")
 
     def __init__(self, embed: dict, layers: list[dict], head: tuple, heads: int) -> None:
+        # A word table that is not an array (the multilingual model's, kept in 4-bit blocks) is
+        # looked up outside the graph: the graph then takes the word vectors as an input.
+        self._words = None if isinstance(embed["word"], np.ndarray) else embed["word"]
         import onnxruntime as ort
 
         options = ort.SessionOptions()
@@ -48,7 +51,10 @@ class OnnxEncoder:
         self._session = ort.InferenceSession(graph.SerializeToString(), options, providers=["CPUExecutionProvider"])
 
     def run(self, ids: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        return self._session.run(["probs"], {"ids": ids, "types": types, "mask": mask})[0]
+        feed = {"ids": ids, "types": types, "mask": mask}
+        if self._words is not None:
+            feed["words"] = self._words[ids]
+        return self._session.run(["probs"], feed)[0]
 
 
 def _threads(setting: str) -> int:
@@ -104,10 +110,11 @@ class _Graph:
         helper = self._helper
         dim = embed["word"].shape[1]
         size = dim // heads
+        outside = not isinstance(embed["word"], np.ndarray)
         width = self.op("Gather", self.op("Shape", "ids"), self.const(np.int64(1)))
         positions = self.op("Range", self.const(np.int64(0)), width, self.const(np.int64(1)))
-        x = self.op("Add", self.op("Gather", self.const(embed["word"]), "ids"),
-                    self.op("Gather", self.const(embed["position"]), positions))
+        words = "words" if outside else self.op("Gather", self.const(embed["word"]), "ids")
+        x = self.op("Add", words, self.op("Gather", self.const(embed["position"]), positions))
         x = self.norm(self.op("Add", x, self.op("Gather", self.const(embed["type"]), "types")), embed["ln"])
         # Padding gets -1e9 before the softmax, as in numpy: (1 - mask) * -1e9, shaped (n, 1, 1, w).
         blocked = self.op("Mul", self.op("Sub", self.const(np.float32(1.0)), "mask"), self.const(np.float32(-1e9)))
@@ -137,7 +144,8 @@ class _Graph:
             self.nodes, "relation",
             [helper.make_tensor_value_info("ids", TensorProto.INT64, ["n", "w"]),
              helper.make_tensor_value_info("types", TensorProto.INT64, ["n", "w"]),
-             helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["n", "w"])],
+             helper.make_tensor_value_info("mask", TensorProto.FLOAT, ["n", "w"])]
+            + ([helper.make_tensor_value_info("words", TensorProto.FLOAT, ["n", "w", dim])] if outside else []),
             [helper.make_tensor_value_info("probs", TensorProto.FLOAT, ["n", 3])],
             self.weights,
         )

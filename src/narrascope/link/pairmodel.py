@@ -4,9 +4,11 @@ Each row is (entailment, neutral, contradiction) of the second text given the fi
 implementations:
 
 * :class:`~narrascope.link.crossencoder.CrossEncoderNLI`: English pairs, MiniLM-L6 read as a
-  cross-encoder (the strong one);
+  cross-encoder;
+* :class:`~narrascope.link.crossencoder.MultilingualCrossEncoderNLI`: the same reader over
+  multilingual-e5-small: Russian, Russian-English and every pair not English on both sides;
 * :class:`USEPairHead`: any language pair, a small network over the two multilingual USE vectors
-  (``models/relation_use.npz``): Russian, Russian-English and every language but English alone;
+  (``models/relation_use.npz``): cheap, weak, used to screen pairs and as ``relation_model = "use"``;
 * :class:`RoutedRelationModel`: English pairs to the first, the rest to the second.
 
 :class:`FixedRelationModel` is the test double. A pair item is ``(a, b)`` texts, or a
@@ -131,12 +133,33 @@ class USEPairHead(ShippedModel):
         return np.vstack(out)
 
 
+class LazyRelationModel:
+    """A relation model loaded when it first reads a pair (a corpus in English alone never loads
+    the multilingual reader)."""
+
+    def __init__(self, name: str, load: Callable[[], RelationModel]) -> None:
+        self.name, self._load, self._model = name, load, None
+
+    def loaded(self) -> RelationModel:
+        if self._model is None:
+            self._model = self._load()
+        return self._model
+
+    def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
+        if not pairs:
+            return np.zeros((0, 3), dtype=np.float32)
+        return self.loaded().probabilities(pairs)
+
+
 class RoutedRelationModel:
-    """English-English pairs to ``english``, every other pair to ``other``."""
+    """English-English pairs to ``english``, every other pair to ``other``; ``screener`` (default
+    ``other``), when it reads vectors, screens the English pairs (:meth:`screen`)."""
 
     def __init__(self, english: RelationModel, other: RelationModel,
-                 is_english: Callable[[str], bool] = lambda lang: (lang or "en").startswith("en")) -> None:
+                 is_english: Callable[[str], bool] = lambda lang: (lang or "en").startswith("en"),
+                 screener: RelationModel | None = None) -> None:
         self.english, self.other, self.is_english = english, other, is_english
+        self.screener = screener or other
         self.name = f"{english.name}+{other.name}"
 
     def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
@@ -149,11 +172,11 @@ class RoutedRelationModel:
         return out
 
     def screen(self, pairs: Sequence[PairInput], threshold: float) -> np.ndarray:
-        """Which pairs the English model should read: those the cheap model (``other``, when it
+        """Which pairs the English model should read: those the cheap model (``screener``, when it
         reads vectors) does not call plainly neutral — entailment or contradiction at or above
         ``threshold`` either way round. Pairs ``other`` answers for itself always pass."""
         keep = np.ones(len(pairs), dtype=bool)
-        from_vectors = getattr(self.other, "from_vectors", None)
+        from_vectors = getattr(self.screener, "from_vectors", None)
         en = [i for i, p in enumerate(pairs) if self.is_english(p.lang_a) and self.is_english(p.lang_b)
               and p.vec_a is not None and p.vec_b is not None]
         if from_vectors is None or not en or threshold <= 0:
@@ -175,9 +198,11 @@ def weak_reader(model: RelationModel, pair: PairInput) -> bool:
 def build_relation_model(name: str = "shipped") -> RelationModel:
     """A new relation model ``name`` (see :func:`narrascope.models.registry.load_relation_model`)."""
     if name == "shipped":
-        from .crossencoder import CrossEncoderNLI
+        from .crossencoder import CrossEncoderNLI, MultilingualCrossEncoderNLI
 
-        model: RelationModel = RoutedRelationModel(CrossEncoderNLI.load(), USEPairHead.load())
+        model: RelationModel = RoutedRelationModel(
+            CrossEncoderNLI.load(), LazyRelationModel(MultilingualCrossEncoderNLI.name, MultilingualCrossEncoderNLI.load),
+            screener=USEPairHead.load())
     elif name == "use":
         model = USEPairHead.load()
     elif name == "none":

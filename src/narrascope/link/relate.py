@@ -18,7 +18,9 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
   word beyond the names (or a figure), as for a conflict: in a story about Medicare, "we offer a plan to
   save Medicare" and "the savings come from fraud in Medicare Advantage" share only the name.
 * Two claims that move their subject opposite ways ("rose" / "fell", :mod:`.direction`) never
-  agree, whatever the model reads; nor does a claim that reports a denial ("police denied using
+  agree, whatever the model reads; nor do two that put someone on opposite sides ("supports" /
+  "opposes", "поддерживает" / "выступает против": the multilingual reader reads that Russian pair
+  as entailment at .94); nor does a claim that reports a denial ("police denied using
   excessive force") with one that does not ("police used excessive force": entailment .69).
 * Opposed positions on one question ("Trump says social media discriminates against conservatives"
   against "Facebook denies being biased"), which the relation model, trained on SICK-style
@@ -36,7 +38,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .direction import denies, opposite
+from .direction import denies, opposite, opposite_sides
 from .figures import aligned_figures
 from .opposition import opposed_reason
 from .text import (
@@ -201,9 +203,10 @@ def _agreement(a: ClaimView, b: ClaimView, j: Judgement, params: RelateParams, s
     # conflict: "its profit reached $5 billion" / "Gazprom's profit reached $8 billion".
     loose = aligned_figures(a, b, params.value_tolerance, subject_needed=False) if figures is None else None
     if (not checkable_agreement(a, b, similarity, params) or opposite(a.text, b.text)
+            or opposite_sides(a.text, b.text)
             or denies(a.text, a.cue) != denies(b.text, b.cue) or (loose is not None and not loose.agree)):
-        # nothing both share that a reader can check; one says up and the other down; or one
-        # reports a denial of what the other states ("denied using excessive force")
+        # nothing both share that a reader can check; one says up and the other down, or for and
+        # against; or one reports a denial of what the other states ("denied using excessive force")
         return None
     if figures is not None and figures.agree and j.entails_either >= 0.5:
         relation = "same" if j.entails_both >= params.same else "supports"

