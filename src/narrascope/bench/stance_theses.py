@@ -10,8 +10,8 @@ model alone ("before") and for the full reader (relevance gate, sentences read b
 model, attribution: "after"). ``--fit-gate`` refits the relevance gates on the tune half (with
 FNC-1 tune bodies) and prints them.
 
-``--set xnli``: XNLI dev pairs (English and Russian are parallel) as a one-sentence article (the
-premise) and a thesis (the hypothesis), across languages both ways: entailment should read
+``--set xnli``: XNLI dev pairs of the reporting part (English and Russian are parallel) as a
+one-sentence article (the premise) and a thesis (the hypothesis), across languages both ways: entailment should read
 support, contradiction oppose, neutral discuss (never unrelated: the hypothesis was written about
 the premise).
 
@@ -245,24 +245,25 @@ def fnc_half(body: int) -> str:
 
 def _xnli(reader, root: Path, limit: int) -> None:
     from ..narratives.thesis_stance import ArticleText, Pair
+    from ..training import pairs as pd
 
-    folder = root / "pairs" / "xnli-ru"
-    rows = {}
-    for lang in ("en", "ru"):
-        lines = (folder / f"dev-{lang}.tsv").read_text(encoding="utf-8").splitlines()
-        rows[lang] = [line.split("\t") for line in lines if line.count("\t") == 2]
-    n = min(limit, len(rows["en"]), len(rows["ru"]))
-    pick = np.linspace(0, min(len(rows["en"]), len(rows["ru"])) - 1, n).astype(int)
+    # The reporting part only (the relation readers were trained on the tuning part, in both
+    # languages); the two files are parallel, so line n is one pair in either language.
+    rows = {lang: {p.group: p for p in pd.in_split(pd.xnli(root / "pairs", lang), "report")} for lang in ("en", "ru")}
+    common = sorted(set(rows["en"]) & set(rows["ru"]), key=lambda g: int(g.split(":")[1]))
+    n = min(limit, len(common))
+    pick = [common[i] for i in np.linspace(0, len(common) - 1, n).astype(int)]
     expected = {"entailment": "support", "contradiction": "oppose", "neutral": "discuss"}
-    click.echo(f"xnli-ru dev: {n} parallel pairs in each direction; thesis = the hypothesis, article = the premise")
+    click.echo(f"xnli-ru dev, reporting part: {n} parallel pairs in each direction; thesis = the hypothesis, "
+               "article = the premise")
     headline = {}
     for thesis_lang, article_lang in (("en", "ru"), ("ru", "en"), ("en", "en"), ("ru", "ru")):
         pairs, gold = [], []
         for i in pick:
-            premise = rows[article_lang][i][0]
-            hypothesis = rows[thesis_lang][i][1]
+            premise = rows[article_lang][i].a
+            hypothesis = rows[thesis_lang][i].b
             pairs.append(Pair(hypothesis, thesis_lang, ArticleText(premise, [(0, len(premise))], article_lang)))
-            gold.append(expected[rows["en"][i][2]])
+            gold.append(expected[rows["en"][i].label])
         got = [s.label for s in reader.read(pairs)]
         right = sum(g == p for g, p in zip(gold, got, strict=True))
         per = {lab: (sum(1 for g, p in zip(gold, got, strict=True) if g == lab and p == lab), gold.count(lab))

@@ -189,7 +189,8 @@ class RoutedRelationModel:
 
 
 def weak_reader(model: RelationModel, pair: PairInput) -> bool:
-    """Whether ``pair`` is read by the weak model (the USE head): its verdicts need more."""
+    """Whether ``pair`` is read by the weaker reader (any pair not English on both sides, or the USE
+    head): its verdicts need more (``RelateParams.weak``)."""
     if isinstance(model, RoutedRelationModel):
         return not (model.is_english(pair.lang_a) and model.is_english(pair.lang_b))
     return isinstance(model, USEPairHead)

@@ -78,11 +78,12 @@ class RelateParams:
     # Two counts conflict only between claims this close: "three Republican state senators" and
     # "the state's two Republican senators" count different groups in sentences that differ.
     count_similarity: float = 0.75
-    # The USE pair head (Russian, mixed and other languages) reads two sentence summaries, not the
-    # words against each other, and cannot tell the direction: its agreement or contradiction
-    # counts only from this probability, and its agreement only between claims this close.
-    # Checked for the [u, v, |u-v|, u*v] head on held-out XNLI tune pairs (models/README.md): at
-    # 0.7-0.8 its agreements are right two to three times in four; its contradictions stay below 0.8.
+    # Pairs not English on both sides (Russian, mixed and other languages) are read by the weaker
+    # reader: its agreement or contradiction counts only from this probability, and its agreement
+    # only between claims this close. Chosen for the USE pair head on held-out XNLI tune pairs
+    # (models/README.md: at 0.7-0.8 its agreements were right two to three times in four); kept for
+    # the multilingual cross-encoder that replaced it (2026-12-08), which was trained on every XNLI
+    # tune pair, so no untrained Russian three-way pairs were left to choose a lower level on.
     weak: float = 0.90
     weak_similarity: float = 0.70
     # Below this cosine, an agreement needs a shared anchor (a specific name, a figure or a date both
