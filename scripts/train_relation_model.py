@@ -87,19 +87,7 @@ def eval_pairs(root: Path) -> list[tuple[str, str, int]]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=None, help="../shared/datasets")
-    ap.add_argument("--out", type=Path, default=Path("src/narrascope/models/relation_en.npz"))
-    ap.add_argument("--checkpoint", type=Path, default=Path("build/relation_en.ckpt"))
-    ap.add_argument("--rank", type=int, default=16)
-    ap.add_argument("--epochs", type=float, default=1.5)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=6e-4)
-    ap.add_argument("--max-len", type=int, default=96)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--checkpoint-every", type=int, default=200)
-    ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--limit", type=int, default=0, help="train on this many pairs only (smoke runs)")
+    training_arguments(ap, "relation_en", checkpoint_every=200)
     ap.add_argument("--init", type=Path, default=None,
                     help="start from this checkpoint's weights (the second phase; optimiser state is fresh)")
     ap.add_argument("--replay", type=int, default=0, help="second phase: pairs of the first mix to replay")
@@ -142,6 +130,23 @@ def main(argv: list[str] | None = None) -> int:
                                    "minutes": round((time.time() - started) / 60, 1)})
     print(f"wrote {args.out}", flush=True)
     return 0
+
+
+def training_arguments(ap, name: str, checkpoint_every: int) -> None:
+    """The options every cross-encoder training script shares; ``name`` names the model file."""
+    ap.add_argument("--data", type=Path, default=None, help="../shared/datasets")
+    ap.add_argument("--out", type=Path, default=Path(f"src/narrascope/models/{name}.npz"))
+    ap.add_argument("--checkpoint", type=Path, default=Path(f"build/{name}.ckpt"))
+    ap.add_argument("--rank", type=int, default=16)
+    ap.add_argument("--epochs", type=float, default=1.5)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=6e-4)
+    ap.add_argument("--max-len", type=int, default=96)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--checkpoint-every", type=int, default=checkpoint_every)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--limit", type=int, default=0, help="train on this many pairs only (smoke runs)")
 
 
 def batcher(tokenizer):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_relation_model import LABELS, CrossEncoder, batcher, export, fit
+from train_relation_model import LABELS, CrossEncoder, batcher, evaluate, export, fit, training_arguments
 
 
 def training_pairs(root: Path, seed: int, paraphrases: int = 2000) -> list[tuple[str, str, int]]:
@@ -83,34 +83,9 @@ def build_model(rank: int):
     return CrossEncoder(bert, rank), base
 
 
-def accuracy(model, rows, batch_tensors) -> float:
-    import torch
-
-    model.eval()
-    right = 0
-    with torch.no_grad():
-        for i in range(0, len(rows), 64):
-            ids, types, mask, y = batch_tensors(rows[i : i + 64])
-            right += int((model(ids, types, mask).argmax(-1) == y).sum())
-    model.train()
-    return right / max(1, len(rows))
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=None, help="../shared/datasets")
-    ap.add_argument("--out", type=Path, default=Path("src/narrascope/models/relation_multi.npz"))
-    ap.add_argument("--checkpoint", type=Path, default=Path("build/relation_multi.ckpt"))
-    ap.add_argument("--rank", type=int, default=16)
-    ap.add_argument("--epochs", type=float, default=1.0)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=6e-4)
-    ap.add_argument("--max-len", type=int, default=96)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--checkpoint-every", type=int, default=100)
-    ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--limit", type=int, default=0, help="train on this many pairs only (smoke runs)")
+    training_arguments(ap, "relation_multi", checkpoint_every=100)
     ap.add_argument("--eval-limit", type=int, default=0, help="score this many held-out pairs a set")
     args = ap.parse_args(argv)
     args.init = None
@@ -138,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     fit(model, train, args, batch_tensors, lambda: export(model, args, args.out, meta))
     scores = {}
     for name, rows in held.items():
-        scores[f"{name.lower()}_report_accuracy"] = round(accuracy(model, rows, batch_tensors), 4)
+        scores[f"{name.lower()}_report_accuracy"] = round(evaluate(model, rows, batch_tensors), 4)
         print(f"held-out {name} accuracy: {scores[f'{name.lower()}_report_accuracy']:.4f}", flush=True)
     export(model, args, args.out, {**meta, **scores, "training_pairs": len(train),
                                    "minutes": round((time.time() - started) / 60, 1)})
