@@ -26,22 +26,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from train_relation_model import LABELS, CrossEncoder, batcher, evaluate, export, fit, training_arguments
+from train_relation_use import chosen_on
 
 
-def training_pairs(root: Path, seed: int, paraphrases: int = 2000) -> list[tuple[str, str, int]]:
+def training_pairs(root: Path, seed: int, paraphrases: int = 2000, held=lambda group: False) -> list[tuple[str, str, int]]:
+    """The mix; XNLI lines whose group ``held`` names are left out in all four ways round."""
     from narrascope.training import pairs as pd
 
     pairs_root = root / "pairs"
     rng = random.Random(seed)
-    ru = pd.in_split(pd.xnli(pairs_root, "ru"), "tune")
-    en = pd.in_split(pd.xnli(pairs_root, "en"), "tune")
-    by_line = {p.group: p for p in en}
-    rows = ru + en
-    for r in ru:
-        e = by_line.get(r.group)
-        if e is not None and e.label == r.label:
-            rows += [pd.LabeledPair(r.a, e.b, r.label, r.group, "ru-en"),
-                     pd.LabeledPair(e.a, r.b, r.label, r.group, "en-ru")]
+    parallel = [(r, e) for r, e in zip(pd.xnli(pairs_root, "ru"), pd.xnli(pairs_root, "en"), strict=True)
+                if pd.split_of(r.group) == "tune" and not held(r.group) and r.label == e.label]
+    rows = [r for r, _ in parallel] + [e for _, e in parallel]
+    for r, e in parallel:
+        rows += [pd.LabeledPair(r.a, e.b, r.label, r.group, "ru-en"), pd.LabeledPair(e.a, r.b, r.label, r.group, "en-ru")]
     rows += pd.in_split(pd.terra(pairs_root), "tune")
     pphr = pd.in_split(pd.paraphraser(pairs_root), "tune")
     rows += [pd.LabeledPair(p.a, p.b, "entailment" if p.label == "paraphrase" else "neutral", p.group, "ru")
@@ -54,10 +52,17 @@ def training_pairs(root: Path, seed: int, paraphrases: int = 2000) -> list[tuple
     return out
 
 
-def held_out(root: Path) -> dict[str, list[tuple[str, str, int]]]:
+def held_out(root: Path, choose: bool = False) -> dict[str, list[tuple[str, str, int]]]:
+    """The ``report`` parts; with ``choose``, the held-out third of XNLI's ``tune`` lines instead,
+    Russian and English premise with Russian hypothesis (thresholds are chosen there)."""
     from narrascope.training import pairs as pd
 
     pairs_root = root / "pairs"
+    if choose:
+        parallel = [(r, e) for r, e in zip(pd.xnli(pairs_root, "ru"), pd.xnli(pairs_root, "en"), strict=True)
+                    if pd.split_of(r.group) == "tune" and chosen_on(r.group)]
+        return {"XNLI-ru": [(r.a, r.b, LABELS.index(r.label)) for r, _ in parallel],
+                "XNLI en-ru": [(e.a, r.b, LABELS.index(r.label)) for r, e in parallel]}
     sets = {"XNLI-ru": pd.xnli(pairs_root, "ru"), "XNLI-en": pd.xnli(pairs_root, "en"),
             "SICK": pd.sick(pairs_root)}
     return {name: [(p.a, p.b, LABELS.index(p.label)) for p in pd.in_split(rows, "report")]
@@ -83,9 +88,35 @@ def build_model(rank: int):
     return CrossEncoder(bert, rank), base
 
 
+def dump_both_ways(model, held, batch_tensors, path: Path) -> None:
+    """Probabilities of each held-out pair read forward and backward, with the texts and labels."""
+    import numpy as np
+    import torch
+
+    model.eval()
+    arrays = {}
+    with torch.no_grad():
+        for name, rows in held.items():
+            key = name.replace(" ", "_").replace("-", "_")
+            for way, pairs in (("forward", rows), ("backward", [(b, a, y) for a, b, y in rows])):
+                out = []
+                for i in range(0, len(pairs), 64):
+                    ids, types, mask, _ = batch_tensors(pairs[i : i + 64])
+                    out.append(torch.softmax(model(ids, types, mask), -1).numpy())
+                arrays[f"{key}_{way}"] = np.concatenate(out)
+            arrays[f"{key}_label"] = np.array([y for _, _, y in rows])
+            arrays[f"{key}_a"] = np.array([a for a, _, _ in rows])
+            arrays[f"{key}_b"] = np.array([b for _, b, _ in rows])
+    np.savez_compressed(path, **arrays)
+    print(f"wrote {path}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     training_arguments(ap, "relation_multi", checkpoint_every=100)
+    ap.add_argument("--choose", action="store_true",
+                    help="hold out a third of XNLI's tune lines (train_relation_use.chosen_on), score on it and "
+                         "write its probabilities both ways round next to --out, for choosing thresholds")
     ap.add_argument("--eval-limit", type=int, default=0, help="score this many held-out pairs a set")
     args = ap.parse_args(argv)
     args.init = None
@@ -98,10 +129,10 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     root = args.data or datasets_root()
-    train = training_pairs(root, args.seed)
+    train = training_pairs(root, args.seed, held=chosen_on if args.choose else lambda group: False)
     if args.limit:
         train = train[: args.limit]
-    held = held_out(root)
+    held = held_out(root, args.choose)
     if args.eval_limit:
         held = {k: v[: args.eval_limit] for k, v in held.items()}
     print(f"training pairs: {len(train)}; held out: "
@@ -115,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, rows in held.items():
         scores[f"{name.lower()}_report_accuracy"] = round(evaluate(model, rows, batch_tensors), 4)
         print(f"held-out {name} accuracy: {scores[f'{name.lower()}_report_accuracy']:.4f}", flush=True)
+    if args.choose:
+        dump_both_ways(model, held, batch_tensors, args.out.with_suffix(".held.npz"))
     export(model, args, args.out, {**meta, **scores, "training_pairs": len(train),
                                    "minutes": round((time.time() - started) / 60, 1)})
     print(f"wrote {args.out}", flush=True)

@@ -146,6 +146,18 @@ def test_changed_settings_link_everything_again(make_store, settings):
     assert not changed.incremental and changed.new_claims == 4
 
 
+def test_another_relation_model_links_everything_again(make_store, settings):
+    store = make_store()
+    add(store, FIRST, {})
+    link_all(store, settings, embedder=HashingEmbedder(), model=FixedRelationModel(MODEL))
+    same = link_all(store, settings, embedder=HashingEmbedder(), model=FixedRelationModel(MODEL))
+    assert same.incremental
+    retrained = FixedRelationModel(MODEL)
+    retrained.version = "another training run"
+    again = link_all(store, settings, embedder=HashingEmbedder(), model=retrained)
+    assert not again.incremental and again.new_claims == 4
+
+
 def test_an_inverted_file_index_gives_the_same_result_on_a_small_corpus(make_store, settings, monkeypatch):
     """Beyond link.neighbors.EXACT_MAX claims the index is an inverted file, read back by bucket; with
     one bucket (a corpus this small) it must find what the exact index finds."""

@@ -137,5 +137,17 @@ def test_the_shipped_relation_model_routes_russian_to_the_multilingual_reader():
     from narrascope.link.pairmodel import build_relation_model
 
     model = build_relation_model("shipped")
-    assert model.name == "minilm-cross-encoder+e5-cross-encoder"
-    assert model.screener.name != model.other.name  # the USE head still screens English pairs
+    assert model.name == "minilm-cross-encoder+e5-cross-encoder+use-pair-head"
+    russian = model.other
+    assert russian.english.name == "e5-cross-encoder" and russian.other.name == "use-pair-head"
+    # Russian and Russian-English pairs to the cross-encoder; a language the rules do not know
+    # (direction and side words) to the USE head; the USE head still screens English pairs.
+    assert russian.is_english("ru") and russian.is_english("en") and not russian.is_english("uk")
+    assert model.screener.name == "use-pair-head"
+    assert model.version.count("+") >= 1 and len(model.version) > 10
+
+
+def test_the_tokenizer_ignores_surrounding_spaces():
+    tok = e5base.E5Tokenizer(e5base.read_base())
+    assert tok.encode_batch([("  Путин заявил \n", "Putin said  ")])[0].ids == \
+        tok.encode_batch([("Путин заявил", "Putin said")])[0].ids

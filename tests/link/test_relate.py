@@ -252,6 +252,10 @@ def test_claims_on_opposite_sides_never_agree():
     assert sides("Депутаты выступили за закон") == {UP} and sides("The senator opposes the bill") == {DOWN}
     assert opposite_sides("The senator supports the bill", "The senator opposed the bill")
     assert not opposite_sides("She supports the bill but opposes the tax", "She opposes the tax")
+    assert opposite_sides("Правительство одобрило закон", "Правительство отвергло закон")
+    assert opposite_sides("Партия поддержит реформу", "Партия выступит против реформы")
+    assert opposite_sides("They voted in favour of the plan", "They objected to the plan")
+    assert sides("Он выступил за неделю до выборов") == frozenset()  # a time after "за" is no side
     same_side = view("Россия одобряет санкции против Ирана.", names={"Россия", "Иран"})
     assert relate(a, same_side, 0.9, ENTAIL_BOTH).relation == "same"
 

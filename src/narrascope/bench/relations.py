@@ -145,6 +145,7 @@ def command(data, config, limit, audit_path, pipeline, split, sweep) -> None:
 
     english = getattr(model, "english", model)
     other = getattr(model, "other", None)
+    other = getattr(other, "english", other)  # the shipped model: Russian pairs' reader, then the rest
     other = other.loaded() if hasattr(other, "loaded") else other
     _speed({"SICK": ([PairInput(p.a, p.b) for p in three_way["SICK"][:256]], english),
             "audit": ([PairInput(x["a"], x["b"]) for x in rows if x.get("corpus") == "basil"][:256], english),

@@ -249,10 +249,11 @@ def _xnli(reader, root: Path, limit: int) -> None:
 
     # The reporting part only (the relation readers were trained on the tuning part, in both
     # languages); the two files are parallel, so line n is one pair in either language.
-    rows = {lang: {p.group: p for p in pd.in_split(pd.xnli(root / "pairs", lang), "report")} for lang in ("en", "ru")}
-    common = sorted(set(rows["en"]) & set(rows["ru"]), key=lambda g: int(g.split(":")[1]))
-    n = min(limit, len(common))
-    pick = [common[i] for i in np.linspace(0, len(common) - 1, n).astype(int)]
+    parallel = [(e, r) for e, r in zip(pd.xnli(root / "pairs", "en"), pd.xnli(root / "pairs", "ru"), strict=True)
+                if pd.split_of(e.group) == "report"]
+    n = min(limit, len(parallel))
+    pick = np.linspace(0, len(parallel) - 1, n).astype(int)
+    rows = {"en": [e for e, _ in parallel], "ru": [r for _, r in parallel]}
     expected = {"entailment": "support", "contradiction": "oppose", "neutral": "discuss"}
     click.echo(f"xnli-ru dev, reporting part: {n} parallel pairs in each direction; thesis = the hypothesis, "
                "article = the premise")

@@ -61,22 +61,30 @@ def opposite(a: str, b: str) -> bool:
 # Iran" takes no side; "выступает против" does, and "выступает за" the other.
 _FOR_WORDS = frozenset(
     """support supports supported supporting endorse endorses endorsed endorsing favour favours favoured
-    favor favors favored backs backed welcomes welcomed approve approves approved поддерживает поддерживают
-    поддержал поддержала поддержали поддержало одобряет одобряют одобрил одобрила одобрили приветствует
-    приветствуют приветствовал приветствовала приветствовали""".split()
+    favouring favor favors favored favoring backs backed backing welcomes welcomed approve approves approved
+    поддерживает поддерживают поддерживал поддерживала поддерживали поддерживало поддержал поддержала
+    поддержали поддержало поддержит поддержат поддержать одобряет одобряют одобрял одобряли одобрил одобрила
+    одобрили одобрило одобрит одобрят приветствует приветствуют приветствовал приветствовала приветствовали
+    приветствовало""".split()
 )
 _AGAINST_WORDS = frozenset(
-    """oppose opposes opposed opposing reject rejects rejected rejecting condemn condemns condemned
-    condemning отвергает отвергают отверг отвергла отвергли осуждает осуждают осудил осудила осудили
-    возражает возражают возражал возражала возражали""".split()
+    """oppose opposes opposed opposing objects objected objecting reject rejects rejected rejecting condemn
+    condemns condemned condemning отвергает отвергают отвергал отвергали отверг отвергла отвергли отвергло
+    отвергнет отвергнут осуждает осуждают осуждал осуждали осудил осудила осудили осудило осудит осудят
+    возражает возражают возражал возражала возражали возражало""".split()
 )
-_SIDE_PHRASE = re.compile(r"\b(?:выступа\w*|выступи\w*)\s+(за|против)\b", re.I)
+# "выступает за" takes a side, "выступил за неделю до" does not: a time after "за" is no side.
+_SIDE_PHRASE = re.compile(
+    r"\b(?:выступа\w*|выступи\w*)\s+(за|против)\b(?!\s+(?:\d|неделю|недели|месяц|год|день|дня|час|минуту|"
+    r"несколько|полгода|сутки|два|две|три|пять))|\b(in\s+favou?r\s+of)\b",
+    re.I,
+)
 
 
 @lru_cache(maxsize=1 << 14)
 def sides(text: str) -> frozenset[int]:
     """The sides ``text`` says someone takes: UP for, DOWN against (empty, one, or both)."""
-    found = {UP if m.group(1).lower() == "за" else DOWN for m in _SIDE_PHRASE.finditer(text)}
+    found = {DOWN if (m.group(1) or "").lower() == "против" else UP for m in _SIDE_PHRASE.finditer(text)}
     for w in _WORD.findall(text.lower()):
         if w in _FOR_WORDS:
             found.add(UP)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import struct
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -66,7 +65,6 @@ def base_file() -> Path:
     return path
 
 
-@lru_cache(maxsize=1)
 def read_base(path: Path | None = None) -> E5Base:
     """The base model of ``path`` (the wheel's file by default), weights dequantised to float32."""
     path = path or base_file()
@@ -212,7 +210,7 @@ class E5Tokenizer:
         self._bos, self._eos = base.special["bos"], base.special["eos"]
 
     def normalise(self, text: str) -> str:
-        return _SPACES.sub(" ", text.translate(self._table))
+        return _SPACES.sub(" ", text.translate(self._table)).strip(" ")
 
     def pieces(self, text: str) -> list[int]:
         return self._sp.encode(self.normalise(text))
@@ -247,7 +245,6 @@ def _truncate(a: list[int], b: list[int], room: int) -> tuple[list[int], list[in
     return a[:la], b[:lb]
 
 
-@lru_cache(maxsize=2)
 def _processor(base: E5Base):
     try:
         import sentencepiece

@@ -6,9 +6,10 @@ implementations:
 * :class:`~narrascope.link.crossencoder.CrossEncoderNLI`: English pairs, MiniLM-L6 read as a
   cross-encoder;
 * :class:`~narrascope.link.crossencoder.MultilingualCrossEncoderNLI`: the same reader over
-  multilingual-e5-small: Russian, Russian-English and every pair not English on both sides;
+  multilingual-e5-small: Russian and Russian-English pairs;
 * :class:`USEPairHead`: any language pair, a small network over the two multilingual USE vectors
-  (``models/relation_use.npz``): cheap, weak, used to screen pairs and as ``relation_model = "use"``;
+  (``models/relation_use.npz``): cheap, weak; it screens English pairs, reads pairs in other
+  languages, and every pair with ``relation_model = "use"``;
 * :class:`RoutedRelationModel`: English pairs to the first, the rest to the second.
 
 :class:`FixedRelationModel` is the test double. A pair item is ``(a, b)`` texts, or a
@@ -137,8 +138,8 @@ class LazyRelationModel:
     """A relation model loaded when it first reads a pair (a corpus in English alone never loads
     the multilingual reader)."""
 
-    def __init__(self, name: str, load: Callable[[], RelationModel]) -> None:
-        self.name, self._load, self._model = name, load, None
+    def __init__(self, name: str, load: Callable[[], RelationModel], version: str = "") -> None:
+        self.name, self._load, self._model, self.version = name, load, None, version
 
     def loaded(self) -> RelationModel:
         if self._model is None:
@@ -161,6 +162,7 @@ class RoutedRelationModel:
         self.english, self.other, self.is_english = english, other, is_english
         self.screener = screener or other
         self.name = f"{english.name}+{other.name}"
+        self.version = "+".join(getattr(m, "version", "") for m in (english, other))
 
     def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
         out = np.zeros((len(pairs), 3), dtype=np.float32)
@@ -201,9 +203,15 @@ def build_relation_model(name: str = "shipped") -> RelationModel:
     if name == "shipped":
         from .crossencoder import CrossEncoderNLI, MultilingualCrossEncoderNLI
 
-        model: RelationModel = RoutedRelationModel(
-            CrossEncoderNLI.load(), LazyRelationModel(MultilingualCrossEncoderNLI.name, MultilingualCrossEncoderNLI.load),
-            screener=USEPairHead.load())
+        use = USEPairHead.load()
+        multilingual = LazyRelationModel(MultilingualCrossEncoderNLI.name, MultilingualCrossEncoderNLI.load,
+                                         MultilingualCrossEncoderNLI.shipped_version())
+        # The multilingual reader only where the rules that check it know the words (link/direction.py:
+        # English and Russian); a pair in any other language stays with the USE head, which is
+        # rarely 0.9 sure of anything (it read "Ціни зросли" / "Ціни впали" as related, the
+        # cross-encoder as the same at .9).
+        other = RoutedRelationModel(multilingual, use, is_english=lambda lang: (lang or "en")[:2] in ("en", "ru"))
+        model: RelationModel = RoutedRelationModel(CrossEncoderNLI.load(), other, screener=use)
     elif name == "use":
         model = USEPairHead.load()
     elif name == "none":

@@ -99,6 +99,8 @@ class RelateParams:
 
 
 DEFAULT_PARAMS = RelateParams()
+# Changed with the decision rules below, so that stored links are judged again (link_version).
+RULES = "2026-12-08.2"
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,12 +74,15 @@ def relate_params(settings: Settings) -> RelateParams:
     return RelateParams(**settings.link.relate.to_dict())
 
 
-def link_version(settings: Settings, embedder: Embedder) -> str:
-    """What the stored links depend on: the enrichment's version and the settings that decide
-    links. When it changes, the next run links everything again."""
+def link_version(settings: Settings, embedder: Embedder, model: RelationModel | None = None) -> str:
+    """What the stored links depend on: the enrichment's version, the settings that decide links,
+    the relation model (its name and the digest of its files) and the rules that read it. When it
+    changes, the next run links everything again."""
     from ..enrich.runner import VERSION as ENRICH_VERSION
+    from .relate import RULES
 
-    decides = {"enrich": ENRICH_VERSION, "embedder": embedder.name,
+    reader = "" if model is None else f"{model.name}:{getattr(model, 'version', '')}"
+    decides = {"enrich": ENRICH_VERSION, "embedder": embedder.name, "model": reader, "rules": RULES,
                "min_checkworthiness": settings.enrich.min_checkworthiness,
                "link": {k: v for k, v in settings.link.to_dict().items() if k != "stories"},
                "confident": settings.report.confident_contradiction}
@@ -95,7 +98,7 @@ def link_all(store: LinkStore, settings: Settings, *, embedder: Embedder | None 
     seconds of each step (read, search, load, model, relations, groups, write)."""
     embedder = embedder or get_embedder(settings.link.embedder)
     model = model or load_relation_model(settings.link.relation_model)
-    version = link_version(settings, embedder)
+    version = link_version(settings, embedder, model)
     plan = _plan(store, embedder, settings, model, version, redo, stories, timings)
     with store.transaction():
         if (store.story_of_articles(), store.stage_versions(STAGE)) != (plan.placed_before, plan.marks):

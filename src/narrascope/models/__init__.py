@@ -21,6 +21,18 @@ class ShippedModel:
     _model_file = ""
     _shipped = "shipped model"
 
+    @property
+    def version(self) -> str:
+        """A digest of the file's metadata (its training run): links judged by another differ."""
+        return meta_digest(getattr(self, "meta", {}))
+
+    @classmethod
+    def shipped_version(cls) -> str:
+        """:attr:`version` of the packaged file, read without building the model."""
+        ref = resources.files(__name__) / cls._model_file
+        with resources.as_file(ref) as real:
+            return meta_digest(read_arrays(Path(real), cls._shipped)[1])
+
     @classmethod
     def load(cls, path: str | Path | None = None) -> Self:
         """The model at ``path``, or the one shipped with narrascope."""
@@ -29,6 +41,12 @@ class ShippedModel:
             with resources.as_file(ref) as real:
                 return cls._read(Path(real), cls._shipped)
         return cls._read(Path(path), str(path))
+
+
+def meta_digest(meta: dict) -> str:
+    import hashlib
+
+    return hashlib.sha1(json.dumps(meta, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
 def read_arrays(path: Path, source: str, what: str = "relation model") -> tuple[dict, dict]:

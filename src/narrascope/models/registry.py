@@ -128,9 +128,9 @@ MODELS = Registry(FACTORIES)
 
 def load_relation_model(name: str = "shipped"):
     """The relation model ``name`` names, built once per process (a test gives a double with
-    :meth:`Registry.override`): ``shipped`` (the cross-encoder for English, the USE head for the
-    rest), ``use`` (the USE head for every pair) or ``none`` (no model: relations from similarity
-    and figures only)."""
+    :meth:`Registry.override`): ``shipped`` (the English cross-encoder for English pairs, the
+    multilingual one for Russian and Russian-English pairs, the USE head for the rest), ``use``
+    (the USE head for every pair) or ``none`` (no model: relations from similarity and figures only)."""
     from ..errors import ConfigError
 
     if name not in ("shipped", "use", "none"):

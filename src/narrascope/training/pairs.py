@@ -8,8 +8,8 @@ so both see the same pairs and the same split.
 Splits: a set that comes with one file only is cut in two by a stable hash of the pair's group
 (:func:`split_of`): the ``tune`` part is the one training and threshold choices may use, the
 ``report`` part is what the benchmark prints. XNLI's Russian and English dev files are parallel:
-the same line number is in the same part in both, so a translation of a reported pair is never
-trained on.
+the same line is in the same part in both, so a translation of a reported pair is never trained
+on; XNLI and SICK are split by premise.
 """
 
 from __future__ import annotations
@@ -62,13 +62,16 @@ def sick(root: Path) -> list[LabeledPair]:
 
 
 def xnli(root: Path, language: str) -> list[LabeledPair]:
-    out = []
+    """XNLI dev in ``language``, in line order. Each premise has three hypotheses: the split is keyed
+    on the line where the premise first appears, so a reported premise is never trained on with
+    another hypothesis; that line is the same in the two parallel files."""
+    out, first = [], {}
     with open(root / "xnli-ru" / f"dev-{language}.tsv", encoding="utf-8") as f:
         for n, line in enumerate(f):
             parts = line.rstrip("\n").split("\t")
             if len(parts) != 3 or parts[2] not in LABELS:
                 continue
-            out.append(LabeledPair(parts[0], parts[1], parts[2], f"xnli:{n}", language))
+            out.append(LabeledPair(parts[0], parts[1], parts[2], f"xnli:{first.setdefault(parts[0], n)}", language))
     return out
 
 
