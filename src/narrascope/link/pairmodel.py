@@ -27,7 +27,7 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import ConfigError
-from ..models import ShippedModel, read_arrays
+from ..models import ShippedModel, meta_digest, read_arrays
 
 LABELS = ("entailment", "neutral", "contradiction")
 
@@ -103,6 +103,12 @@ class USEPairHead(ShippedModel):
         self = cls.__new__(cls)
         self.weights, self.meta, self.embed = weights, meta, None
         return self
+
+    @property
+    def version(self) -> str:
+        """A digest of the file's metadata (its training run): stored links judged by another are
+        judged again."""
+        return meta_digest(self.meta)
 
     def probabilities(self, pairs: Sequence[PairInput]) -> np.ndarray:
         if not pairs:

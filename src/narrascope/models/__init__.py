@@ -21,14 +21,10 @@ class ShippedModel:
     _model_file = ""
     _shipped = "shipped model"
 
-    @property
-    def version(self) -> str:
-        """A digest of the file's metadata (its training run): links judged by another differ."""
-        return meta_digest(getattr(self, "meta", {}))
-
     @classmethod
     def shipped_version(cls) -> str:
-        """:attr:`version` of the packaged file, read without building the model."""
+        """A digest of the packaged file's metadata (its training run), read without building the
+        model: what a relation model's ``version`` is."""
         ref = resources.files(__name__) / cls._model_file
         with resources.as_file(ref) as real:
             return meta_digest(read_arrays(Path(real), cls._shipped)[1])
