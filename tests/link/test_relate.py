@@ -260,6 +260,19 @@ def test_claims_on_opposite_sides_never_agree():
     assert relate(a, same_side, 0.9, ENTAIL_BOTH).relation == "same"
 
 
+def test_a_claim_that_says_nothing_neither_agrees_nor_conflicts():
+    from narrascope.link.direction import says_nothing
+
+    a = view("The ministry declined to comment on the Ledger report.", names={"Ledger"})
+    b = view("The Ledger published a memo prepared in the ministry.", names={"Ledger"})
+    assert relate(a, b, 0.9, Judgement((0.0, 0.05, 0.95), (0.0, 0.05, 0.95))).relation == "related"
+    assert relate(a, a, 0.9, ENTAIL_BOTH).relation == "related"
+    for text in ("He did not immediately respond to a request for comment", "В МИДе не стали комментировать",
+                 "Representatives could not be reached", "Пресс-служба отказалась от комментариев"):
+        assert says_nothing(text), text
+    assert not says_nothing("The company commented on its results") and not says_nothing("He responded to critics")
+
+
 def test_a_denial_never_agrees_with_what_it_denies():
     a = view("Police used excessive force against the protesters in Ferguson.", names={"Ferguson"})
     b = view("Police denied using excessive force against the protesters in Ferguson.", names={"Ferguson"})

@@ -99,6 +99,22 @@ def opposite_sides(a: str, b: str) -> bool:
     return len(sa) == len(sb) == 1 and sa != sb
 
 
+# Saying nothing: "declined to comment", "did not respond to a request for comment", "не стал
+# комментировать". Such a claim states no position on any fact, so it neither agrees nor conflicts.
+_NO_COMMENT = re.compile(
+    r"\b(?:(?:declin|refus)\w*\s+(?:to\s+)?comment|no\s+comment|(?:did\s+not|didn't|has\s+not|hasn't|have\s+not)\s+"
+    r"(?:immediately\s+)?(?:respond|reply|return)\w*\s+(?:to\s+)?(?:a\s+|the\s+|our\s+|several\s+)?(?:request|call|e-?mail|"
+    r"message|inquir)|could\s+not\s+be\s+reached|не\s+(?:стал[аио]?\s+|будут\s+|будет\s+)?комментир\w*|"
+    r"отказал\w*\s+(?:от\s+)?комментари\w*|не\s+ответил\w*\s+на\s+(?:запрос|просьбу))",
+    re.I,
+)
+
+
+def says_nothing(text: str) -> bool:
+    """Whether the claim only reports that someone would not comment or could not be reached."""
+    return bool(_NO_COMMENT.search(text))
+
+
 # A denial in so many words: the claim reports someone saying no to a statement. Narrower than the
 # opposition reader's cues (link/opposition.py): "never", "wrong" or "challenged" deny nothing alone.
 _DENIES = re.compile(

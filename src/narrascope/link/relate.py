@@ -27,6 +27,8 @@ Precision first: a finding an analyst cannot defend is worse than none. So:
   contradictions, does not read: ``contradicts`` when the opposition reader
   (:mod:`~narrascope.link.opposition`) is at or above ``opposed`` and nothing else was found; the
   reason quotes both positions and who holds each.
+* A claim that only says someone would not comment ("declined to comment", "не стал
+  комментировать") agrees or conflicts with nothing.
 * Everything else is ``related`` (same story or close in meaning) or ``unrelated``.
 
 Every relation carries a reason a reader can check: the two figures with measure and subject, the
@@ -38,7 +40,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .direction import denies, opposite, opposite_sides
+from .direction import denies, opposite, opposite_sides, says_nothing
 from .figures import aligned_figures
 from .opposition import opposed_reason
 from .text import (
@@ -100,7 +102,7 @@ class RelateParams:
 
 DEFAULT_PARAMS = RelateParams()
 # Changed with the decision rules below, so that stored links are judged again (link_version).
-RULES = "2026-12-08.2"
+RULES = "2026-12-08.3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +151,9 @@ def about_same_thing(a: ClaimView, b: ClaimView, similarity: float, params: Rela
 def relate(a: ClaimView, b: ClaimView, similarity: float, judgement: Judgement | None = None,
            params: RelateParams = DEFAULT_PARAMS, same_story: bool | None = None, given: bool = False) -> Relation:
     """The relation of b to a; ``judgement`` is the relation model's, None when no model read it."""
-    if about_same_thing(a, b, similarity, params, same_story, given):
+    # "The ministry declined to comment" states nothing another claim could agree or conflict with
+    # (the multilingual reader gave such a pair contradiction .93 across languages).
+    if about_same_thing(a, b, similarity, params, same_story, given) and not (says_nothing(a.text) or says_nothing(b.text)):
         j = judgement or Judgement()
         if j.weak:
             params = replace(params, contradicts=max(params.contradicts, params.weak),
